@@ -1,0 +1,50 @@
+# SQLite, compiled from the amalgamation that the pinned npm package
+# better-sqlite3@12.11.1 ships (SQLite 3.53.2). package-lock.json pins the
+# tarball by integrity hash; this file pins the two sources by SHA-256, so a
+# different amalgamation can never slip into a build unnoticed.
+set(CS_SQLITE_DIR "${PROJECT_SOURCE_DIR}/node_modules/better-sqlite3/deps/sqlite3"
+    CACHE PATH "Directory holding sqlite3.c and sqlite3.h")
+set(CS_SQLITE_C_SHA256 "60d2f39a3726cd6b9021da6f4e868608d66fbb6528a9f513dc8ffcc640493422")
+set(CS_SQLITE_H_SHA256 "9e69a1353a4288450b0d5239ede11fc7f1f4c8e5eb07491fc8317eacb5b7de7e")
+
+foreach(part c h)
+  set(file "${CS_SQLITE_DIR}/sqlite3.${part}")
+  if(NOT EXISTS "${file}")
+    message(FATAL_ERROR "SQLite amalgamation not found at ${file}.\n"
+                        "Run `npm ci` first (tools/build.sh does).")
+  endif()
+  file(SHA256 "${file}" actual)
+  string(TOUPPER "${part}" PART)
+  if(NOT actual STREQUAL CS_SQLITE_${PART}_SHA256)
+    message(FATAL_ERROR "Checksum mismatch for ${file}:\n  expected ${CS_SQLITE_${PART}_SHA256}\n"
+                        "  actual   ${actual}")
+  endif()
+endforeach()
+
+add_library(cs_sqlite STATIC "${CS_SQLITE_DIR}/sqlite3.c")
+target_include_directories(cs_sqlite SYSTEM PUBLIC "${CS_SQLITE_DIR}")
+# Compile-time options (README "SQLite build"): each one is a decision.
+target_compile_definitions(cs_sqlite PUBLIC
+  SQLITE_THREADSAFE=0               # one connection, one thread (the worker)
+  SQLITE_DQS=0                      # "string" is never silently a literal
+  SQLITE_OMIT_LOAD_EXTENSION        # no dlopen, no code loaded at run time
+  SQLITE_TEMP_STORE=3               # temp tables and sorts stay in memory
+  SQLITE_ENABLE_FTS5                # full-text search over products/campaigns
+  SQLITE_DEFAULT_PAGE_SIZE=4096     # matches OPFS/disk block size
+  SQLITE_DEFAULT_CACHE_SIZE=-8192   # 8 MiB page cache
+  SQLITE_DEFAULT_FOREIGN_KEYS=1     # the schema's references are enforced
+  SQLITE_DEFAULT_MEMSTATUS=0        # no global malloc accounting on hot paths
+  SQLITE_LIKE_DOESNT_MATCH_BLOBS
+  SQLITE_OMIT_DEPRECATED
+  SQLITE_OMIT_SHARED_CACHE
+  SQLITE_USE_ALLOCA
+  SQLITE_MAX_EXPR_DEPTH=0
+  SQLITE_ENABLE_MATH_FUNCTIONS
+)
+if(EMSCRIPTEN)
+  # No unix VFS and no Emscripten filesystem: src/vfs/ provides the OS layer.
+  target_compile_definitions(cs_sqlite PUBLIC SQLITE_OS_OTHER=1)
+endif()
+# Third-party code: do not drown our warnings in its own.
+target_compile_options(cs_sqlite PRIVATE -w)
+set_target_properties(cs_sqlite PROPERTIES POSITION_INDEPENDENT_CODE ON)

@@ -1,0 +1,127 @@
+// RAII over sqlite3: Database owns a connection, Statement a prepared
+// statement, Transaction a BEGIN..COMMIT that rolls back unless committed.
+// Every SQLite failure becomes a cs::Error; SQL is only ever run with bound
+// parameters (there is no API here that splices values into SQL text).
+#pragma once
+
+#include "campaign_store/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace cs {
+
+using json = nlohmann::json;
+
+class Database;
+
+class Statement {
+ public:
+  Statement(Database& db, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement(Statement&& other) noexcept;
+
+  // Binding: index is 1-based as in SQLite. Strings are copied (TRANSIENT)
+  // unless bind_static is used for data that outlives the step.
+  Statement& bind_null(int index);
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, double value);
+  Statement& bind(int index, std::string_view text);
+  Statement& bind_blob(int index, const void* data, std::size_t size);
+  // JSON scalars bind as their SQL type; arrays and objects bind as JSON text.
+  Statement& bind_json(int index, const json& value);
+  // Binds an array (positional ?1..?n) or object (:name / @name / $name).
+  Statement& bind_all(const json& params);
+  int parameter_count() const;
+
+  // true while a row is available; false when done.
+  bool step();
+  // Runs to completion, for statements that return no rows.
+  void run();
+  void reset();
+
+  int column_count() const;
+  const char* column_name(int i) const;
+  bool column_is_null(int i) const;
+  std::int64_t column_int(int i) const;
+  double column_double(int i) const;
+  std::string column_text(int i) const;
+  std::string_view column_text_view(int i) const;
+  // The column as a JSON value: INTEGER, REAL, TEXT as themselves, NULL as
+  // null, BLOB as {"$blob": <size>} (blobs travel separately, never as text).
+  json column_json(int i) const;
+  // Current row as an object keyed by column name.
+  json row_object() const;
+
+  sqlite3_stmt* handle() const { return stmt_; }
+
+ private:
+  void check(int rc, const char* action) const;
+  Database* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+struct OpenOptions {
+  std::string path = ":memory:";
+  std::string vfs;          // empty = SQLite's default VFS
+  bool read_only = false;
+  bool create = true;
+};
+
+class Database {
+ public:
+  explicit Database(const OpenOptions& options = {});
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs SQL text with no parameters (schema, pragmas). Never for user data.
+  void exec(const char* sql);
+
+  // A statement from this connection's cache, reset and with bindings cleared.
+  // The reference stays valid until the Database is destroyed.
+  Statement& cached(std::string_view sql);
+
+  std::int64_t changes() const;
+  std::int64_t last_insert_rowid() const;
+  bool in_transaction() const;
+
+  // Throws the Error for rc with this connection's message.
+  [[noreturn]] void raise(int rc, const char* action) const;
+
+  sqlite3* handle() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// BEGIN IMMEDIATE at the outermost level, SAVEPOINT when nested, so a
+// repository call can open a Transaction without caring whether its caller
+// already did. Rolls back in the destructor unless commit() ran.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool nested_;
+  bool done_ = false;
+  std::string savepoint_;
+};
+
+}  // namespace cs

@@ -1,0 +1,60 @@
+// The one door into the core. A request is an op name plus a JSON argument
+// object; the answer is a JSON envelope:
+//   {"ok":true,  "result": <value>, "changes": ["products", ...]}
+//   {"ok":false, "error": {"code": "...", "message": "...", "details": {...}}}
+// `changes` lists the tables that committed transactions of this call touched
+// (it drives live queries); it is omitted when empty.
+//
+// call() never throws: every exception, ours or the standard library's, is
+// caught here and becomes an error envelope. That is what lets the wasm build
+// promise that no exception crosses the boundary.
+#pragma once
+
+#include "campaign_store/session.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cs {
+
+using json = nlohmann::json;
+
+// An op handler takes the session and the parsed arguments and returns the
+// result; it reports failure by throwing cs::Error.
+using OpHandler = json (*)(Session& session, const json& args);
+
+struct OpSpec {
+  std::string_view name;
+  // Human-readable argument shape, e.g. "{sql: string, params?: array|object}".
+  // Served by the `ops` op so clients and docs never drift from the table.
+  std::string_view args;
+  OpHandler handler;
+  // Ops that do not need an open database (ping, version, open, ops).
+  bool needs_database = true;
+};
+
+// The op table: every op the core answers, in one place (src/api/op_table.cpp).
+const std::vector<OpSpec>& op_table();
+const OpSpec* find_op(std::string_view name);
+
+class Dispatcher {
+ public:
+  Dispatcher() = default;
+
+  // op + JSON text in, JSON envelope text out. Never throws.
+  std::string call(std::string_view op, std::string_view args_json) noexcept;
+
+  // The same with parsed JSON, for in-process callers (batch, tests). Throws
+  // cs::Error; does not collect change notifications.
+  json call_json(std::string_view op, const json& args);
+
+  Session& session() { return session_; }
+
+ private:
+  Session session_;
+};
+
+}  // namespace cs

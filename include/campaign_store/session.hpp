@@ -1,0 +1,41 @@
+// What a dispatcher keeps between calls: the open database (if any), and the
+// tables that committed transactions touched since the last call.
+#pragma once
+
+#include "campaign_store/database.hpp"
+
+#include <memory>
+#include <set>
+#include <string>
+
+namespace cs {
+
+class Session {
+ public:
+  Session() = default;
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void open(const OpenOptions& options);
+  void close();
+  bool is_open() const { return db_ != nullptr; }
+
+  // The open database; throws NOT_FOUND-free INVALID_ARGUMENT when closed so
+  // callers get a clear "open first" instead of a null dereference.
+  Database& db();
+
+  // Tables touched by transactions that committed since the last take.
+  std::set<std::string> take_committed_changes();
+
+ private:
+  static void on_update(void* self, int op, const char* db, const char* table, long long rowid);
+  static int on_commit(void* self);
+  static void on_rollback(void* self);
+
+  std::unique_ptr<Database> db_;
+  std::set<std::string> pending_;
+  std::set<std::string> committed_;
+};
+
+}  // namespace cs

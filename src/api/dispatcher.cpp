@@ -1,0 +1,75 @@
+#include "campaign_store/dispatcher.hpp"
+
+#include <new>
+
+namespace cs {
+
+namespace {
+
+// Requests bigger than this are refused before parsing: a runaway caller must
+// not be able to exhaust the wasm heap with one message.
+constexpr std::size_t kMaxRequestBytes = 64u << 20;
+
+std::string dump(const json& value) {
+  // Invalid UTF-8 from the database (a BLOB read as TEXT, say) must not turn a
+  // successful answer into an exception; replace it instead.
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string error_envelope(const Error& e) {
+  return dump(json{{"ok", false}, {"error", e.to_json()}});
+}
+
+}  // namespace
+
+const OpSpec* find_op(std::string_view name) {
+  for (const OpSpec& spec : op_table())
+    if (spec.name == name) return &spec;
+  return nullptr;
+}
+
+json Dispatcher::call_json(std::string_view op, const json& args) {
+  const OpSpec* spec = find_op(op);
+  if (spec == nullptr)
+    throw Error(Code::NotFound, "unknown op '" + std::string(op) + "'", {{"op", std::string(op)}});
+  if (spec->needs_database) session_.db();  // throws a clear error when closed
+  return spec->handler(session_, args);
+}
+
+std::string Dispatcher::call(std::string_view op, std::string_view args_json) noexcept {
+  try {
+    try {
+      if (args_json.size() > kMaxRequestBytes)
+        throw Error(Code::InvalidArgument, "request too large",
+                    {{"bytes", args_json.size()}, {"limit", kMaxRequestBytes}});
+      json args = args_json.empty() ? json::object() : json::parse(args_json, nullptr, false);
+      if (args.is_discarded())
+        throw Error(Code::InvalidArgument, "arguments are not valid JSON", {{"op", std::string(op)}});
+      json result = call_json(op, args);
+      json envelope{{"ok", true}, {"result", std::move(result)}};
+      auto changes = session_.take_committed_changes();
+      if (!changes.empty()) envelope["changes"] = changes;
+      return dump(envelope);
+    } catch (const Error& e) {
+      session_.take_committed_changes();  // a failed call commits nothing
+      if (e.details().is_object() && !e.details().contains("op")) {
+        json details = e.details();
+        details["op"] = std::string(op);
+        return error_envelope(Error(e.code(), e.message(), std::move(details)));
+      }
+      return error_envelope(e);
+    } catch (const json::exception& e) {
+      // nlohmann type errors come from argument shapes we did not check.
+      return error_envelope(Error(Code::InvalidArgument, e.what(), {{"op", std::string(op)}}));
+    } catch (const std::bad_alloc&) {
+      return error_envelope(Error(Code::StorageFull, "out of memory", {{"op", std::string(op)}}));
+    } catch (const std::exception& e) {
+      return error_envelope(Error(Code::Internal, e.what(), {{"op", std::string(op)}}));
+    }
+  } catch (...) {
+    // Even building the error failed (out of memory): a fixed answer.
+    return R"({"ok":false,"error":{"code":"INTERNAL","message":"unrecoverable error","details":{}}})";
+  }
+}
+
+}  // namespace cs

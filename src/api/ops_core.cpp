@@ -1,0 +1,103 @@
+#include "campaign_store/args.hpp"
+#include "campaign_store/version.hpp"
+#include "ops.hpp"
+
+#include <sqlite3.h>
+
+namespace cs::ops {
+
+json ping(Session&, const json& args) {
+  Args a(args);
+  json out{{"pong", true}};
+  if (a.has("echo")) out["echo"] = a.raw("echo");
+  return out;
+}
+
+json version(Session&, const json&) {
+  return {{"version", kVersion},
+          {"sqlite", sqlite3_libversion()},
+          {"sqlite_source_id", sqlite3_sourceid()}};
+}
+
+json list_ops(Session&, const json&) {
+  json out = json::array();
+  for (const OpSpec& spec : op_table())
+    out.push_back({{"op", spec.name}, {"args", spec.args}});
+  return out;
+}
+
+json open(Session& session, const json& args) {
+  Args a(args);
+  OpenOptions options;
+  options.path = a.opt_string("path").value_or(":memory:");
+  options.vfs = a.opt_string("vfs").value_or("");
+  session.open(options);
+  return {{"path", options.path}};
+}
+
+json close(Session& session, const json&) {
+  bool was_open = session.is_open();
+  session.close();
+  return {{"closed", was_open}};
+}
+
+namespace {
+Statement prepare_user_sql(Session& session, const Args& a) {
+  Statement stmt(session.db(), a.string("sql"));
+  stmt.bind_all(a.raw("params"));
+  return stmt;
+}
+}  // namespace
+
+json sql_query(Session& session, const json& args) {
+  Args a(args);
+  Statement stmt = prepare_user_sql(session, a);
+  // query is for reading; writes go through exec so that the caller states
+  // its intent (and, later, so writes can be tracked for sync).
+  if (!sqlite3_stmt_readonly(stmt.handle()))
+    a.fail("sql", "query only runs read-only statements; use sql.exec for writes");
+  json columns = json::array();
+  for (int i = 0; i < stmt.column_count(); ++i) columns.push_back(stmt.column_name(i));
+  json rows = json::array();
+  while (stmt.step()) rows.push_back(stmt.row_object());
+  return {{"columns", std::move(columns)}, {"rows", std::move(rows)}};
+}
+
+json sql_exec(Session& session, const json& args) {
+  Args a(args);
+  Statement stmt = prepare_user_sql(session, a);
+  stmt.run();
+  return {{"changes", session.db().changes()},
+          {"lastInsertRowid", session.db().last_insert_rowid()}};
+}
+
+json batch(Session& session, const json& args) {
+  Args a(args);
+  const json& list = a.array("ops");
+  Database& db = session.db();
+  Transaction tx(db);
+  json results = json::array();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Args item(list[i], "ops[" + std::to_string(i) + "]");
+    std::string op = item.string("op");
+    if (op == "open" || op == "close")
+      item.fail("op", "cannot open or close the database inside a batch");
+    const OpSpec* spec = find_op(op);
+    if (spec == nullptr)
+      throw Error(Code::NotFound, "unknown op '" + op + "' in batch", {{"index", i}, {"op", op}});
+    try {
+      results.push_back(spec->handler(session, item.raw("args")));
+    } catch (const Error& e) {
+      // Say which step failed; the transaction rolls back as tx unwinds.
+      json details = e.details().is_object() ? e.details() : json::object();
+      details["index"] = i;
+      details["op"] = op;
+      throw Error(e.code(), "batch step " + std::to_string(i) + " (" + op + "): " + e.message(),
+                  std::move(details));
+    }
+  }
+  tx.commit();
+  return results;
+}
+
+}  // namespace cs::ops

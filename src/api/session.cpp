@@ -1,0 +1,48 @@
+#include "campaign_store/session.hpp"
+
+#include <sqlite3.h>
+
+namespace cs {
+
+Session::~Session() { close(); }
+
+void Session::open(const OpenOptions& options) {
+  if (db_) throw Error(Code::Conflict, "a database is already open in this engine; close it first");
+  auto db = std::make_unique<Database>(options);
+  sqlite3_update_hook(db->handle(), &Session::on_update, this);
+  sqlite3_commit_hook(db->handle(), &Session::on_commit, this);
+  sqlite3_rollback_hook(db->handle(), &Session::on_rollback, this);
+  db_ = std::move(db);
+}
+
+void Session::close() {
+  db_.reset();
+  pending_.clear();
+  committed_.clear();
+}
+
+Database& Session::db() {
+  if (!db_) throw Error(Code::InvalidArgument, "no database is open: call `open` first");
+  return *db_;
+}
+
+std::set<std::string> Session::take_committed_changes() {
+  std::set<std::string> out;
+  out.swap(committed_);
+  return out;
+}
+
+void Session::on_update(void* self, int, const char*, const char* table, long long) {
+  static_cast<Session*>(self)->pending_.insert(table);
+}
+
+int Session::on_commit(void* self) {
+  auto* s = static_cast<Session*>(self);
+  s->committed_.insert(s->pending_.begin(), s->pending_.end());
+  s->pending_.clear();
+  return 0;  // 0 = let the commit proceed
+}
+
+void Session::on_rollback(void* self) { static_cast<Session*>(self)->pending_.clear(); }
+
+}  // namespace cs

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds everything the tests and the demo need:
+#   build/native   the core + Catch2 tests with g++ (Release)
+#   build/wasm     the ES module + .wasm with emcmake, copied to dist/
+# Usage: tools/build.sh [native|wasm|sanitize|all]   (default: native + wasm)
+# Set-up (toolchain, npm packages) is done first, so this works on a fresh clone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-default}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+bash ./emsdk-setup.sh >/dev/null
+# shellcheck disable=SC1091
+source build/toolchain.env
+
+# The SQLite amalgamation comes from the pinned npm package.
+if [ ! -f node_modules/better-sqlite3/deps/sqlite3/sqlite3.c ]; then
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
+
+native() {
+  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/native -j"$jobs"
+}
+sanitize() {
+  cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DCS_SANITIZE=address,undefined >/dev/null
+  cmake --build build/asan -j"$jobs"
+}
+wasm() {
+  "$CAMPAIGN_STORE_EMCMAKE" cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/wasm -j"$jobs" --target campaign_store_wasm
+  mkdir -p dist
+  cp build/wasm/campaign_store.mjs build/wasm/campaign_store.wasm dist/
+}
+
+case "$what" in
+  native) native ;;
+  wasm) wasm ;;
+  sanitize) sanitize ;;
+  all) native; wasm; sanitize ;;
+  default) native; wasm ;;
+  *) echo "usage: tools/build.sh [native|wasm|sanitize|all]" >&2; exit 2 ;;
+esac
