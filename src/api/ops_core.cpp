@@ -1,4 +1,5 @@
 #include "campaign_store/args.hpp"
+#include "campaign_store/schema.hpp"
 #include "campaign_store/version.hpp"
 #include "ops.hpp"
 
@@ -32,7 +33,14 @@ json open(Session& session, const json& args) {
   options.path = a.opt_string("path").value_or(":memory:");
   options.vfs = a.opt_string("vfs").value_or("");
   session.open(options);
-  return {{"path", options.path}};
+  int schema_version = 0;
+  try {
+    schema_version = schema::migrate(session.db());
+  } catch (...) {
+    session.close();  // a database we cannot migrate is not left half-open
+    throw;
+  }
+  return {{"path", options.path}, {"schemaVersion", schema_version}};
 }
 
 json close(Session& session, const json&) {
