@@ -9,6 +9,12 @@ cd "$(dirname "$0")/.."
 what=${1:-default}
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# One build at a time per checkout: concurrent builds into the same tree
+# would race on CMake's files.
+mkdir -p build
+exec 9>build/.build.lock
+flock 9
+
 bash ./emsdk-setup.sh >/dev/null
 # shellcheck disable=SC1091
 source build/toolchain.env
