@@ -3,6 +3,7 @@
 #pragma once
 
 #include "campaign_store/database.hpp"
+#include "campaign_store/sync.hpp"
 
 #include <memory>
 #include <set>
@@ -25,6 +26,11 @@ class Session {
   // callers get a clear "open first" instead of a null dereference.
   Database& db();
 
+  // Installs sync capture on the open database (after its schema migrated).
+  void start_sync();
+  // The sync engine of the open database; throws when none is open.
+  sync::Engine& sync();
+
   // Tables touched by transactions that committed since the last take.
   std::set<std::string> take_committed_changes();
 
@@ -34,6 +40,9 @@ class Session {
   static void on_rollback(void* self);
 
   std::unique_ptr<Database> db_;
+  // Declared after db_ so it is destroyed first: it unregisters SQL
+  // functions on the connection.
+  std::unique_ptr<sync::Engine> sync_;
   std::set<std::string> pending_;
   std::set<std::string> committed_;
 };

@@ -17,6 +17,13 @@ const std::vector<OpSpec>& op_table() {
       {"sql.query", "{sql: string, params?: array|object}", ops::sql_query},
       {"sql.exec", "{sql: string, params?: array|object}", ops::sql_exec},
       {"batch", "{ops: [{op: string, args?: object}]}", ops::batch},
+      // sync (sans-I/O: the JS fetch loop carries the requests)
+      {"sync.configure", "{userId: string, pushBatch?: 1..1000, pullPage?: 1..5000}", ops::sync_configure},
+      {"sync.begin", "{}", ops::sync_begin},
+      {"sync.next", "{} -> {kind: push|pull|idle, id, method, path, body}", ops::sync_next},
+      {"sync.apply", "{id: integer, status: integer (0 = network error), body: any}", ops::sync_apply},
+      {"sync.status", "{}", ops::sync_status},
+      {"sync.conflicts", "{limit?: 1..500}", ops::sync_conflicts},
   };
   return table;
 }

@@ -17,4 +17,12 @@ json sql_query(Session&, const json& args);
 json sql_exec(Session&, const json& args);
 json batch(Session&, const json& args);
 
+// ops_sync.cpp: the sans-I/O sync engine, driven by the JS fetch loop
+json sync_configure(Session&, const json& args);
+json sync_begin(Session&, const json& args);
+json sync_next(Session&, const json& args);
+json sync_apply(Session&, const json& args);
+json sync_status(Session&, const json& args);
+json sync_conflicts(Session&, const json& args);
+
 }  // namespace cs::ops

@@ -36,6 +36,7 @@ json open(Session& session, const json& args) {
   int schema_version = 0;
   try {
     schema_version = schema::migrate(session.db());
+    session.start_sync();
   } catch (...) {
     session.close();  // a database we cannot migrate is not left half-open
     throw;

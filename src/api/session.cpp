@@ -15,7 +15,18 @@ void Session::open(const OpenOptions& options) {
   db_ = std::move(db);
 }
 
+void Session::start_sync() {
+  sync_ = std::make_unique<sync::Engine>(db(), sync::campaign_builder_tables());
+  sync_->install();
+}
+
+sync::Engine& Session::sync() {
+  if (!sync_) throw Error(Code::InvalidArgument, "no database is open: call `open` first");
+  return *sync_;
+}
+
 void Session::close() {
+  sync_.reset();
   db_.reset();
   pending_.clear();
   committed_.clear();

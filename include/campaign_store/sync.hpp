@@ -1,0 +1,111 @@
+// Sync, sans-I/O. This layer never touches the network: it turns the outbox
+// into the next request to make (method, path, JSON body) and applies the
+// response it is handed, atomically. The worker's fetch loop (js/sync/) only
+// carries requests and adds the auth headers.
+//
+// Capture: triggers on every synced table append (table, id, op, hlc) to
+// sync_outbox in the same transaction as the write, so nothing written locally
+// (through any op, raw SQL included) escapes sync. Rows applied from the server
+// are written with capture off.
+//
+// Protocol (supabase/README.md): push = rpc/sync_push {client_id, changes},
+// pull = rpc/sync_pull {cursor, limit}. Last writer wins by HLC, per row.
+#pragma once
+
+#include "campaign_store/database.hpp"
+#include "campaign_store/hlc.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cs::sync {
+
+using json = nlohmann::json;
+
+// How a local SQLite value maps to the server's JSON value.
+enum class ColumnKind {
+  Text,     // TEXT both sides (uuids, timestamps)
+  Integer,  // INTEGER both sides
+  Real,     // REAL / double precision
+  Boolean,  // 0/1 locally, true/false remotely
+  Json,     // JSON text locally, a JSON value remotely (jsonb)
+  Decimal,  // exact decimal: INTEGER scaled by 10^scale locally, "12.34" remotely
+};
+
+struct ColumnSpec {
+  std::string name;
+  ColumnKind kind = ColumnKind::Text;
+  int scale = 0;  // Decimal only
+  std::string remote_name;  // empty = same as name
+};
+
+struct TableSpec {
+  std::string name;               // same name on both sides
+  std::vector<ColumnSpec> columns;  // the primary key column `id` included
+};
+
+// The Campaign Builder's synced tables (src/sync/tables.cpp).
+const std::vector<TableSpec>& campaign_builder_tables();
+
+struct Options {
+  int push_batch = 200;   // changes per push request
+  int pull_page = 500;    // rows per pull page
+};
+
+class Engine {
+ public:
+  Engine(Database& db, std::vector<TableSpec> tables);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Creates the sync tables and capture triggers (idempotent), registers the
+  // SQL functions, and restores the clock. Called on every open.
+  void install();
+
+  // {userId, pushBatch?, pullPage?}: binds this database to a user. A
+  // database already bound to another user refuses (UNAUTHORIZED): one local
+  // database per user, so nobody's data is pushed under another account.
+  json configure(const json& args);
+
+  // Starts a sync cycle: push everything pending, then pull until caught up.
+  json begin();
+  // The next request of the cycle: {kind:"push"|"pull", id, method, path,
+  // body} or {kind:"idle"} when the cycle is done.
+  json next_request();
+  // {id, status, body}: applies the response of request `id`. Non-2xx
+  // statuses change nothing and say whether to retry ({retry:"auth"|"backoff"}).
+  json apply_response(const json& args);
+
+  json status();
+
+  // Enqueues every existing row that has no pending change (used when a
+  // database is first bound to a user, so data written before sign-in syncs).
+  std::int64_t enqueue_all();
+
+ // Defined in src/sync/engine_state.hpp; public so the SQL functions the
+  // capture triggers call can reach it.
+  struct State;
+
+ private:
+  json build_push();
+  json build_pull();
+  json apply_push(const json& request, const json& body);
+  json apply_pull(const json& request, const json& body);
+  void apply_remote_row(const TableSpec& table, const json& change);
+  const TableSpec* table(const std::string& name) const;
+  std::string get_state(const char* key, const std::string& fallback = "");
+  void set_state(const char* key, const std::string& value);
+  void record_conflict(const std::string& table, const std::string& id, const json& local,
+                       const json& remote, const char* winner);
+  json local_row_json(const TableSpec& table, const std::string& id);
+
+  Database& db_;
+  std::vector<TableSpec> tables_;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace cs::sync

@@ -1,0 +1,34 @@
+// sync.*: the sans-I/O sync engine's steps, driven by js/sync/ (the fetch loop).
+#include "campaign_store/args.hpp"
+#include "ops.hpp"
+
+namespace cs::ops {
+
+json sync_configure(Session& s, const json& args) { return s.sync().configure(args); }
+json sync_begin(Session& s, const json&) { return s.sync().begin(); }
+json sync_next(Session& s, const json&) { return s.sync().next_request(); }
+json sync_apply(Session& s, const json& args) { return s.sync().apply_response(args); }
+json sync_status(Session& s, const json&) { return s.sync().status(); }
+
+json sync_conflicts(Session& s, const json& args) {
+  Args a(args);
+  std::int64_t limit = a.integer_or("limit", 50, 1, 500);
+  auto& q = s.db().cached(
+      "SELECT seq, table_name, row_id, local, remote, winner, seen_at FROM sync_conflicts "
+      "ORDER BY seq DESC LIMIT ?");
+  q.bind(1, limit);
+  json out = json::array();
+  while (q.step()) {
+    out.push_back({{"seq", q.column_int(0)},
+                   {"table", q.column_text(1)},
+                   {"id", q.column_text(2)},
+                   {"local", json::parse(q.column_text_view(3), nullptr, false)},
+                   {"remote", json::parse(q.column_text_view(4), nullptr, false)},
+                   {"winner", q.column_text(5)},
+                   {"seenAt", q.column_text(6)}});
+  }
+  q.reset();
+  return out;
+}
+
+}  // namespace cs::ops

@@ -1,0 +1,152 @@
+// The sync cycle: configure, begin, next request, apply response, status.
+#include "engine_state.hpp"
+
+#include "campaign_store/args.hpp"
+
+namespace cs::sync {
+
+Engine::Engine(Database& db, std::vector<TableSpec> tables) : db_(db), tables_(std::move(tables)) {}
+
+const TableSpec* Engine::table(const std::string& name) const {
+  for (const TableSpec& t : tables_)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::string Engine::get_state(const char* key, const std::string& fallback) {
+  auto& q = db_.cached("SELECT value FROM sync_state WHERE key = ?");
+  q.bind(1, std::string_view(key));
+  std::string value = q.step() ? q.column_text(0) : fallback;
+  q.reset();  // do not leave a read statement open between calls
+  return value;
+}
+
+void Engine::set_state(const char* key, const std::string& value) {
+  db_.cached("INSERT INTO sync_state(key, value) VALUES (?, ?) "
+             "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .bind(1, std::string_view(key))
+      .bind(2, std::string_view(value))
+      .run();
+}
+
+json Engine::configure(const json& args) {
+  Args a(args);
+  std::string user = a.string("userId");
+  if (user.empty()) a.fail("userId", "must not be empty");
+  state_->options.push_batch = static_cast<int>(a.integer_or("pushBatch", 200, 1, 1000));
+  state_->options.pull_page = static_cast<int>(a.integer_or("pullPage", 500, 1, 5000));
+  Transaction tx(db_);
+  std::string owner = get_state("user_id");
+  bool first_binding = owner.empty();
+  if (!first_binding && owner != user)
+    throw Error(Code::Unauthorized,
+                "this database belongs to another user; open the database of user " + user,
+                {{"field", "userId"}});
+  std::int64_t enqueued = 0;
+  if (first_binding) {
+    set_state("user_id", user);
+    // Rows written before sign-in (or by the legacy migration) were captured
+    // already; this only adds rows that predate capture.
+    enqueued = enqueue_all();
+  }
+  tx.commit();
+  return {{"userId", user}, {"clientId", state_->clock.node()}, {"enqueued", enqueued}};
+}
+
+json Engine::begin() {
+  if (get_state("user_id").empty())
+    throw Error(Code::Unauthorized, "sync is not configured: call sync.configure with a userId");
+  state_->cycle_active = true;
+  state_->push_done = false;
+  state_->pull_done = false;
+  state_->inflight = nullptr;
+  return status();
+}
+
+json Engine::next_request() {
+  state_->inflight = nullptr;  // a new request supersedes one whose answer never came
+  if (!state_->cycle_active) return {{"kind", "idle"}};
+  if (!state_->push_done) {
+    json push = build_push();
+    if (!push.is_null()) return push;
+    state_->push_done = true;
+  }
+  if (!state_->pull_done) return build_pull();
+  state_->cycle_active = false;
+  set_state("last_synced_at", std::to_string(wall_clock_ms()));
+  return {{"kind", "idle"}};
+}
+
+json Engine::apply_response(const json& args) {
+  Args a(args);
+  std::int64_t id = a.integer("id");
+  if (state_->inflight.is_null() || state_->inflight["id"] != id)
+    throw Error(Code::Conflict, "response does not belong to the request in flight",
+                {{"field", "id"}, {"id", id}});
+  json request = std::move(state_->inflight);
+  state_->inflight = nullptr;
+  std::int64_t http = a.integer("status");
+  const json& body = a.raw("body");
+  if (http == 401) return {{"ok", false}, {"retry", "auth"}, {"status", http}};
+  if (http == 0 || http == 408 || http == 429 || http >= 500)
+    return {{"ok", false}, {"retry", "backoff"}, {"status", http}};
+  if (http < 200 || http >= 300) {
+    // The server understood and refused the whole request: retrying the same
+    // bytes would fail the same way. End the cycle and report.
+    state_->cycle_active = false;
+    return {{"ok", false}, {"retry", "none"}, {"status", http}, {"error", body}};
+  }
+  json summary = request["kind"] == "push" ? apply_push(request, body) : apply_pull(request, body);
+  summary["ok"] = true;
+  return summary;
+}
+
+json Engine::status() {
+  auto count = [&](const char* sql) {
+    auto& q = db_.cached(sql);
+    q.step();
+    std::int64_t n = q.column_int(0);
+    q.reset();
+    return n;
+  };
+  std::string last = get_state("last_synced_at");
+  std::string user = get_state("user_id");
+  return {
+      {"userId", user.empty() ? json(nullptr) : json(user)},
+      {"clientId", state_->clock.node()},
+      {"pending", count("SELECT count(*) FROM (SELECT 1 FROM sync_outbox GROUP BY table_name, row_id)")},
+      {"rejected", count("SELECT count(*) FROM sync_rejected")},
+      {"conflicts", count("SELECT count(*) FROM sync_conflicts")},
+      {"parked", count("SELECT count(*) FROM sync_parked")},
+      {"cycleActive", state_->cycle_active},
+      {"lastSyncedAt", last.empty() ? json(nullptr) : json(std::stoll(last))},
+  };
+}
+
+void Engine::record_conflict(const std::string& table, const std::string& id, const json& local,
+                             const json& remote, const char* winner) {
+  db_.cached("INSERT INTO sync_conflicts(table_name, row_id, local, remote, winner) VALUES (?, ?, ?, ?, ?)")
+      .bind(1, std::string_view(table))
+      .bind(2, std::string_view(id))
+      .bind(3, std::string_view(local.dump()))
+      .bind(4, std::string_view(remote.dump()))
+      .bind(5, std::string_view(winner))
+      .run();
+  // Keep the log bounded: the newest 500 decisions are plenty for the app.
+  db_.cached("DELETE FROM sync_conflicts WHERE seq <= (SELECT max(seq) - 500 FROM sync_conflicts)").run();
+}
+
+json Engine::local_row_json(const TableSpec& t, const std::string& id) {
+  auto& q = db_.cached(state_->select_sql.at(t.name));
+  q.bind(1, std::string_view(id));
+  if (!q.step()) return nullptr;
+  json row = json::object();
+  for (std::size_t i = 0; i < t.columns.size(); ++i) {
+    const ColumnSpec& c = t.columns[i];
+    row[c.remote_name.empty() ? c.name : c.remote_name] = encode_column(q, static_cast<int>(i), c);
+  }
+  q.reset();
+  return row;
+}
+
+}  // namespace cs::sync

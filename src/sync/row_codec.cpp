@@ -1,0 +1,109 @@
+// Local SQLite values <-> the server's JSON values, per column kind. Anything
+// that does not decode is kept as it came (text), never dropped.
+#include "engine_state.hpp"
+
+#include <cmath>
+#include <cstdlib>
+
+namespace cs::sync {
+
+namespace {
+
+std::int64_t pow10(int n) {
+  std::int64_t p = 1;
+  while (n-- > 0) p *= 10;
+  return p;
+}
+
+// 2999, scale 2 -> "29.99"; exact, no floating point on the way.
+std::string scaled_to_decimal(std::int64_t v, int scale) {
+  if (scale == 0) return std::to_string(v);
+  bool negative = v < 0;
+  std::uint64_t u = negative ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  std::uint64_t p = static_cast<std::uint64_t>(pow10(scale));
+  std::string frac = std::to_string(u % p);
+  frac.insert(0, static_cast<std::size_t>(scale) - frac.size(), '0');
+  return (negative ? "-" : "") + std::to_string(u / p) + "." + frac;
+}
+
+// "29.99" / "-0.5" / "12" -> scaled integer; false if not a plain decimal or
+// it has more fractional digits than the scale holds.
+bool decimal_to_scaled(const std::string& text, int scale, std::int64_t& out) {
+  std::size_t i = 0;
+  bool negative = false;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
+  std::int64_t whole = 0;
+  int digits = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++digits) {
+    if (whole > (INT64_MAX / 10 - 9)) return false;
+    whole = whole * 10 + (text[i] - '0');
+  }
+  std::int64_t frac = 0;
+  int frac_digits = 0;
+  if (i < text.size() && text[i] == '.') {
+    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      if (frac_digits == scale) {
+        if (text[i] != '0') return false;  // would lose precision
+        continue;
+      }
+      frac = frac * 10 + (text[i] - '0');
+      ++frac_digits;
+    }
+  }
+  if (i != text.size() || (digits == 0 && frac_digits == 0)) return false;
+  frac *= pow10(scale - frac_digits);
+  if (whole > (INT64_MAX - frac) / pow10(scale)) return false;
+  out = whole * pow10(scale) + frac;
+  if (negative) out = -out;
+  return true;
+}
+
+}  // namespace
+
+json encode_column(const Statement& row, int i, const ColumnSpec& column) {
+  if (row.column_is_null(i)) return nullptr;
+  switch (column.kind) {
+    case ColumnKind::Boolean: return row.column_int(i) != 0;
+    case ColumnKind::Json: {
+      json parsed = json::parse(row.column_text_view(i), nullptr, false);
+      return parsed.is_discarded() ? json(row.column_text(i)) : parsed;
+    }
+    case ColumnKind::Decimal: {
+      json local = row.column_json(i);
+      if (local.is_number_integer()) return scaled_to_decimal(local.get<std::int64_t>(), column.scale);
+      return local;  // already text (or a real): send as is
+    }
+    default: return row.column_json(i);
+  }
+}
+
+void bind_column(Statement& stmt, int index, const json& value, const ColumnSpec& column) {
+  if (value.is_null()) {
+    stmt.bind_null(index);
+    return;
+  }
+  switch (column.kind) {
+    case ColumnKind::Boolean:
+      if (value.is_boolean()) {
+        stmt.bind(index, std::int64_t{value.get<bool>() ? 1 : 0});
+        return;
+      }
+      break;
+    case ColumnKind::Json:
+      stmt.bind(index, std::string_view(value.dump()));
+      return;
+    case ColumnKind::Decimal: {
+      std::int64_t scaled = 0;
+      std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+      if (decimal_to_scaled(text, column.scale, scaled)) {
+        stmt.bind(index, scaled);
+        return;
+      }
+      break;  // not a decimal we can hold exactly: keep the text
+    }
+    default: break;
+  }
+  stmt.bind_json(index, value);
+}
+
+}  // namespace cs::sync

@@ -1,0 +1,255 @@
+// The sans-I/O sync engine against a small schema of its own: capture, the
+// push and pull requests it builds, and how it applies every kind of answer.
+#include "campaign_store/sync.hpp"
+
+#include <catch2/catch.hpp>
+
+using cs::Database;
+using cs::json;
+using cs::Statement;
+namespace sync = cs::sync;
+
+namespace {
+
+std::vector<sync::TableSpec> toy_tables() {
+  using K = sync::ColumnKind;
+  return {
+      {"parent", {{"id"}, {"name"}, {"price", K::Decimal, 2}, {"meta", K::Json}, {"active", K::Boolean}}},
+      {"child", {{"id"}, {"parent_id"}, {"note"}}},
+  };
+}
+
+struct Fixture {
+  Database db;
+  sync::Engine engine{db, toy_tables()};
+  Fixture() {
+    db.exec("CREATE TABLE parent(id TEXT PRIMARY KEY, name TEXT, price INTEGER, meta TEXT, active INTEGER);"
+            "CREATE TABLE child(id TEXT PRIMARY KEY, parent_id TEXT REFERENCES parent(id) ON DELETE CASCADE, note TEXT);");
+    engine.install();
+    engine.configure({{"userId", "user-a"}});
+  }
+  std::int64_t count(const char* sql) {
+    Statement q(db, sql);
+    q.step();
+    return q.column_int(0);
+  }
+  json next() { return engine.next_request(); }
+  json respond(const json& request, int status, const json& body) {
+    return engine.apply_response({{"id", request["id"]}, {"status", status}, {"body", body}});
+  }
+};
+
+json applied_all(const json& push) {
+  json results = json::array();
+  for (const auto& c : push["body"]["changes"])
+    results.push_back({{"mutation_id", c["mutation_id"]}, {"status", "applied"}});
+  return {{"results", results}};
+}
+
+const json kEmptyPull = {{"changes", json::array()}, {"cursor", "c0"}, {"has_more", false}};
+
+}  // namespace
+
+TEST_CASE("every local write is captured once per row, with increasing clocks") {
+  Fixture f;
+  f.db.exec("INSERT INTO parent VALUES ('p1', 'Shoe', 2999, '{\"a\":1}', 1);"
+            "UPDATE parent SET name = 'Boot' WHERE id = 'p1';"
+            "INSERT INTO child VALUES ('c1', 'p1', 'x');");
+  CHECK(f.count("SELECT count(*) FROM sync_outbox") == 3);
+  CHECK(f.engine.status()["pending"] == 2);  // two rows
+  CHECK(f.count("SELECT count(*) FROM sync_outbox a JOIN sync_outbox b ON a.mutation_id < b.mutation_id AND a.hlc >= b.hlc") == 0);
+  // A cascade is captured row by row, so the server hears of the child too.
+  f.db.exec("DELETE FROM parent WHERE id = 'p1'");
+  CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'c1' AND op = 'delete'") == 1);
+}
+
+TEST_CASE("a push carries the newest state of each row, encoded for the server") {
+  Fixture f;
+  f.db.exec("INSERT INTO parent VALUES ('p1', 'Shoe', 2999, '{\"tags\":[\"a\"]}', 1);"
+            "UPDATE parent SET price = 5 WHERE id = 'p1';");
+  f.engine.begin();
+  json push = f.next();
+  REQUIRE(push["kind"] == "push");
+  CHECK(push["path"] == "/rest/v1/rpc/sync_push");
+  REQUIRE(push["body"]["changes"].size() == 1);
+  const json& change = push["body"]["changes"][0];
+  CHECK(change["op"] == "upsert");
+  CHECK(change["row"] == json{{"id", "p1"}, {"name", "Shoe"}, {"price", "0.05"},
+                              {"meta", {{"tags", {"a"}}}}, {"active", true}});
+  CHECK(push["body"]["client_id"] == f.engine.status()["clientId"]);
+}
+
+TEST_CASE("applied changes leave the outbox; writes made meanwhile stay") {
+  Fixture f;
+  f.db.exec("INSERT INTO parent(id, name) VALUES ('p1', 'a'), ('p2', 'b')");
+  f.engine.begin();
+  json push = f.next();
+  f.db.exec("UPDATE parent SET name = 'changed' WHERE id = 'p1'");  // after the push was built
+  json summary = f.respond(push, 200, applied_all(push));
+  CHECK(summary["applied"] == 2);
+  CHECK(f.engine.status()["pending"] == 1);
+  json again = f.next();
+  REQUIRE(again["kind"] == "push");
+  CHECK(again["body"]["changes"][0]["row"]["name"] == "changed");
+}
+
+TEST_CASE("a superseded change takes the winning row and records the conflict") {
+  Fixture f;
+  f.db.exec("INSERT INTO parent(id, name, price) VALUES ('p1', 'mine', 100)");
+  f.engine.begin();
+  json push = f.next();
+  json winner{{"id", "p1"}, {"name", "theirs"}, {"price", "12.30"}, {"hlc", "9999999999999-00000-zz"}, {"deleted", false}};
+  json summary = f.respond(push, 200, {{"results", {{{"mutation_id", push["body"]["changes"][0]["mutation_id"]},
+                                                      {"status", "superseded"}, {"row", winner}}}}});
+  CHECK(summary["superseded"] == 1);
+  CHECK(summary["conflicts"][0]["winner"] == "remote");
+  Statement row(f.db, "SELECT name, price FROM parent WHERE id = 'p1'");
+  REQUIRE(row.step());
+  CHECK(row.column_text(0) == "theirs");
+  CHECK(row.column_int(1) == 1230);
+  CHECK(f.engine.status()["pending"] == 0);  // applying the winner was not captured
+  CHECK(f.engine.status()["conflicts"] == 1);
+}
+
+TEST_CASE("a rejected change is kept with its reason, not retried forever") {
+  Fixture f;
+  f.db.exec("INSERT INTO parent(id, name) VALUES ('p1', 'x')");
+  f.engine.begin();
+  json push = f.next();
+  json summary = f.respond(push, 200, {{"results", {{{"mutation_id", push["body"]["changes"][0]["mutation_id"]},
+                                                      {"status", "rejected"}, {"code", "UNAUTHORIZED"}, {"message", "not yours"}}}}});
+  CHECK(summary["rejected"] == 1);
+  CHECK(f.count("SELECT count(*) FROM sync_rejected WHERE code = 'UNAUTHORIZED' AND row LIKE '%\"x\"%'") == 1);
+  CHECK(f.engine.status()["pending"] == 0);
+  CHECK(f.count("SELECT count(*) FROM parent") == 1);  // the local row itself stays
+}
+
+TEST_CASE("failed requests change nothing and say how to retry") {
+  Fixture f;
+  f.db.exec("INSERT INTO parent(id, name) VALUES ('p1', 'x')");
+  f.engine.begin();
+  json push = f.next();
+  CHECK(f.respond(push, 503, nullptr)["retry"] == "backoff");
+  push = f.next();
+  CHECK(f.respond(push, 0, nullptr)["retry"] == "backoff");  // network error
+  push = f.next();
+  CHECK(f.respond(push, 401, nullptr)["retry"] == "auth");
+  CHECK(f.engine.status()["pending"] == 1);
+  push = f.next();
+  // A response to an older request is refused rather than misapplied.
+  CHECK_THROWS_AS(f.engine.apply_response({{"id", push["id"].get<int>() - 1}, {"status", 200}, {"body", applied_all(push)}}),
+                  cs::Error);
+  // The retried push reuses the same mutation id: the server dedupes it.
+  json retried = f.next();
+  CHECK(retried["body"]["changes"][0]["mutation_id"] == push["body"]["changes"][0]["mutation_id"]);
+}
+
+TEST_CASE("pull applies rows and tombstones without capturing them, children before parents") {
+  Fixture f;
+  f.engine.begin();
+  json pull = f.next();
+  REQUIRE(pull["kind"] == "pull");
+  CHECK(pull["body"]["cursor"].is_null());
+  json page{{"changes", {
+               {{"table", "child"}, {"id", "c1"}, {"hlc", "0000000000001-00000-n"}, {"deleted", false},
+                {"row", {{"id", "c1"}, {"parent_id", "p1"}, {"note", "early"}}}},
+               {{"table", "parent"}, {"id", "p1"}, {"hlc", "0000000000002-00000-n"}, {"deleted", false},
+                {"row", {{"id", "p1"}, {"name", "n"}, {"price", 19.5}, {"meta", {{"k", 1}}}, {"active", false}, {"user_id", "ignored"}}}},
+               {{"table", "future_table"}, {"id", "f1"}, {"hlc", "0000000000003-00000-n"}, {"row", {{"x", 1}}}},
+           }},
+           {"cursor", "c1"},
+           {"has_more", true}};
+  json summary = f.respond(pull, 200, page);
+  CHECK(summary["applied"] == 2);
+  CHECK(summary["parked"] == 1);  // the unknown table is kept, not dropped
+  CHECK(f.engine.status()["pending"] == 0);
+  Statement p(f.db, "SELECT price, meta, active FROM parent WHERE id = 'p1'");
+  REQUIRE(p.step());
+  CHECK(p.column_int(0) == 1950);
+  CHECK(p.column_text(1) == R"({"k":1})");
+  CHECK(p.column_int(2) == 0);
+
+  json next = f.next();  // has_more: another page from the new cursor
+  REQUIRE(next["kind"] == "pull");
+  CHECK(next["body"]["cursor"] == "c1");
+  f.respond(next, 200, {{"changes", {{{"table", "child"}, {"id", "c1"}, {"hlc", "0000000000004-00000-n"}, {"deleted", true}}}},
+                        {"cursor", "c2"}, {"has_more", false}});
+  CHECK(f.count("SELECT count(*) FROM child") == 0);
+  CHECK(f.next()["kind"] == "idle");
+  CHECK_FALSE(f.engine.status()["lastSyncedAt"].is_null());
+}
+
+TEST_CASE("a pending local change wins over an older remote row and loses to a newer one") {
+  Fixture f;
+  f.db.exec("INSERT INTO parent(id, name) VALUES ('old', 'local'), ('new', 'local')");
+  f.engine.begin();
+  json push = f.next();
+  // The server settles nothing (say it timed out inside): the cycle moves on
+  // to pull with both local changes still pending.
+  f.respond(push, 200, {{"results", json::array()}});
+  json pull = f.next();
+  REQUIRE(pull["kind"] == "pull");
+  json page{{"changes", {
+               {{"table", "parent"}, {"id", "old"}, {"hlc", "0000000000001-00000-remote"}, {"deleted", false},
+                {"row", {{"id", "old"}, {"name", "remote"}}}},
+               {{"table", "parent"}, {"id", "new"}, {"hlc", "9999999999999-00000-remote"}, {"deleted", false},
+                {"row", {{"id", "new"}, {"name", "remote"}}}},
+           }},
+           {"cursor", "c1"},
+           {"has_more", false}};
+  json summary = f.respond(pull, 200, page);
+  CHECK(summary["skipped"] == 1);
+  CHECK(summary["applied"] == 1);
+  Statement names(f.db, "SELECT group_concat(id || '=' || name, ',') FROM (SELECT * FROM parent ORDER BY id)");
+  REQUIRE(names.step());
+  CHECK(names.column_text(0) == "new=remote,old=local");
+  // Only the winning local change is still to be pushed.
+  CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'old'") == 1);
+  CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'new'") == 0);
+  CHECK(f.engine.status()["conflicts"] == 2);
+  // Having seen a stamp from the far future, new local stamps order after it.
+  f.db.exec("UPDATE parent SET name = 'again' WHERE id = 'new'");
+  Statement stamp(f.db, "SELECT hlc FROM sync_outbox WHERE row_id = 'new'");
+  REQUIRE(stamp.step());
+  CHECK(stamp.column_text(0) > std::string("9999999999999-00000-remote"));
+}
+
+TEST_CASE("one database per user: binding to a second user is refused") {
+  Fixture f;
+  try {
+    f.engine.configure({{"userId", "user-b"}});
+    FAIL("second user accepted");
+  } catch (const cs::Error& e) {
+    CHECK(e.code() == cs::Code::Unauthorized);
+  }
+  CHECK(f.engine.configure({{"userId", "user-a"}})["userId"] == "user-a");
+}
+
+TEST_CASE("the clock survives a restart even if the wall clock went back") {
+  Database db;
+  db.exec("CREATE TABLE parent(id TEXT PRIMARY KEY, name TEXT, price INTEGER, meta TEXT, active INTEGER);"
+          "CREATE TABLE child(id TEXT PRIMARY KEY, parent_id TEXT, note TEXT);"
+          "CREATE TABLE sync_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+          "INSERT INTO sync_state VALUES ('hlc_high', '9000000000000-00007-old');");
+  sync::Engine engine(db, toy_tables());
+  engine.install();
+  db.exec("INSERT INTO parent(id) VALUES ('p')");
+  Statement stamp(db, "SELECT hlc FROM sync_outbox");
+  REQUIRE(stamp.step());
+  CHECK(stamp.column_text(0).substr(0, 19) == "9000000000000-00008");
+}
+
+TEST_CASE("HLC stamps order as text and parse back") {
+  cs::Hlc clock("node");
+  std::string a = clock.tick(1000), b = clock.tick(1000), c = clock.tick(999), d = clock.tick(2000);
+  CHECK(a < b);
+  CHECK(b < c);  // the wall clock went back: the counter carries order
+  CHECK(c < d);
+  auto parsed = cs::HlcStamp::parse(b);
+  REQUIRE(parsed);
+  CHECK(parsed->wall_ms == 1000);
+  CHECK(parsed->counter == 1);
+  CHECK(parsed->node == "node");
+  CHECK_FALSE(cs::HlcStamp::parse("12-3-x"));
+  CHECK_FALSE(cs::HlcStamp::parse("000000000000a-00000-x"));
+}
