@@ -1,0 +1,25 @@
+-- Storage for product images, backgrounds and creative assets.
+-- Objects live under `<user id>/...` in the public bucket `campaign-assets`:
+-- anyone with the URL may read (the app shows them in <img>), only the
+-- owner may write, overwrite or remove.
+
+insert into storage.buckets (id, name, public)
+values ('campaign-assets', 'campaign-assets', true)
+on conflict (id) do nothing;
+
+create policy campaign_assets_select_own on storage.objects
+  for select to authenticated
+  using (bucket_id = 'campaign-assets' and (storage.foldername(name))[1] = (select auth.uid())::text);
+
+create policy campaign_assets_insert_own on storage.objects
+  for insert to authenticated
+  with check (bucket_id = 'campaign-assets' and (storage.foldername(name))[1] = (select auth.uid())::text);
+
+create policy campaign_assets_update_own on storage.objects
+  for update to authenticated
+  using (bucket_id = 'campaign-assets' and (storage.foldername(name))[1] = (select auth.uid())::text)
+  with check (bucket_id = 'campaign-assets' and (storage.foldername(name))[1] = (select auth.uid())::text);
+
+create policy campaign_assets_delete_own on storage.objects
+  for delete to authenticated
+  using (bucket_id = 'campaign-assets' and (storage.foldername(name))[1] = (select auth.uid())::text);

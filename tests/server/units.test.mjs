@@ -1,0 +1,56 @@
+// The gateway's pure parts, without a database.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { httpStatusForSqlState } from '../../tools/backend/errors.mjs';
+import { createFaults } from '../../tools/backend/faults.mjs';
+import { JwtError, mintToken, signJwt, verifyJwt } from '../../tools/backend/jwt.mjs';
+
+const SECRET = 's'.repeat(40);
+
+test('jwt: round trip, expiry with 30 s skew, tampering', () => {
+  const token = mintToken({ secret: SECRET, sub: 'u1', role: 'authenticated', expiresIn: 60 });
+  const claims = verifyJwt(token, SECRET);
+  assert.equal(claims.sub, 'u1');
+  assert.equal(claims.role, 'authenticated');
+
+  const now = Date.now() / 1000;
+  const justExpired = signJwt({ role: 'anon', exp: Math.floor(now) - 10 }, SECRET);
+  assert.equal(verifyJwt(justExpired, SECRET).role, 'anon', 'within the skew');
+  const expired = signJwt({ role: 'anon', exp: Math.floor(now) - 31 }, SECRET);
+  assert.throws(() => verifyJwt(expired, SECRET), (e) => e instanceof JwtError && e.code === 'PGRST303');
+
+  const [h, , s] = token.split('.');
+  const body = Buffer.from(JSON.stringify({ sub: 'u1', role: 'service_role' })).toString('base64url');
+  assert.throws(() => verifyJwt(`${h}.${body}.${s}`, SECRET), (e) => e.code === 'PGRST301');
+  assert.throws(() => verifyJwt(token, 't'.repeat(40)), (e) => e.code === 'PGRST301');
+});
+
+test('errors: PostgREST status table', () => {
+  assert.equal(httpStatusForSqlState('23505'), 409);
+  assert.equal(httpStatusForSqlState('23503'), 409);
+  assert.equal(httpStatusForSqlState('23502'), 400);
+  assert.equal(httpStatusForSqlState('P0001'), 400);
+  assert.equal(httpStatusForSqlState('P0002'), 500);
+  assert.equal(httpStatusForSqlState('42501', 'anon'), 401);
+  assert.equal(httpStatusForSqlState('42501', 'authenticated'), 403);
+  assert.equal(httpStatusForSqlState('42883'), 404);
+  assert.equal(httpStatusForSqlState('08006'), 503);
+  assert.equal(httpStatusForSqlState('53300'), 503);
+  assert.equal(httpStatusForSqlState('53400'), 500);
+  assert.equal(httpStatusForSqlState('40001'), 500);
+  assert.equal(httpStatusForSqlState('PT418'), 418);
+  assert.equal(httpStatusForSqlState('22P02'), 400);
+});
+
+test('faults: counts decrement to zero and stay there', () => {
+  const f = createFaults();
+  f.set({ fail503: 2, delayMs: 5, delayCount: 1 });
+  assert.equal(f.take('fail503'), true);
+  assert.equal(f.take('fail503'), true);
+  assert.equal(f.take('fail503'), false);
+  assert.equal(f.takeDelay(), 5);
+  assert.equal(f.takeDelay(), 0);
+  assert.throws(() => f.set({ drop: -1 }), RangeError);
+  assert.throws(() => f.set({ drop: 1.5 }), RangeError);
+  assert.deepEqual(f.get(), { drop: 0, dropResponse: 0, fail503: 0, duplicate: 0, delayCount: 0, delayMs: 5 });
+});
