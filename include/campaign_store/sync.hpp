@@ -96,6 +96,7 @@ class Engine {
   json apply_push(const json& request, const json& body);
   json apply_pull(const json& request, const json& body);
   void apply_remote_row(const TableSpec& table, const json& change);
+  std::int64_t sweep_unseen();
   const TableSpec* table(const std::string& name) const;
   std::string get_state(const char* key, const std::string& fallback = "");
   void set_state(const char* key, const std::string& value);

@@ -32,6 +32,9 @@ CREATE TABLE IF NOT EXISTS sync_conflicts(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, table_name TEXT NOT NULL, row_id TEXT NOT NULL,
   local TEXT, remote TEXT, winner TEXT NOT NULL,
   seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+-- Rows returned by a full pull after a server reset (see pull.cpp).
+CREATE TABLE IF NOT EXISTS sync_seen(table_name TEXT NOT NULL, row_id TEXT NOT NULL,
+  PRIMARY KEY (table_name, row_id)) WITHOUT ROWID;
 -- Remote rows of tables this version does not know: kept verbatim for the
 -- version that does.
 CREATE TABLE IF NOT EXISTS sync_parked(
@@ -50,15 +53,17 @@ void fn_hlc_now(sqlite3_context* ctx, int, sqlite3_value**) {
   sqlite3_result_text(ctx, stamp.c_str(), static_cast<int>(stamp.size()), SQLITE_TRANSIENT);
 }
 
+}  // namespace
+
 bool table_exists(Database& db, const std::string& name) {
   auto& q = db.cached("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");
   q.bind(1, std::string_view(name));
-  return q.step();
+  bool found = q.step();
+  q.reset();
+  return found;
 }
 
 std::string quoted(const std::string& identifier) { return "\"" + identifier + "\""; }
-
-}  // namespace
 
 void Engine::install() {
   db_.exec(kSyncSchema);

@@ -58,6 +58,10 @@ class ForeignKeysOff {
   Database& db_;
 };
 
+// SQL identifiers come from our own table specs, never from a request.
+std::string quoted(const std::string& identifier);
+bool table_exists(Database& db, const std::string& name);
+
 // Row codec (row_codec.cpp): local column value <-> server JSON value.
 json encode_column(const Statement& row, int index, const ColumnSpec& column);
 void bind_column(Statement& stmt, int index, const json& value, const ColumnSpec& column);

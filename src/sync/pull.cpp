@@ -15,10 +15,6 @@
 
 namespace cs::sync {
 
-namespace {
-std::string quoted(const std::string& identifier) { return "\"" + identifier + "\""; }
-}  // namespace
-
 json Engine::build_pull() {
   std::string cursor = get_state("cursor");
   json request{{"kind", "pull"},
@@ -64,6 +60,16 @@ json Engine::apply_pull(const json& /*request*/, const json& body) {
   Transaction tx(db_);
   CaptureOff off(state_->capture);
 
+  // A reset answer restarts from the beginning because tombstones we had not
+  // seen were purged on the server. Rows the full pull does not return were
+  // deleted meanwhile; note what it does return, and sweep at its end.
+  const bool reset = body.value("reset", false);
+  if (reset) {
+    db_.exec("DELETE FROM sync_seen");
+    set_state("reset_in_progress", "1");
+  }
+  const bool tracking = reset || get_state("reset_in_progress") == "1";
+
   for (const json& change : body["changes"]) {
     if (!change.is_object() || !change.contains("table") || !change.contains("id") ||
         !change["table"].is_string() || !change["id"].is_string())
@@ -108,6 +114,15 @@ json Engine::apply_pull(const json& /*request*/, const json& body) {
     apply_remote_row(*t, change);
     summary["applied"] = summary["applied"].get<int>() + 1;
   }
+  if (tracking) {
+    for (const json& change : body["changes"])
+      if (change.is_object() && change.value("table", json()).is_string() && change.value("id", json()).is_string())
+        db_.cached("INSERT OR IGNORE INTO sync_seen(table_name, row_id) VALUES (?, ?)")
+            .bind(1, std::string_view(change["table"].get_ref<const std::string&>()))
+            .bind(2, std::string_view(change["id"].get_ref<const std::string&>()))
+            .run();
+    if (!body.value("has_more", false)) summary["swept"] = sweep_unseen();
+  }
 
   if (body.contains("cursor") && body["cursor"].is_string())
     set_state("cursor", body["cursor"].get<std::string>());
@@ -116,6 +131,23 @@ json Engine::apply_pull(const json& /*request*/, const json& body) {
   if (!body.value("has_more", false)) state_->pull_done = true;
   summary["hasMore"] = body.value("has_more", false);
   return summary;
+}
+
+std::int64_t Engine::sweep_unseen() {
+  // Only rows without a pending local change: those are ours to push.
+  std::int64_t removed = 0;
+  for (const TableSpec& t : tables_) {
+    if (!table_exists(db_, t.name)) continue;
+    Statement sweep(db_, "DELETE FROM " + quoted(t.name) +
+                             " WHERE id NOT IN (SELECT row_id FROM sync_seen WHERE table_name = ?1)"
+                             " AND id NOT IN (SELECT row_id FROM sync_outbox WHERE table_name = ?1)");
+    sweep.bind(1, std::string_view(t.name));
+    sweep.run();
+    removed += db_.changes();
+  }
+  db_.exec("DELETE FROM sync_seen");
+  set_state("reset_in_progress", "0");
+  return removed;
 }
 
 }  // namespace cs::sync

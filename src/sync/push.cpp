@@ -5,12 +5,15 @@
 namespace cs::sync {
 
 json Engine::build_push() {
-  // One change per row: its newest outbox entry. Older entries of the row are
-  // covered by it (the row is read as it is now).
+  // One change per row: its newest outbox entry (older entries of the row are
+  // covered by it; the row is read as it is now). Rows go in the order of
+  // their FIRST pending change, so a parent created before its child is
+  // pushed no later than the child, even if the parent was edited since; the
+  // server rejects a child whose parent it has never seen.
   auto& pending = db_.cached(
       "SELECT o.table_name, o.row_id, o.mutation_id, o.op, o.hlc FROM sync_outbox o "
-      "JOIN (SELECT max(mutation_id) AS mid FROM sync_outbox GROUP BY table_name, row_id) m "
-      "ON o.mutation_id = m.mid ORDER BY o.mutation_id LIMIT ?");
+      "JOIN (SELECT min(mutation_id) AS first, max(mutation_id) AS mid FROM sync_outbox "
+      "GROUP BY table_name, row_id) m ON o.mutation_id = m.mid ORDER BY m.first LIMIT ?");
   pending.bind(1, std::int64_t{state_->options.push_batch});
   json changes = json::array();
   json carried = json::array();

@@ -253,3 +253,42 @@ TEST_CASE("HLC stamps order as text and parse back") {
   CHECK_FALSE(cs::HlcStamp::parse("12-3-x"));
   CHECK_FALSE(cs::HlcStamp::parse("000000000000a-00000-x"));
 }
+
+TEST_CASE("a parent edited after its child was created is still pushed first") {
+  Fixture f;
+  f.engine.configure({{"userId", "user-a"}, {"pushBatch", 1}});
+  f.db.exec("INSERT INTO parent(id, name) VALUES ('p', 'v1');"
+            "INSERT INTO child VALUES ('c', 'p', 'x');"
+            "UPDATE parent SET name = 'v2' WHERE id = 'p';");
+  f.engine.begin();
+  json first = f.next();
+  REQUIRE(first["body"]["changes"].size() == 1);
+  CHECK(first["body"]["changes"][0]["id"] == "p");
+  CHECK(first["body"]["changes"][0]["row"]["name"] == "v2");  // its newest state
+}
+
+TEST_CASE("after a server reset, rows the full pull did not return are removed, pending ones kept") {
+  Fixture f;
+  f.engine.begin();
+  json pull = f.next();  // nothing to push
+  f.respond(pull, 200, {{"changes", {{{"table", "parent"}, {"id", "gone"}, {"hlc", "0000000000001-00000-n"},
+                                      {"row", {{"id", "gone"}, {"name", "x"}}}},
+                                     {{"table", "parent"}, {"id", "kept"}, {"hlc", "0000000000001-00001-n"},
+                                      {"row", {{"id", "kept"}, {"name", "x"}}}}}},
+                        {"cursor", "c1"}, {"has_more", false}});
+  f.db.exec("INSERT INTO parent(id, name) VALUES ('mine', 'unsent')");
+  // The server purged the tombstone of `gone`; a reset pull returns only `kept`.
+  f.engine.begin();
+  json push = f.next();
+  f.respond(push, 503, nullptr);  // `mine` stays pending
+  f.respond(f.next(), 200, {{"results", json::array()}});
+  pull = f.next();
+  REQUIRE(pull["kind"] == "pull");
+  json summary = f.respond(pull, 200, {{"changes", {{{"table", "parent"}, {"id", "kept"}, {"hlc", "0000000000001-00001-n"},
+                                                    {"row", {{"id", "kept"}, {"name", "x"}}}}}},
+                                       {"cursor", "c2"}, {"has_more", false}, {"reset", true}});
+  CHECK(summary["swept"] == 1);
+  Statement ids(f.db, "SELECT group_concat(id, ',') FROM (SELECT id FROM parent ORDER BY id)");
+  REQUIRE(ids.step());
+  CHECK(ids.column_text(0) == "kept,mine");
+}
