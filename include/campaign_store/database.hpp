@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -92,6 +93,11 @@ class Database {
   // The reference stays valid until the Database is destroyed.
   Statement& cached(std::string_view sql);
 
+  // The same for SQL text that comes from callers (sql.query/sql.exec): a
+  // bounded LRU, so an app that builds many distinct statements cannot grow
+  // the cache without limit, while its repeated statements skip prepare.
+  Statement& cached_user(std::string_view sql);
+
   std::int64_t changes() const;
   std::int64_t last_insert_rowid() const;
   bool in_transaction() const;
@@ -104,6 +110,8 @@ class Database {
  private:
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  static constexpr std::size_t kUserCacheSize = 64;
+  std::list<std::pair<std::string, std::unique_ptr<Statement>>> user_cache_;  // most recent first
 };
 
 // BEGIN IMMEDIATE at the outermost level, SAVEPOINT when nested, so a

@@ -191,6 +191,7 @@ Database::Database(const OpenOptions& options) {
 
 Database::~Database() {
   cache_.clear();  // finalize statements before closing
+  user_cache_.clear();
   sqlite3_close_v2(db_);
 }
 
@@ -213,6 +214,20 @@ Statement& Database::cached(std::string_view sql) {
     it->second->reset();
   }
   return *it->second;
+}
+
+Statement& Database::cached_user(std::string_view sql) {
+  for (auto it = user_cache_.begin(); it != user_cache_.end(); ++it) {
+    if (it->first == sql) {
+      user_cache_.splice(user_cache_.begin(), user_cache_, it);
+      user_cache_.front().second->reset();
+      return *user_cache_.front().second;
+    }
+  }
+  auto stmt = std::make_unique<Statement>(*this, sql);  // throws before we touch the cache
+  user_cache_.emplace_front(std::string(sql), std::move(stmt));
+  if (user_cache_.size() > kUserCacheSize) user_cache_.pop_back();
+  return *user_cache_.front().second;
 }
 
 std::int64_t Database::changes() const { return sqlite3_changes64(db_); }

@@ -124,3 +124,20 @@ TEST_CASE("blobs are reported by size, never inlined as text") {
   REQUIRE(stmt.step());
   CHECK(stmt.column_json(0) == json{{"$blob", 3}});
 }
+
+TEST_CASE("caller SQL is cached in a bounded LRU: reused when repeated, evicted when cold") {
+  Database db;
+  auto& first = db.cached_user("SELECT 1");
+  CHECK(&db.cached_user("SELECT 1") == &first);  // repeated: no new prepare
+  for (int i = 0; i < 100; ++i) {
+    auto& s = db.cached_user("SELECT " + std::to_string(i + 2));
+    REQUIRE(s.step());
+    CHECK(s.column_int(0) == i + 2);
+  }
+  auto& again = db.cached_user("SELECT 1");  // evicted long ago: prepared afresh
+  REQUIRE(again.step());
+  CHECK(again.column_int(0) == 1);
+  // A statement that fails to prepare leaves the cache usable.
+  CHECK_THROWS_AS(db.cached_user("SELEC nope"), Error);
+  CHECK(db.cached_user("SELECT 1").step());
+}
