@@ -47,9 +47,6 @@ struct TableSpec {
   std::vector<ColumnSpec> columns;  // the primary key column `id` included
 };
 
-// The Campaign Builder's synced tables (src/sync/tables.cpp).
-const std::vector<TableSpec>& campaign_builder_tables();
-
 struct Options {
   int push_batch = 200;   // changes per push request
   int pull_page = 500;    // rows per pull page

@@ -1,6 +1,10 @@
 #include "campaign_store/session.hpp"
 
+#include "campaign_store/model.hpp"
+
 #include <sqlite3.h>
+
+#include <cstring>
 
 namespace cs {
 
@@ -16,7 +20,7 @@ void Session::open(const OpenOptions& options) {
 }
 
 void Session::start_sync() {
-  sync_ = std::make_unique<sync::Engine>(db(), sync::campaign_builder_tables());
+  sync_ = std::make_unique<sync::Engine>(db(), model::sync_tables());
   sync_->install();
 }
 
@@ -44,6 +48,10 @@ std::set<std::string> Session::take_committed_changes() {
 }
 
 void Session::on_update(void* self, int, const char*, const char* table, long long) {
+  // FTS5 shadow tables (fts_products_data, ...) and SQLite's own tables are
+  // bookkeeping of a table that is already reported; live queries never
+  // read them.
+  if (std::strncmp(table, "fts_", 4) == 0 || std::strncmp(table, "sqlite_", 7) == 0) return;
   static_cast<Session*>(self)->pending_.insert(table);
 }
 
