@@ -1,0 +1,285 @@
+// The Campaign Builder schema, as an ordered list of migrations. A released
+// migration is never edited: a change is a new entry at the end.
+//
+// Translation of the Postgres design (supabase/migrations/0001_schema.sql has
+// the server side), and where this differs:
+// - uuid -> TEXT (ids are made in C++, cs::new_uuid). timestamptz -> TEXT
+//   "YYYY-MM-DDTHH:MM:SS.mmmZ" (cs::clock): fixed-width UTC, so text order is
+//   time order and expiry checks compare the column directly.
+// - jsonb -> TEXT checked with json_valid(); returned to callers parsed.
+// - DECIMAL(10,2) -> INTEGER cents (price, budget), DECIMAL(10,4) -> INTEGER
+//   ten-thousandths (cost_credits); CHECK typeof = 'integer' keeps binary
+//   floating point out even for raw SQL writes. The sync codec maps them to
+//   the server's decimals exactly.
+// - boolean -> INTEGER 0/1.
+// - Every table has updated_at and hlc (the hybrid logical clock of the last
+//   write, see include/campaign_store/hlc.hpp); the design had only
+//   created_at on images, backgrounds, assets and AI generations.
+// - products and campaigns carry `seq INTEGER PRIMARY KEY` with `id` UNIQUE:
+//   the FTS5 index refers to rows by an integer that VACUUM cannot renumber
+//   (an implicit rowid may be). seq is local and never synced.
+// - CHECK constraints are the server's (enums, elements is an array) plus
+//   json_valid and integer money. Stricter rules (lengths, ranges, status
+//   transitions, one primary image, one active background, one live draft)
+//   live in the data API: rows pulled from the server are written as the
+//   server has them, and a local CHECK the server does not have would wedge
+//   sync on the first such row. For the same reason NOT NULL columns with a
+//   default use ON CONFLICT REPLACE: a NULL from the server becomes the default.
+// - Foreign keys are enforced (PRAGMA foreign_keys, SQLITE_DEFAULT_FOREIGN_KEYS)
+//   with the design's ON DELETE actions. user_id references users only on
+//   products, as in the design; the server adds user_id to every table for
+//   RLS, which a one-user local database does not need.
+// - GIN indexes on JSON become an expression index on the one JSON path the
+//   API filters on (campaigns.legacy_data -> '$.id', the legacy import's key).
+#include "migrations.hpp"
+
+namespace cs::schema {
+
+namespace {
+
+#define CS_NOW "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+#define CS_TIMESTAMPS                                                \
+  "  created_at TEXT NOT NULL ON CONFLICT REPLACE DEFAULT " CS_NOW ",\n" \
+  "  updated_at TEXT NOT NULL ON CONFLICT REPLACE DEFAULT " CS_NOW ",\n" \
+  "  hlc TEXT\n"
+#define CS_JSON(col, def) "  " col " TEXT DEFAULT '" def "' CHECK (json_valid(" col ")),\n"
+
+const char* const kV1CoreTables =
+    "PRAGMA application_id = 1129530434;\n"  // kApplicationId, "CSDB"
+
+    "CREATE TABLE users (\n"
+    "  id TEXT PRIMARY KEY NOT NULL,\n"
+    "  email TEXT COLLATE NOCASE UNIQUE,\n"
+    "  name TEXT,\n"
+    "  avatar_url TEXT,\n"
+    CS_JSON("settings", "{}")
+    CS_TIMESTAMPS ");\n"
+
+    "CREATE TABLE products (\n"
+    "  seq INTEGER PRIMARY KEY,\n"
+    "  id TEXT NOT NULL UNIQUE,\n"
+    "  user_id TEXT REFERENCES users(id) ON DELETE CASCADE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  description TEXT,\n"
+    "  brand TEXT,\n"
+    "  category TEXT,\n"
+    "  price INTEGER CHECK (price IS NULL OR typeof(price) = 'integer'),\n"
+    "  sku TEXT,\n"
+    "  url TEXT,\n"
+    CS_JSON("utm_codes", "{}")
+    CS_JSON("metadata", "{}")
+    CS_JSON("settings", "{}")
+    "  status TEXT DEFAULT 'active',\n"
+    CS_TIMESTAMPS ");\n"
+    "CREATE INDEX products_user_created ON products(user_id, created_at);\n"
+    "CREATE INDEX products_status_created ON products(status, created_at);\n"
+    "CREATE INDEX products_created ON products(created_at);\n"
+
+    "CREATE TABLE product_images (\n"
+    "  id TEXT PRIMARY KEY NOT NULL,\n"
+    "  product_id TEXT REFERENCES products(id) ON DELETE CASCADE,\n"
+    "  url TEXT NOT NULL,\n"
+    "  storage_path TEXT,\n"
+    "  file_name TEXT,\n"
+    "  alt_text TEXT,\n"
+    "  size INTEGER,\n"
+    "  is_primary INTEGER NOT NULL ON CONFLICT REPLACE DEFAULT 0,\n"
+    CS_JSON("metadata", "{}")
+    CS_TIMESTAMPS ");\n"
+    "CREATE INDEX product_images_product ON product_images(product_id, created_at);\n"
+
+    "CREATE TABLE background_versions (\n"
+    "  id TEXT PRIMARY KEY NOT NULL,\n"
+    "  product_image_id TEXT REFERENCES product_images(id) ON DELETE CASCADE,\n"
+    "  url TEXT,\n"
+    "  storage_path TEXT,\n"
+    "  prompt TEXT,\n"
+    "  request_id TEXT,\n"
+    "  processing_time INTEGER,\n"
+    CS_JSON("metadata", "{}")
+    "  is_active INTEGER NOT NULL ON CONFLICT REPLACE DEFAULT 0,\n"
+    CS_TIMESTAMPS ");\n"
+    "CREATE INDEX background_versions_image ON background_versions(product_image_id, created_at);\n"
+
+    "CREATE TABLE campaigns (\n"
+    "  seq INTEGER PRIMARY KEY,\n"
+    "  id TEXT NOT NULL UNIQUE,\n"
+    "  user_id TEXT,\n"
+    "  product_id TEXT REFERENCES products(id) ON DELETE SET NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  type TEXT,\n"
+    "  status TEXT NOT NULL ON CONFLICT REPLACE DEFAULT 'draft',\n"
+    "  budget INTEGER CHECK (budget IS NULL OR typeof(budget) = 'integer'),\n"
+    "  currency TEXT NOT NULL ON CONFLICT REPLACE DEFAULT 'USD',\n"
+    "  starts_at TEXT,\n"
+    "  ends_at TEXT,\n"
+    "  launched_at TEXT,\n"
+    CS_JSON("audience_config", "{}")
+    CS_JSON("platform_config", "{}")
+    CS_JSON("creative_config", "{}")
+    CS_JSON("publish_config", "{}")
+    "  legacy_data TEXT CHECK (json_valid(legacy_data)),\n"
+    "  source TEXT DEFAULT 'v2',\n"
+    CS_TIMESTAMPS ");\n"
+    "CREATE INDEX campaigns_user_created ON campaigns(user_id, created_at);\n"
+    "CREATE INDEX campaigns_status_created ON campaigns(status, created_at);\n"
+    "CREATE INDEX campaigns_created ON campaigns(created_at);\n"
+    "CREATE INDEX campaigns_product ON campaigns(product_id);\n"
+    "CREATE INDEX campaigns_legacy_id ON campaigns(json_extract(legacy_data, '$.id'))\n"
+    "  WHERE legacy_data IS NOT NULL;\n"
+
+    "CREATE TABLE campaign_drafts (\n"
+    "  id TEXT PRIMARY KEY NOT NULL,\n"
+    "  campaign_id TEXT REFERENCES campaigns(id) ON DELETE CASCADE,\n"
+    CS_JSON("step_data", "{}")
+    "  auto_saved_at TEXT NOT NULL ON CONFLICT REPLACE DEFAULT " CS_NOW ",\n"
+    "  expires_at TEXT NOT NULL ON CONFLICT REPLACE DEFAULT\n"
+    "    (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+7 days')),\n"
+    CS_TIMESTAMPS ");\n"
+    "CREATE INDEX campaign_drafts_campaign ON campaign_drafts(campaign_id, auto_saved_at);\n"
+    "CREATE INDEX campaign_drafts_expires ON campaign_drafts(expires_at);\n"
+
+    "CREATE TABLE creatives (\n"
+    "  id TEXT PRIMARY KEY NOT NULL,\n"
+    "  campaign_id TEXT REFERENCES campaigns(id) ON DELETE CASCADE,\n"
+    "  name TEXT,\n"
+    "  format_id TEXT,\n"
+    "  format_name TEXT,\n"
+    "  width INTEGER,\n"
+    "  height INTEGER,\n"
+    "  elements TEXT DEFAULT '[]'\n"
+    "    CHECK (json_valid(elements) AND json_type(elements) = 'array'),\n"
+    CS_JSON("metadata", "{}")
+    "  version INTEGER NOT NULL ON CONFLICT REPLACE DEFAULT 1,\n"
+    "  is_active INTEGER NOT NULL ON CONFLICT REPLACE DEFAULT 1,\n"
+    CS_TIMESTAMPS ");\n"
+    "CREATE INDEX creatives_campaign ON creatives(campaign_id, created_at);\n"
+
+    "CREATE TABLE creative_assets (\n"
+    "  id TEXT PRIMARY KEY NOT NULL,\n"
+    "  creative_id TEXT REFERENCES creatives(id) ON DELETE CASCADE,\n"
+    "  type TEXT CHECK (type IN ('image', 'video', 'text', 'button')),\n"
+    "  url TEXT,\n"
+    "  storage_path TEXT,\n"
+    "  content TEXT,\n"
+    CS_JSON("styles", "{}")
+    CS_JSON("position", "{}")
+    CS_JSON("metadata", "{}")
+    CS_TIMESTAMPS ");\n"
+    "CREATE INDEX creative_assets_creative ON creative_assets(creative_id, created_at);\n"
+
+    // Access and refresh tokens are deliberately absent: a browser database
+    // is readable by any script on the origin. The server keeps them.
+    "CREATE TABLE platform_integrations (\n"
+    "  id TEXT PRIMARY KEY NOT NULL,\n"
+    "  user_id TEXT,\n"
+    "  platform_id TEXT CHECK (platform_id IN ('meta', 'display', 'ctv', 'tiktok')),\n"
+    "  platform_account_id TEXT,\n"
+    CS_JSON("settings", "{}")
+    "  status TEXT DEFAULT 'active',\n"
+    "  expires_at TEXT,\n"
+    CS_TIMESTAMPS ");\n"
+    "CREATE INDEX platform_integrations_user_platform ON platform_integrations(user_id, platform_id);\n"
+    "CREATE INDEX platform_integrations_expires ON platform_integrations(expires_at);\n"
+
+    "CREATE TABLE campaign_publications (\n"
+    "  id TEXT PRIMARY KEY NOT NULL,\n"
+    "  campaign_id TEXT REFERENCES campaigns(id) ON DELETE CASCADE,\n"
+    "  platform_integration_id TEXT REFERENCES platform_integrations(id) ON DELETE SET NULL,\n"
+    "  platform_campaign_id TEXT,\n"
+    "  status TEXT DEFAULT 'pending',\n"
+    CS_JSON("metrics", "{}")
+    "  last_sync_at TEXT,\n"
+    CS_TIMESTAMPS ");\n"
+    "CREATE INDEX campaign_publications_campaign ON campaign_publications(campaign_id, created_at);\n"
+    "CREATE INDEX campaign_publications_integration ON campaign_publications(platform_integration_id);\n"
+    "CREATE INDEX campaign_publications_status ON campaign_publications(status);\n"
+
+    "CREATE TABLE ai_generations (\n"
+    "  id TEXT PRIMARY KEY NOT NULL,\n"
+    "  user_id TEXT,\n"
+    "  type TEXT CHECK (type IN ('background', 'copy', 'creative')),\n"
+    "  prompt TEXT,\n"
+    "  service TEXT CHECK (service IN ('fal', 'openai', 'midjourney')),\n"
+    "  request_id TEXT,\n"
+    CS_JSON("response_data", "{}")
+    "  processing_time INTEGER,\n"
+    "  cost_credits INTEGER CHECK (cost_credits IS NULL OR typeof(cost_credits) = 'integer'),\n"
+    CS_TIMESTAMPS ");\n"
+    "CREATE INDEX ai_generations_user_created ON ai_generations(user_id, created_at);\n"
+    "CREATE INDEX ai_generations_created ON ai_generations(created_at);\n";
+
+// Full-text search over product name/brand/description and campaign name.
+// External content: the text lives once, in the tables; triggers keep the
+// index in step with every write, raw SQL and sync included. The update
+// triggers fire only when an indexed column really changed, because the data
+// API's UPDATE names every column.
+const char* const kV2Search = R"sql(
+CREATE VIRTUAL TABLE fts_products USING fts5(
+  name, brand, description,
+  content='products', content_rowid='seq', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE fts_campaigns USING fts5(
+  name, content='campaigns', content_rowid='seq', tokenize='unicode61 remove_diacritics 2');
+INSERT INTO fts_products(fts_products) VALUES ('rebuild');
+INSERT INTO fts_campaigns(fts_campaigns) VALUES ('rebuild');
+
+CREATE TRIGGER products_fts_insert AFTER INSERT ON products BEGIN
+  INSERT INTO fts_products(rowid, name, brand, description)
+  VALUES (new.seq, new.name, new.brand, new.description);
+END;
+CREATE TRIGGER products_fts_delete AFTER DELETE ON products BEGIN
+  INSERT INTO fts_products(fts_products, rowid, name, brand, description)
+  VALUES ('delete', old.seq, old.name, old.brand, old.description);
+END;
+CREATE TRIGGER products_fts_update AFTER UPDATE OF name, brand, description ON products
+WHEN old.name IS NOT new.name OR old.brand IS NOT new.brand OR old.description IS NOT new.description
+BEGIN
+  INSERT INTO fts_products(fts_products, rowid, name, brand, description)
+  VALUES ('delete', old.seq, old.name, old.brand, old.description);
+  INSERT INTO fts_products(rowid, name, brand, description)
+  VALUES (new.seq, new.name, new.brand, new.description);
+END;
+
+CREATE TRIGGER campaigns_fts_insert AFTER INSERT ON campaigns BEGIN
+  INSERT INTO fts_campaigns(rowid, name) VALUES (new.seq, new.name);
+END;
+CREATE TRIGGER campaigns_fts_delete AFTER DELETE ON campaigns BEGIN
+  INSERT INTO fts_campaigns(fts_campaigns, rowid, name) VALUES ('delete', old.seq, old.name);
+END;
+CREATE TRIGGER campaigns_fts_update AFTER UPDATE OF name ON campaigns
+WHEN old.name IS NOT new.name
+BEGIN
+  INSERT INTO fts_campaigns(fts_campaigns, rowid, name) VALUES ('delete', old.seq, old.name);
+  INSERT INTO fts_campaigns(rowid, name) VALUES (new.seq, new.name);
+END;
+)sql";
+
+// The local cache that replaces the server's in-memory scraping cache and
+// the planned Redis: JSON values with an optional expiry. Local only (not
+// synced): it is a cache.
+const char* const kV3Cache = R"sql(
+CREATE TABLE cache_entries (
+  key TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL CHECK (json_valid(value)),
+  expires_at TEXT,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX cache_entries_expires ON cache_entries(expires_at) WHERE expires_at IS NOT NULL;
+)sql";
+
+#undef CS_JSON
+#undef CS_TIMESTAMPS
+#undef CS_NOW
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> list = {
+      {1, "campaign builder tables", kV1CoreTables},
+      {2, "full-text search", kV2Search},
+      {3, "local cache", kV3Cache},
+  };
+  return list;
+}
+
+}  // namespace cs::schema

@@ -1,0 +1,136 @@
+// Products: the catalog, created with their images in one call and read back
+// with images, each image's background versions and the campaigns using it.
+#include "list.hpp"
+#include "repo.hpp"
+#include "repos.hpp"
+
+#include "campaign_store/limits.hpp"
+
+#include <unordered_map>
+
+namespace cs::model::products {
+
+namespace {
+
+const json& optional_array(const json& args, const char* field, std::size_t max) {
+  static const json empty = json::array();
+  if (!args.is_object()) return empty;
+  auto it = args.find(field);
+  if (it == args.end() || it->is_null()) return empty;
+  if (!it->is_array()) fail_field(field, std::string("must be an array, got ") + it->type_name());
+  if (it->size() > max)
+    fail_field(field, "has " + std::to_string(it->size()) + " items, limit " + std::to_string(max), {{"limit", max}});
+  return *it;
+}
+
+const ListSpec& list_spec() {
+  static const ListSpec kList = [] {
+    const TableSpec& t = spec::products();
+    ListSpec s;
+    s.table = &t;
+    s.filters = {filter_on(t, "userId"), filter_on(t, "status"), filter_on(t, "category"), filter_on(t, "brand")};
+    s.sorts = {{"createdAt", "created_at"},
+               {"updatedAt", "updated_at"},
+               {"name", "name COLLATE NOCASE"},
+               // NULL prices sort first ascending; the keyset needs no NULLs.
+               {"price", "ifnull(price, -1)"}};
+    return s;
+  }();
+  return kList;
+}
+
+}  // namespace
+
+json create(Database& db, const json& args) {
+  const TableSpec& pt = spec::products();
+  const TableSpec& it = spec::product_images();
+  // Everything is parsed and checked before the first write, so a bad image
+  // fails the call without having touched the database.
+  const json& images = optional_array(args, "images", limits::kMaxImagesPerCreate);
+  Row product = parse_create(pt, args, {"", {"images"}, {}});
+  std::vector<Row> rows;
+  rows.reserve(images.size());
+  int primaries = 0;
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    Row image = parse_create(it, images[i], {"images[" + std::to_string(i) + "]", {}, {"productId"}});
+    image.set(it, "productId", std::string_view(product.id));
+    if (std::get<std::int64_t>(*image.get(it, "isPrimary")) != 0) ++primaries;
+    rows.push_back(std::move(image));
+  }
+  if (primaries > 1) fail_field("images", "only one image can be primary");
+  if (primaries == 0 && !rows.empty()) rows.front().set(it, "isPrimary", std::int64_t{1});
+
+  Transaction tx(db);
+  check_new_id(db, pt, product, args, "");
+  check_references(db, pt, product, "");
+  insert_row(db, pt, product);
+  json out = row_json(pt, product);
+  out["images"] = json::array();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    check_new_id(db, it, rows[i], images[i], "images[" + std::to_string(i) + "]");
+    insert_row(db, it, rows[i]);
+    json image = row_json(it, rows[i]);
+    image["backgrounds"] = json::array();
+    out["images"].push_back(std::move(image));
+  }
+  tx.commit();
+  out["campaigns"] = json::array();
+  return out;
+}
+
+json get(Database& db, const json& args) {
+  const std::string id = parse_id(args, "id");
+  json product = get_row(db, spec::products(), id);
+
+  const TableSpec& it = spec::product_images();
+  const TableSpec& bt = spec::background_versions();
+  json images = json::array();
+  std::unordered_map<std::string, std::size_t> by_id;
+  {
+    static const std::string sql =
+        "SELECT " + it.select_list + " FROM product_images WHERE product_id = ?1 ORDER BY created_at, rowid";
+    Statement& q = db.cached(sql);
+    q.bind(1, std::string_view(id));
+    while (q.step()) {
+      json image = read_row(it, q);
+      image["backgrounds"] = json::array();
+      by_id.emplace(image["id"].get<std::string>(), images.size());
+      images.push_back(std::move(image));
+    }
+  }
+  if (!images.empty()) {
+    // One query for every image's versions, grouped here, instead of one
+    // query per image.
+    static const std::string sql = "SELECT " + bt.columns_with("b") +
+                                   " FROM product_images i JOIN background_versions b ON b.product_image_id = i.id"
+                                   " WHERE i.product_id = ?1 ORDER BY b.created_at, b.rowid";
+    Statement& q = db.cached(sql);
+    q.bind(1, std::string_view(id));
+    const int image_col = 1 + bt.index_of("productImageId");
+    while (q.step()) {
+      auto found = by_id.find(std::string(q.column_text_view(image_col)));
+      if (found != by_id.end()) images[found->second]["backgrounds"].push_back(read_row(bt, q));
+    }
+  }
+  json campaigns = json::array();
+  {
+    Statement& q = db.cached(
+        "SELECT id, name, status FROM campaigns WHERE product_id = ?1 ORDER BY created_at DESC, seq DESC");
+    q.bind(1, std::string_view(id));
+    while (q.step())
+      campaigns.push_back({{"id", q.column_text(0)}, {"name", q.column_text(1)}, {"status", q.column_text(2)}});
+  }
+  product["images"] = std::move(images);
+  product["campaigns"] = std::move(campaigns);
+  return product;
+}
+
+json list(Database& db, const json& args) { return list_rows(db, list_spec(), args); }
+
+json update(Database& db, const json& args) { return update_entity(db, spec::products(), args); }
+
+// Images and their background versions go with the product (ON DELETE
+// CASCADE); campaigns that used it keep existing with productId null.
+json remove(Database& db, const json& args) { return delete_entity(db, spec::products(), args); }
+
+}  // namespace cs::model::products

@@ -1,0 +1,202 @@
+// search.query, cache.*, health, metrics, and what holds for every data op:
+// the op table lists them, batches are atomic, every class of bad input has
+// its code and field, change notifications name the user tables.
+#include "data_api_support.hpp"
+
+#include "campaign_store/clock.hpp"
+
+#include <set>
+
+using cs::json;
+using test_api::Api;
+
+TEST_CASE("search ranks products and campaigns, tolerates any input") {
+  Api api;
+  json u = api.ok("users.create", {{"name", "U"}});
+  json shoe = api.ok("products.create", {{"name", "Trail Running Shoe"}, {"brand", "Acme"}, {"userId", u["id"]},
+                                         {"description", "light and fast"}});
+  json sock = api.ok("products.create", {{"name", "Wool Sock"}, {"brand", "Acme"},
+                                         {"description", "for running in the cold"}});
+  json cafe = api.ok("products.create", {{"name", "Café Crème"}, {"brand", "Bistro"}});
+  json camp = api.ok("campaigns.create", {{"name", "Running season sale"}, {"userId", u["id"]}});
+
+  json r = api.ok("search.query", {{"q", "running"}});
+  std::vector<std::string> ids;
+  for (const auto& it : r["items"]) ids.push_back(it["id"]);
+  REQUIRE(ids.size() == 3);
+  CHECK(r["items"][0]["kind"] != nullptr);
+  // A name match outranks a description match.
+  auto pos = [&](const json& id) { return std::find(ids.begin(), ids.end(), id.get<std::string>()) - ids.begin(); };
+  CHECK(pos(shoe["id"]) < pos(sock["id"]));
+  CHECK(r["items"][pos(camp["id"])]["kind"] == "campaign");
+  CHECK(r["items"][pos(shoe["id"])]["brand"] == "Acme");
+  CHECK(r["items"][0]["score"].get<double>() >= r["items"][2]["score"].get<double>());
+
+  CHECK(api.ok("search.query", {{"q", "runn"}})["items"].size() == 3);  // prefix of the last word
+  CHECK(api.ok("search.query", {{"q", "acme sock"}})["items"].size() == 1);
+  CHECK(api.ok("search.query", {{"q", "cafe creme"}})["items"][0]["id"] == cafe["id"]);  // diacritics folded
+  CHECK(api.ok("search.query", {{"q", "running"}, {"kinds", {"campaign"}}})["items"].size() == 1);
+  CHECK(api.ok("search.query", {{"q", "running"}, {"userId", u["id"]}})["items"].size() == 2);
+  CHECK(api.ok("search.query", {{"q", "running"}, {"limit", 1}})["items"].size() == 1);
+  // FTS syntax in the input is just text.
+  for (const char* q : {"\"running", "running OR", "NEAR(running", "run* -shoe", "a:b", "((shoe", "💥 running"})
+    CHECK(api.ok("search.query", {{"q", q}})["items"].is_array());
+
+  // The index follows updates and deletes.
+  api.ok("products.update", {{"id", shoe["id"]}, {"name", "Trail Shoe"}, {"description", "grippy"}});
+  CHECK(api.ok("search.query", {{"q", "running"}, {"kinds", {"product"}}})["items"].size() == 1);
+  api.ok("campaigns.delete", {{"id", camp["id"]}});
+  CHECK(api.ok("search.query", {{"q", "running"}, {"kinds", {"campaign"}}})["items"].empty());
+  CHECK(api.ok("search.query", {{"q", "grippy"}})["items"].size() == 1);
+
+  CHECK(api.code("search.query", json::object(), "q") == "INVALID_ARGUMENT");
+  CHECK(api.code("search.query", {{"q", "!!!"}}, "q") == "INVALID_ARGUMENT");
+  CHECK(api.code("search.query", {{"q", std::string(257, 'a')}}, "q") == "INVALID_ARGUMENT");
+  CHECK(api.code("search.query", {{"q", "x"}, {"kinds", {"user"}}}, "kinds") == "INVALID_ARGUMENT");
+  CHECK(api.code("search.query", {{"q", "x"}, {"limit", 101}}, "limit") == "INVALID_ARGUMENT");
+  // FTS shadow tables never show up as changes.
+  api.ok("products.create", {{"name", "Hat"}});
+  for (const auto& t : api.last["changes"]) CHECK(t.get<std::string>().rfind("fts_", 0) != 0);
+}
+
+TEST_CASE("cache: TTL, expired entries never returned, invalidation by pattern") {
+  Api api;
+  const std::int64_t t0 = 1'714'564'800'000;
+  cs::clock::set_fake_now(t0);
+  json s = api.ok("cache.set", {{"key", "scrape:https://shop/a"}, {"value", {{"title", "A"}}}, {"ttlMs", 60000}});
+  CHECK(s["expiresAt"] == "2024-05-01T12:01:00.000Z");
+  CHECK(api.changed() == json::array({"cache_entries"}));
+  api.ok("cache.set", {{"key", "scrape:https://shop/b"}, {"value", nullptr}});
+  api.ok("cache.set", {{"key", "product:1"}, {"value", json::array({1, 2})}});
+  json hit = api.ok("cache.get", {{"key", "scrape:https://shop/a"}});
+  CHECK(hit["hit"] == true);
+  CHECK(hit["value"] == json{{"title", "A"}});
+  json null_hit = api.ok("cache.get", {{"key", "scrape:https://shop/b"}});
+  CHECK(null_hit["hit"] == true);  // null is a value
+  CHECK(null_hit["value"].is_null());
+  CHECK(null_hit["expiresAt"].is_null());
+
+  cs::clock::set_fake_now(t0 + 60000);  // exactly at expiry: gone
+  CHECK(api.ok("cache.get", {{"key", "scrape:https://shop/a"}})["hit"] == false);
+  CHECK(api.count("cache_entries") == 3);  // still stored, never returned
+  CHECK(api.ok("cache.purge")["removed"] == 1);
+  // Overwriting resets value and expiry.
+  api.ok("cache.set", {{"key", "product:1"}, {"value", "v2"}, {"ttlMs", 10}});
+  CHECK(api.ok("cache.get", {{"key", "product:1"}})["value"] == "v2");
+  cs::clock::set_fake_now(std::nullopt);
+
+  api.ok("cache.set", {{"key", "scrape:x"}, {"value", 1}});
+  CHECK(api.ok("cache.invalidate", {{"pattern", "scrape:*"}})["removed"] == 2);
+  CHECK(api.ok("cache.invalidate", {{"key", "product:1"}})["removed"] == 1);
+  api.ok("cache.set", {{"key", "k"}, {"value", 1}});
+  CHECK(api.ok("cache.invalidate")["removed"] == 1);
+
+  api.rejects("cache.set", {{"key", ""}, {"value", 1}}, "INVALID_ARGUMENT", "key");
+  api.rejects("cache.set", {{"key", std::string(513, 'k')}, {"value", 1}}, "INVALID_ARGUMENT", "key");
+  api.rejects("cache.set", {{"key", "k"}}, "INVALID_ARGUMENT", "value");
+  api.rejects("cache.set", {{"key", "k"}, {"value", std::string(1 << 20, 'v')}}, "INVALID_ARGUMENT", "value");
+  api.rejects("cache.set", {{"key", "k"}, {"value", 1}, {"ttlMs", 0}}, "INVALID_ARGUMENT", "ttlMs");
+  api.rejects("cache.set", {{"key", "k"}, {"value", 1}, {"ttl", 5}}, "INVALID_ARGUMENT", "ttl");
+  CHECK(api.code("cache.get", {{"key", 5}}, "key") == "INVALID_ARGUMENT");
+}
+
+TEST_CASE("health and metrics") {
+  cs::Dispatcher closed;
+  json h = json::parse(closed.call("health", "{}"));
+  REQUIRE(h["ok"] == true);
+  CHECK(h["result"] == json{{"ok", false}, {"open", false}});
+
+  Api api;
+  json health = api.ok("health");
+  CHECK(health["ok"] == true);
+  CHECK(health["quickCheck"] == "ok");
+  CHECK(health["foreignKeyViolations"] == 0);
+  CHECK(health["schemaVersion"] == 3);
+
+  api.ok("products.create", {{"name", "P"}, {"images", {{{"url", "a"}}, {{"url", "b"}}}}});
+  api.ok("cache.set", {{"key", "k"}, {"value", 1}});
+  json m = api.ok("metrics");
+  CHECK(m["tables"]["products"] == 1);
+  CHECK(m["tables"]["product_images"] == 2);
+  CHECK(m["tables"]["campaigns"] == 0);
+  CHECK(m["tables"]["cache_entries"] == 1);
+  CHECK(m["tables"].size() == 12);
+  CHECK(m["pageSize"] == 4096);
+  CHECK(m["bytes"] == m["pageSize"].get<std::int64_t>() * m["pageCount"].get<std::int64_t>());
+  CHECK(m["freelistCount"].is_number_integer());
+
+  // An orphan (as a sync page can leave until the parent arrives) is reported.
+  api.ok("sql.exec", {{"sql", "PRAGMA foreign_keys = OFF"}});
+  api.ok("sql.exec", {{"sql", "INSERT INTO product_images(id, product_id, url) VALUES ('o', 'ghost', 'u')"}});
+  api.ok("sql.exec", {{"sql", "PRAGMA foreign_keys = ON"}});
+  CHECK(api.ok("health")["foreignKeyViolations"] == 1);
+}
+
+TEST_CASE("batches of data ops are atomic") {
+  Api api;
+  json ok = api.ok("batch", {{"ops", {{{"op", "products.create"}, {"args", {{"name", "A"}, {"images", {{{"url", "1"}}}}}}},
+                                      {{"op", "products.create"}, {"args", {{"name", "B"}}}},
+                                      {{"op", "products.list"}, {"args", json::object()}}}}});
+  CHECK(ok[2]["items"].size() == 2);
+  std::string before = api.snapshot();
+  json e = api.err("batch", {{"ops", {{{"op", "products.create"}, {"args", {{"name", "C"}}}},
+                                      {{"op", "campaigns.create"}, {"args", {{"name", "D"}, {"productId", "ghost"}}}}}}});
+  CHECK(e["code"] == "CONSTRAINT");
+  CHECK(e["details"]["index"] == 1);
+  CHECK(e["details"]["field"] == "productId");
+  CHECK(api.snapshot() == before);
+  CHECK(api.count("products") == 2);
+}
+
+TEST_CASE("every data op is in the op table with its argument shape") {
+  Api api;
+  json ops = api.ok("ops");
+  std::set<std::string> names;
+  for (const auto& op : ops) names.insert(op["op"]);
+  for (const char* op :
+       {"products.create", "products.get", "products.list", "products.update", "products.delete", "images.add",
+        "images.list", "images.update", "images.setPrimary", "images.delete", "backgrounds.add", "backgrounds.activate",
+        "backgrounds.list", "backgrounds.delete", "campaigns.create", "campaigns.get", "campaigns.list",
+        "campaigns.update", "campaigns.delete", "campaigns.setStatus", "drafts.save", "drafts.get", "drafts.delete",
+        "drafts.cleanup", "creatives.create", "creatives.get", "creatives.list", "creatives.update",
+        "creatives.delete", "assets.create", "assets.get", "assets.list", "assets.update", "assets.delete",
+        "users.create", "users.get", "users.update", "users.delete", "integrations.create", "integrations.get",
+        "integrations.list", "integrations.update", "integrations.delete", "publications.create",
+        "publications.get", "publications.list", "publications.update", "publications.delete", "ai.create",
+        "ai.get", "ai.list", "ai.update", "ai.delete", "search.query", "cache.get", "cache.set",
+        "cache.invalidate", "cache.purge", "health", "metrics"})
+    CHECK(names.count(op) == 1);
+  CHECK(api.code("products.frobnicate", json::object()) == "NOT_FOUND");
+}
+
+TEST_CASE("every class of bad input: its code, its field, nothing written") {
+  Api api;
+  json p = api.ok("products.create", {{"name", "P"}});
+  json u = api.ok("users.create", {{"email", "a@b.co"}});
+  CHECK(api.code("products.nope", json::object()) == "NOT_FOUND");                                    // unknown op
+  api.rejects("campaigns.create", {{"type", "x"}}, "INVALID_ARGUMENT", "name");                        // missing
+  api.rejects("campaigns.create", {{"name", true}}, "INVALID_ARGUMENT", "name");                       // wrong type
+  api.rejects("campaigns.create", {{"name", "x"}, {"audienceConfig", "{age:"}}, "INVALID_ARGUMENT", "audienceConfig");  // bad JSON
+  api.rejects("campaigns.create", {{"name", "x"}, {"productId", "ghost"}}, "CONSTRAINT", "productId");  // FK to nothing
+  api.rejects("users.create", {{"email", "A@B.CO"}}, "CONFLICT", "email");                              // duplicate unique
+  api.rejects("products.create", {{"id", p["id"]}, {"name", "dup"}}, "CONFLICT", "id");                 // duplicate id
+  api.rejects("campaigns.create", {{"name", std::string(300, 'x')}}, "INVALID_ARGUMENT", "name");      // oversized
+  json big = api.err("campaigns.create", {{"name", "x"}, {"legacyData", {{"blob", std::string(1 << 20, 'b')}}}});
+  CHECK(big["details"]["field"] == "legacyData");
+  CHECK(big["details"]["limit"] == 1 << 20);
+  // Not JSON at all, or not an object.
+  json raw = json::parse(api.d.call("products.create", "{\"name\":"));
+  CHECK(raw["error"]["code"] == "INVALID_ARGUMENT");
+  CHECK(api.code("products.create", json("name")) == "INVALID_ARGUMENT");
+  CHECK(api.code("products.list", json::array()) == "INVALID_ARGUMENT");
+  // Still healthy afterwards.
+  CHECK(api.ok("health")["ok"] == true);
+  (void)u;
+}
+
+TEST_CASE("data ops need an open database") {
+  cs::Dispatcher d;
+  json r = json::parse(d.call("products.list", "{}"));
+  CHECK(r["error"]["code"] == "INVALID_ARGUMENT");
+  CHECK(r["error"]["message"].get<std::string>().find("open") != std::string::npos);
+}
