@@ -243,7 +243,15 @@ void Database::raise(int rc, const char* action) const {
 
 // -------------------------------------------------------------- Transaction
 
-Transaction::Transaction(Database& db) : db_(db), nested_(db.in_transaction()) {
+Transaction::Transaction(Database& db, Nested nested) : db_(db), nested_(db.in_transaction()) {
+  if (nested_ && db_.flatten_depth_ > 0) {
+    flattened_ = true;
+    return;
+  }
+  if (nested == Nested::Flatten) {
+    flattens_ = true;
+    ++db_.flatten_depth_;
+  }
   if (nested_) {
     static thread_local unsigned counter = 0;
     savepoint_ = "sp" + std::to_string(++counter);
@@ -256,7 +264,8 @@ Transaction::Transaction(Database& db) : db_(db), nested_(db.in_transaction()) {
 }
 
 Transaction::~Transaction() {
-  if (done_) return;
+  if (flattens_) --db_.flatten_depth_;
+  if (done_ || flattened_) return;
   try {
     if (nested_) {
       db_.exec(("ROLLBACK TO " + savepoint_ + "; RELEASE " + savepoint_).c_str());
@@ -270,6 +279,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
+  if (flattened_) return;
   db_.exec(nested_ ? ("RELEASE " + savepoint_).c_str() : "COMMIT");
   done_ = true;
 }

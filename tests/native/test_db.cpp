@@ -141,3 +141,34 @@ TEST_CASE("caller SQL is cached in a bounded LRU: reused when repeated, evicted 
   CHECK_THROWS_AS(db.cached_user("SELEC nope"), Error);
   CHECK(db.cached_user("SELECT 1").step());
 }
+
+TEST_CASE("inside a flattening transaction nested ones take no savepoint; the outer stays all or nothing") {
+  Database db;
+  db.exec("CREATE TABLE t(x)");
+  {
+    Transaction outer(db, Transaction::Nested::Flatten);
+    {
+      Transaction inner(db);
+      db.cached("INSERT INTO t VALUES (1)").run();
+    }  // no savepoint to roll back to: the write stays in the outer one
+    outer.commit();
+  }
+  {
+    Transaction outer(db, Transaction::Nested::Flatten);
+    Transaction inner(db);
+    db.cached("INSERT INTO t VALUES (2)").run();
+    inner.commit();
+  }  // outer not committed: everything rolls back
+  Statement count(db, "SELECT group_concat(x) FROM t");
+  REQUIRE(count.step());
+  CHECK(count.column_text(0) == "1");
+  // Outside any flattening scope, nesting uses savepoints again.
+  {
+    Transaction outer(db);
+    { Transaction inner(db); db.cached("INSERT INTO t VALUES (3)").run(); }
+    outer.commit();
+  }
+  Statement again(db, "SELECT count(*) FROM t");
+  REQUIRE(again.step());
+  CHECK(again.column_int(0) == 1);
+}
