@@ -1,0 +1,19 @@
+// A worker_threads worker that dies while it holds the Node file host's pool
+// lock (crash, terminate) leaves the lock behind. The lock names this process,
+// which is alive, so js/hosts/node.js would answer BUSY to every later opener
+// in this process. The worker that owned it is gone, so the lock is stale:
+// remove it. Relies on the lock format of js/hosts/node.js (<dir>/.lock
+// holding the owner's pid); only called when our worker had the pool open
+// and had not released it.
+
+/** @param {string} dir the {node: dir} storage directory */
+export async function releaseOrphanLock(dir) {
+  const fs = await import(/* @vite-ignore */ 'node:' + 'fs');
+  const path = await import(/* @vite-ignore */ 'node:' + 'path');
+  const lock = path.join(dir, '.lock');
+  try {
+    if (Number(fs.readFileSync(lock, 'utf8')) === process.pid) fs.rmSync(lock, { force: true });
+  } catch {
+    // no lock (released after all): nothing to do
+  }
+}

@@ -1,0 +1,62 @@
+// openCampaignStore() options: checked and given their defaults on the main
+// thread, so a mistake fails at the call site with INVALID_ARGUMENT instead
+// of somewhere in the worker. Only the serializable part goes to the worker.
+import { CampaignStoreError } from '../errors.js';
+
+// Node (also under jsdom, which adds a window but no Web Worker).
+export const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+
+// Presets of the storage hosts (js/hosts/index.js DURABILITY).
+const DURABILITY = ['batched', 'full'];
+
+/**
+ * @param {import('../index.js').OpenOptions} options
+ */
+export function normalizeOptions(options = {}) {
+  const bad = (field, problem) => {
+    throw new CampaignStoreError('INVALID_ARGUMENT', `openCampaignStore: ${field} ${problem}`, { field });
+  };
+  if (options === null || typeof options !== 'object') bad('options', 'must be an object');
+  const name = options.name ?? 'campaign-store';
+  if (typeof name !== 'string' || !/^[\w.-]{1,64}$/.test(name)) bad('name', 'must be 1-64 letters, digits, _ . -');
+
+  const storage = options.storage ?? (isNode ? 'memory' : 'opfs');
+  if (storage !== 'memory' && storage !== 'opfs'
+    && !(typeof storage === 'object' && storage !== null && typeof storage.node === 'string' && storage.node)) {
+    bad('storage', "must be 'opfs', 'memory' or {node: '/some/dir'}");
+  }
+  const durability = options.durability ?? 'batched';
+  if (!DURABILITY.includes(durability)) bad('durability', `must be one of ${DURABILITY.join(', ')}`);
+  if (options.log !== undefined && typeof options.log !== 'function') bad('log', 'must be a function');
+  if (options.worker !== undefined && typeof options.worker !== 'boolean') bad('worker', 'must be a boolean');
+
+  const inWorker = options.worker !== false;
+  // Tabs share OPFS; other storage is private to this store.
+  const canCoordinate = !isNode && typeof BroadcastChannel === 'function' && !!globalThis.navigator?.locks;
+  const multiTab = storage === 'opfs' && inWorker && canCoordinate && options.multiTab !== false;
+
+  return {
+    inWorker,
+    log: options.log,
+    workerUrl: options.workerUrl,
+    lifecycle: options.lifecycle !== false && !isNode,
+    persist: options.persist !== false,
+    // what the worker gets (structured-cloneable)
+    init: {
+      name,
+      storage: storage === 'memory' || storage === 'opfs' ? storage : { node: storage.node },
+      durability,
+      multiTab,
+      sync: options.sync ?? null,
+      tabId: randomId(),
+      testHooks: options.testHooks === true,
+      wasmUrl: options.wasmUrl === undefined ? undefined : String(options.wasmUrl),
+      moduleUrl: options.moduleUrl === undefined ? undefined : String(options.moduleUrl),
+    },
+  };
+}
+
+function randomId() {
+  if (globalThis.crypto?.randomUUID) return globalThis.crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}

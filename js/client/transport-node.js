@@ -1,0 +1,35 @@
+// The store's worker in Node: a worker_threads Worker running the same server
+// as the browser worker, with the Node file host. The thread is ref'd only
+// while requests are pending, so an idle store never keeps a script alive.
+//
+// The module specifier and the entry URL are computed, so a browser bundler
+// (Vite) neither resolves node:worker_threads nor copies the Node entry.
+
+/**
+ * @param {{workerUrl?: URL|string, onMessage: (m: any) => void,
+ *          onFatal: (code: string, message: string, details?: object) => void}} options
+ */
+export async function startNodeWorker({ workerUrl, onMessage, onFatal }) {
+  const { Worker } = await import(/* @vite-ignore */ 'node:' + 'worker_threads');
+  const url = workerUrl ?? new URL('../worker/' + 'node-entry.js', import.meta.url);
+  // Workers inherit the parent's execArgv; --input-type (node -e scripts)
+  // would make the worker refuse to start.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  const worker = new Worker(url, { execArgv });
+  const gone = new Promise((resolve) => worker.once('exit', resolve));
+  worker.on('message', onMessage);
+  worker.on('error', (err) => onFatal('CLOSED', `the store worker crashed: ${err?.message ?? err}`,
+    { name: err?.name }));
+  worker.on('messageerror', () => {
+    worker.terminate();
+    onFatal('CLOSED', 'the store worker sent a message that could not be deserialized');
+  });
+  worker.on('exit', (exitCode) => onFatal('CLOSED', `the store worker exited (code ${exitCode})`, { exitCode }));
+  worker.unref();
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    /** Resolves once the thread has exited. */
+    terminate: () => { worker.terminate(); return gone.then(() => {}); },
+    setBusy: (busy) => (busy ? worker.ref() : worker.unref()),
+  };
+}

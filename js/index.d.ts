@@ -1,0 +1,514 @@
+// Types of campaign-store (js/index.js). The entity shapes follow the
+// tables of the core (src/model/tables.cpp); op argument shapes follow
+// src/api/op_table.cpp. Hand-written: keep in step with both.
+
+export { CampaignStoreError, ERROR_CODES, ErrorCode } from './core.js';
+import { CampaignStoreError } from './core.js';
+
+// ------------------------------------------------------------------ values
+
+/** Row ids are strings (UUIDs made by the store unless the caller gives one). */
+export type Id = string;
+/** ISO 8601 timestamps, UTC, as answered ("…T…Z"); inputs may also be epoch ms. */
+export type Timestamp = string;
+/** Money is answered as a decimal string ("12.34"); inputs may be numbers or strings. */
+export type Money = string;
+type MoneyInput = number | string;
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+/** A value SQLite can bind: numbers, strings, null, booleans (as 0/1) or bytes. */
+export type SqlValue = null | number | string | boolean | bigint | Uint8Array;
+export type SqlParams = SqlValue[] | Record<string, SqlValue>;
+
+interface RowBase {
+  id: Id;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+/** One page of a list; pass nextCursor back (same filters) for the next one. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface ListQuery<Sort extends string = string> {
+  /** 1..500, default 50. */
+  limit?: number;
+  cursor?: string | null;
+  sort?: Sort;
+  order?: 'asc' | 'desc';
+}
+
+export interface Deleted {
+  id: Id;
+  deleted: true;
+}
+
+// ------------------------------------------------------------------ entities
+
+export interface Product extends RowBase {
+  userId: Id | null;
+  name: string;
+  description: string | null;
+  brand: string | null;
+  category: string | null;
+  /** In currency units, 2 decimals. */
+  price: Money | null;
+  sku: string | null;
+  url: string | null;
+  utmCodes: JsonObject;
+  metadata: JsonObject;
+  settings: JsonObject;
+  status: string;
+}
+
+export interface ProductImage extends RowBase {
+  productId: Id;
+  url: string;
+  storagePath: string | null;
+  fileName: string | null;
+  altText: string | null;
+  size: number | null;
+  isPrimary: boolean;
+  metadata: JsonObject;
+}
+
+export interface BackgroundVersion extends RowBase {
+  productImageId: Id;
+  url: string | null;
+  storagePath: string | null;
+  prompt: string | null;
+  requestId: string | null;
+  processingTime: number | null;
+  metadata: JsonObject;
+  isActive: boolean;
+}
+
+export interface ProductImageWithBackgrounds extends ProductImage {
+  backgrounds: BackgroundVersion[];
+}
+
+/** products.get: the product with its images (and their backgrounds) and the campaigns using it. */
+export interface ProductDetail extends Product {
+  images: ProductImageWithBackgrounds[];
+  campaigns: Array<Pick<Campaign, 'id' | 'name' | 'status'>>;
+}
+
+export type CampaignStatus = 'draft' | 'scheduled' | 'active' | 'paused' | 'completed' | 'archived';
+
+export interface Campaign extends RowBase {
+  userId: Id | null;
+  productId: Id | null;
+  name: string;
+  type: string | null;
+  status: CampaignStatus;
+  budget: Money | null;
+  /** ISO 4217, default 'USD'. */
+  currency: string;
+  startsAt: Timestamp | null;
+  endsAt: Timestamp | null;
+  launchedAt: Timestamp | null;
+  audienceConfig: JsonObject;
+  platformConfig: JsonObject;
+  creativeConfig: JsonObject;
+  publishConfig: JsonObject;
+  /** The legacy localStorage record, kept whole by the migration. */
+  legacyData: JsonValue | null;
+  source: string;
+}
+
+/** campaigns.get: the campaign with its product, creatives (with assets) and latest draft. */
+export interface CampaignDetail extends Campaign {
+  product: Product | null;
+  creatives: CreativeWithAssets[];
+  draft: CampaignDraft | null;
+}
+
+export interface CampaignDraft extends RowBase {
+  campaignId: Id;
+  stepData: JsonObject;
+  autoSavedAt: Timestamp;
+  expiresAt: Timestamp | null;
+}
+
+export interface Creative extends RowBase {
+  campaignId: Id;
+  name: string | null;
+  formatId: string | null;
+  formatName: string | null;
+  width: number | null;
+  height: number | null;
+  elements: JsonValue[];
+  metadata: JsonObject;
+  version: number;
+  isActive: boolean;
+}
+
+export interface CreativeAsset extends RowBase {
+  creativeId: Id;
+  type: 'image' | 'video' | 'text' | 'button';
+  url: string | null;
+  storagePath: string | null;
+  content: string | null;
+  styles: JsonObject;
+  position: JsonObject;
+  metadata: JsonObject;
+}
+
+export interface CreativeWithAssets extends Creative {
+  assets: CreativeAsset[];
+}
+
+export interface PlatformIntegration extends RowBase {
+  userId: Id | null;
+  platformId: 'meta' | 'display' | 'ctv' | 'tiktok';
+  platformAccountId: string | null;
+  settings: JsonObject;
+  status: string;
+  expiresAt: Timestamp | null;
+}
+
+export interface CampaignPublication extends RowBase {
+  campaignId: Id;
+  platformIntegrationId: Id | null;
+  platformCampaignId: string | null;
+  status: string;
+  metrics: JsonObject;
+  lastSyncAt: Timestamp | null;
+}
+
+export interface AiGeneration extends RowBase {
+  userId: Id | null;
+  type: 'background' | 'copy' | 'creative';
+  prompt: string | null;
+  service: 'fal' | 'openai' | 'midjourney' | null;
+  requestId: string | null;
+  responseData: JsonValue;
+  processingTime: number | null;
+  /** 4 decimals. */
+  costCredits: Money | null;
+}
+
+/** Inputs take money as numbers or strings, timestamps as ISO strings or epoch ms. */
+type Input<T> = { [K in keyof T]: T[K] extends Money | null ? MoneyInput | null : T[K] extends Timestamp | null ? Timestamp | number | null : T[K] };
+/** Fields accepted on create: the row's own fields (an id may be given), all but the required ones optional. */
+type CreateInput<T, Required extends keyof T, Omitted extends keyof T = never> =
+  Partial<Input<Omit<T, keyof RowBase | Omitted>>> & Input<Pick<T, Required>> & { id?: Id; createdAt?: Timestamp | number };
+/** Fields accepted on update (the id goes separately). */
+type Patch<T, Omitted extends keyof T = never> = Partial<Input<Omit<T, keyof RowBase | Omitted>>>;
+
+export type ProductInput = CreateInput<Product, 'name'> & {
+  images?: Array<Omit<ProductImageInput, 'productId'>>;
+};
+export type ProductPatch = Patch<Product>;
+export type ProductImageInput = CreateInput<ProductImage, 'url'>;
+export type ProductImagePatch = Patch<ProductImage, 'productId' | 'isPrimary'>;
+export type BackgroundInput = CreateInput<BackgroundVersion, never, 'productImageId'>;
+export type CampaignInput = CreateInput<Campaign, 'name'>;
+export type CampaignPatch = Patch<Campaign, 'status' | 'launchedAt'>;
+export type CreativeInput = CreateInput<Creative, 'campaignId', 'version'> & { assets?: Array<Omit<CreativeAssetInput, 'creativeId'>> };
+export type CreativeAssetInput = CreateInput<CreativeAsset, 'creativeId' | 'type'>;
+export type IntegrationInput = CreateInput<PlatformIntegration, 'platformId'>;
+export type PublicationInput = CreateInput<CampaignPublication, 'campaignId'>;
+export type AiGenerationInput = CreateInput<AiGeneration, 'type'>;
+
+export interface ProductListQuery extends ListQuery<'createdAt' | 'updatedAt' | 'name' | 'price'> {
+  userId?: Id;
+  status?: string;
+  category?: string;
+  brand?: string;
+}
+
+export interface CampaignListQuery extends ListQuery<'createdAt' | 'updatedAt' | 'name' | 'startsAt'> {
+  /** The id the campaign had in localStorage. */
+  legacyId?: string | number;
+  userId?: Id;
+  status?: CampaignStatus;
+  productId?: Id;
+  type?: string;
+  source?: string;
+}
+
+// ------------------------------------------------------------------ the store's methods
+
+export interface CrudMethods<T, Detail, Input, PatchT, Query> {
+  create(fields: Input): Promise<Detail>;
+  get(id: Id): Promise<Detail>;
+  list(query?: Query): Promise<Page<T>>;
+  update(id: Id, patch: PatchT): Promise<T>;
+  delete(id: Id): Promise<Deleted>;
+}
+
+export interface ProductMethods extends CrudMethods<Product, ProductDetail, ProductInput, ProductPatch, ProductListQuery> {}
+
+export interface ImageDeleted extends Deleted {
+  /** The image that became primary instead, if any. */
+  primaryImageId?: Id;
+}
+
+export interface ImageMethods {
+  /** Adds an image to a product; the first image (or isPrimary: true) becomes primary. */
+  add(productId: Id, image: Omit<ProductImageInput, 'productId'>): Promise<ProductImageWithBackgrounds>;
+  list(productId: Id, query?: ListQuery<'createdAt'>): Promise<Page<ProductImage>>;
+  update(id: Id, patch: ProductImagePatch): Promise<ProductImage>;
+  /** Makes this image the product's only primary image. */
+  setPrimary(imageId: Id, productId?: Id): Promise<ProductImage>;
+  delete(id: Id): Promise<ImageDeleted>;
+}
+
+export interface BackgroundMethods {
+  add(productImageId: Id, background: BackgroundInput): Promise<BackgroundVersion>;
+  /** Makes this version the image's only active background. */
+  activate(id: Id): Promise<BackgroundVersion>;
+  list(productImageId: Id, query?: ListQuery<'createdAt'>): Promise<Page<BackgroundVersion>>;
+  delete(id: Id): Promise<Deleted & { activeId?: Id }>;
+}
+
+export interface CampaignMethods extends CrudMethods<Campaign, CampaignDetail, CampaignInput, CampaignPatch, CampaignListQuery> {
+  /** Moves the campaign to `status` (allowed transitions are checked; CONFLICT otherwise). */
+  setStatus(id: Id, status: CampaignStatus): Promise<Campaign>;
+}
+
+export interface DraftMethods {
+  /** Saves the campaign's one live draft (an upsert); expires after the default lifetime unless expiresAt is given. */
+  save(campaignId: Id, stepData: JsonObject, options?: { expiresAt?: Timestamp | null }): Promise<CampaignDraft>;
+  /** The latest unexpired draft, or null. */
+  get(campaignId: Id): Promise<CampaignDraft | null>;
+  delete(campaignId: Id): Promise<{ removed: number }>;
+  /** Removes expired drafts. */
+  cleanup(): Promise<{ removed: number }>;
+}
+
+export interface ChildListMethods<T, Detail, Input, PatchT, Query> extends Omit<CrudMethods<T, Detail, Input, PatchT, Query>, 'list'> {
+  /** The children of one parent (a campaign's creatives, a creative's assets). */
+  list(parentId: Id, query?: Query): Promise<Page<T>>;
+}
+
+export interface User extends RowBase {
+  email: string | null;
+  name: string | null;
+  avatarUrl: string | null;
+  settings: JsonObject;
+}
+
+export interface UserMethods {
+  create(fields?: CreateInput<User, never>): Promise<User>;
+  get(id: Id): Promise<User>;
+  update(id: Id, patch: Patch<User>): Promise<User>;
+  delete(id: Id): Promise<Deleted>;
+}
+
+export interface SearchHit {
+  kind: 'product' | 'campaign';
+  id: Id;
+  name: string;
+  status: string;
+  brand?: string | null;
+  score: number;
+  snippet: string;
+}
+
+export interface SearchMethods {
+  /** Full-text search over products and campaigns (q up to 256 characters). */
+  query(q: string, options?: { userId?: Id; kinds?: Array<'product' | 'campaign'>; limit?: number }): Promise<{ items: SearchHit[] }>;
+}
+
+export interface CacheMethods {
+  get<T extends JsonValue = JsonValue>(key: string): Promise<{ hit: boolean; key: string; value?: T; expiresAt?: Timestamp }>;
+  set(key: string, value: JsonValue, options?: { ttlMs?: number }): Promise<unknown>;
+  /** By glob pattern ('scrape:*') or key; neither: everything. */
+  invalidate(selector?: { pattern?: string; key?: string }): Promise<{ removed: number }>;
+  /** Removes expired entries. */
+  purge(): Promise<{ removed: number }>;
+}
+
+export interface StorageMethods {
+  info(): Promise<{ open: boolean; kind: string; journalMode: string; synchronous: string; pool?: { files: number; free: number; used: number; damaged: number; bytes: number } }>;
+  checkpoint(options?: { mode?: 'passive' | 'full' | 'restart' | 'truncate' }): Promise<JsonObject>;
+  /** The database as one SQLite file (a transferred buffer): "download my data". */
+  export(): Promise<{ bytes: Uint8Array }>;
+  /** Replaces the database with a SQLite file image (the buffer is transferred: it is detached afterwards). */
+  import(bytes: Uint8Array | ArrayBuffer): Promise<{ bytes: number; schemaVersion: number }>;
+  [op: string]: (...args: any[]) => Promise<any>;
+}
+
+export interface Health {
+  ok: boolean;
+  open: boolean;
+  quickCheck: string;
+  foreignKeyViolations: number;
+  schemaVersion: number;
+}
+
+export interface Metrics {
+  tables: Record<string, number>;
+  bytes: number;
+  pageSize: number;
+  pageCount: number;
+  freelistCount: number;
+  schemaVersion: number;
+}
+
+/** Methods of an entity whose op shapes are not typed in detail yet. */
+export interface GenericMethods {
+  [method: string]: (...args: any[]) => Promise<any>;
+}
+
+export interface QueryResult<Row = Record<string, SqlValue>> {
+  columns: string[];
+  /** One plain object per row, keyed by column name. */
+  rows: Row[];
+}
+
+export interface ExecResult {
+  changes: number;
+  lastInsertRowid: number;
+}
+
+export interface BatchStep {
+  op: string;
+  args?: object;
+}
+
+export interface ChangeEvent {
+  /** The tables a committed transaction touched. */
+  tables: string[];
+  /** Row ids per table, when the core reports them. */
+  rows?: Record<string, Array<string | number>>;
+}
+
+export type LiveSnapshot<T> =
+  | { status: 'loading'; data: undefined; error: undefined }
+  | { status: 'success'; data: T; error: undefined }
+  /** data keeps the last good result, if there was one. */
+  | { status: 'error'; data: T | undefined; error: CampaignStoreError | Error };
+
+export declare class LiveQuery<T> {
+  /** The current snapshot; the same object until something changes. */
+  getSnapshot(): LiveSnapshot<T>;
+  /** Starts running with the first listener, pauses after the last. */
+  subscribe(listener: (snapshot: LiveSnapshot<T>) => void): () => void;
+  /** The tables the query depends on (null: any). */
+  readonly tables: string[] | null;
+  /** Runs again now (coalesced). */
+  refresh(): void;
+  close(): void;
+}
+
+export interface StoreInfo {
+  /** This store's id among the tabs sharing the database. */
+  tabId: string;
+  /** 'leader' when this tab's worker owns the database; 'waiting' until a leader is known. */
+  role: 'leader' | 'follower' | 'waiting';
+  leader: string | null;
+  version: { version: string; sqlite: string; sqlite_source_id: string };
+  /** Every op the core answers. */
+  ops: string[];
+  open?: JsonObject;
+  /** OPFS: what navigator.storage.persist() answered (set shortly after open; null where unavailable). */
+  persisted?: boolean | null;
+}
+
+export interface LogEntry {
+  source: 'client' | 'worker';
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export type Storage = 'opfs' | 'memory' | { node: string };
+
+export interface OpenOptions {
+  /** Database name (1-64 of letters, digits, _ . -); tabs with the same name share it. Default 'campaign-store'. */
+  name?: string;
+  /** Default: 'opfs' in browsers, 'memory' in Node. */
+  storage?: Storage;
+  /**
+   * 'batched' (default): a commit survives a crash of the tab or browser at once, and reaches
+   * the disk within 200 ms (power loss may lose that window; never corrupts).
+   * 'full': every commit is flushed to disk before its call returns.
+   */
+  durability?: 'batched' | 'full';
+  /** Sync settings (see the sync issue); passed to the worker. */
+  sync?: JsonObject | null;
+  /** Receives log entries from the client and the worker. */
+  log?: (entry: LogEntry) => void;
+  /** false: serve the store in this thread (tests, scripts); default true. */
+  worker?: boolean;
+  /** Coordinate tabs sharing OPFS storage (default true where Web Locks exist). */
+  multiTab?: boolean;
+  /** OPFS: ask the browser not to evict the data (navigator.storage.persist(); default true). */
+  persist?: boolean;
+  /** Suspend on pagehide/freeze and resume on pageshow (default true in browsers). */
+  lifecycle?: boolean;
+  /** Overrides for unusual deployments (the defaults resolve via import.meta.url). */
+  workerUrl?: string | URL;
+  wasmUrl?: string | URL;
+  moduleUrl?: string | URL;
+  /** Enables test-only ops (worker.debug.crash). */
+  testHooks?: boolean;
+}
+
+export declare class CampaignStore {
+  /** What the worker answered at start. */
+  info: StoreInfo;
+
+  products: ProductMethods;
+  images: ImageMethods;
+  backgrounds: BackgroundMethods;
+  campaigns: CampaignMethods;
+  drafts: DraftMethods;
+  /** update(id, {expectedVersion?, ...}) bumps version when elements change (CONFLICT on a stale expectedVersion). */
+  creatives: ChildListMethods<Creative, CreativeWithAssets, CreativeInput,
+    Patch<Creative, 'campaignId' | 'version'> & { expectedVersion?: number }, ListQuery<'createdAt' | 'updatedAt'> & { isActive?: boolean; formatId?: string }>;
+  assets: ChildListMethods<CreativeAsset, CreativeAsset, CreativeAssetInput, Patch<CreativeAsset, 'creativeId'>,
+    ListQuery & { type?: CreativeAsset['type'] }>;
+  integrations: CrudMethods<PlatformIntegration, PlatformIntegration, IntegrationInput, Patch<PlatformIntegration>,
+    ListQuery & { userId?: Id; platformId?: PlatformIntegration['platformId']; status?: string }>;
+  publications: CrudMethods<CampaignPublication, CampaignPublication, PublicationInput, Patch<CampaignPublication, 'campaignId'>,
+    ListQuery & { campaignId?: Id; platformIntegrationId?: Id; status?: string }>;
+  ai: CrudMethods<AiGeneration, AiGeneration, AiGenerationInput, Patch<AiGeneration>,
+    ListQuery & { userId?: Id; type?: AiGeneration['type']; service?: AiGeneration['service']; requestId?: string }>;
+  users: UserMethods;
+  search: SearchMethods;
+  cache: CacheMethods;
+  storage: StorageMethods;
+  /** The sync engine's ops (sync.status, ...); the fetch loop drives the rest. */
+  sync: GenericMethods;
+
+  sql: {
+    /** Read-only statements with bound parameters. */
+    query<Row = Record<string, SqlValue>>(sql: string, params?: SqlParams): Promise<QueryResult<Row>>;
+    /** Writes with bound parameters. */
+    exec(sql: string, params?: SqlParams): Promise<ExecResult>;
+  };
+  /** Runs the steps in one transaction: all commit or none (the error's details.index names the failing step). */
+  batch(ops: BatchStep[]): Promise<unknown[]>;
+  health(): Promise<Health>;
+  metrics(): Promise<Metrics>;
+  ping<T = undefined>(echo?: T): Promise<{ pong: true; echo?: T }>;
+  version(): Promise<StoreInfo['version']>;
+  ops(): Promise<Array<{ op: string; args: string }>>;
+  /** Any op by name. */
+  call<T = unknown>(op: string, args?: object): Promise<T>;
+
+  /** Hears about committed changes to these tables ('*': all). Returns unsubscribe. */
+  subscribe(tables: string | string[] | '*', cb: (event: ChangeEvent) => void): () => void;
+  /** A query that re-runs when the tables it read change. Call methods on the store passed to fn. */
+  liveQuery<T>(fn: (store: CampaignStore) => Promise<T>, options?: { tables?: string[] }): LiveQuery<T>;
+  /** True while a raw transaction (sql.exec('BEGIN') ...) is open. */
+  readonly inTransaction: boolean;
+  /** True after close(), terminate() or a worker crash. */
+  readonly closed: boolean;
+  /** Serves what was sent before, closes the database, stops the worker. Later calls reject with CLOSED. */
+  close(): Promise<void>;
+  /** Stops the worker at once; pending calls reject with CLOSED. */
+  terminate(): void;
+}
+
+/** Starts the worker, opens the database, and resolves with the store. */
+export declare function openCampaignStore(options?: OpenOptions): Promise<CampaignStore>;
+
+/** entity -> method -> parameter names (see js/client/entities.js). */
+export declare const ENTITIES: Readonly<Record<string, Record<string, string[]>>>;

@@ -1,0 +1,21 @@
+// Ops whose payload is bytes. The engine's door carries JSON only, so bytes
+// cross into and out of the wasm heap through the engine's binary entries
+// (Engine.exportDatabase / importDatabase, over the module's
+// storageExportView / storageImportBuffer), and leave the worker as a
+// transferred ArrayBuffer (server.js reply -> transfer.js).
+import { CampaignStoreError } from '../errors.js';
+
+function asBytes(value) {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  throw new CampaignStoreError('INVALID_ARGUMENT', 'bytes must be a Uint8Array or an ArrayBuffer', { field: 'bytes' });
+}
+
+/** op -> (engine, args) => result, for the ops that carry bytes. */
+export const BINARY_OPS = Object.freeze({
+  /** The whole database as one SQLite file: {bytes} (a copy, owned by the caller). */
+  'storage.export': (engine) => ({ bytes: engine.exportDatabase() }),
+  /** Replaces the database with a SQLite file (checked before anything changes). */
+  'storage.import': (engine, args) => engine.importDatabase(asBytes(args?.bytes)),
+});

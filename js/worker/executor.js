@@ -1,0 +1,94 @@
+// Runs ops on the engine and turns every outcome into a response body
+// `{ok, result|error, changes}`; it never throws. runOnce() is the
+// exactly-once path for requests that another tab forwarded: see below.
+import { errorToWire } from '../protocol/wire.js';
+import { BINARY_OPS } from './binary.js';
+
+/**
+ * Where the leader records forwarded writes, in the same transaction as the
+ * write itself. If the leader tab dies after committing but before its answer
+ * reached the sender, the sender resends the request to the next leader,
+ * which finds the key here and answers with the recorded result instead of
+ * applying the write twice.
+ */
+export const REQUEST_LOG_TABLE = '_cs_tab_requests';
+const LOG_RETENTION_MS = 10 * 60 * 1000;
+
+// Ops that skip the request log: reads (safe to run again), and storage
+// ops, which refuse to run inside a transaction (import, checkpoint,
+// delete; replaying them is harmless).
+const UNLOGGED_OP = /^(ping|version|ops|health|metrics|sql\.query|search\.query|cache\.get)$|^storage\.|\.(get|list)$/;
+
+export class Executor {
+  /** @param {import('../engine/engine.js').Engine} engine */
+  constructor(engine) {
+    this.engine = engine;
+    this.logReady = false;
+  }
+
+  /** @returns {{ok: boolean, result?: any, error?: object, changes: any[]}} */
+  run(op, args) {
+    try {
+      const result = this.#invoke(op, args);
+      return { ok: true, result, changes: this.engine.lastChanges };
+    } catch (err) {
+      return { ok: false, error: errorToWire(err), changes: [] };
+    }
+  }
+
+  /**
+   * Applies a forwarded request at most once per `key` (`tabId:requestId`):
+   * BEGIN; look the key up; run the op; record the key and result; COMMIT.
+   * Ops nest inside (the core uses SAVEPOINTs when a transaction is open).
+   */
+  runOnce(key, op, args) {
+    if (UNLOGGED_OP.test(op)) return this.run(op, args);
+    const exec = (sql, params) => this.engine.call('sql.exec', { sql, params });
+    try {
+      this.#ensureLog();
+      exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      return { ok: false, error: errorToWire(err), changes: [] };
+    }
+    try {
+      const seen = this.engine.call('sql.query', {
+        sql: `SELECT response FROM ${REQUEST_LOG_TABLE} WHERE key = ?`, params: [key],
+      });
+      if (seen.rows.length) {
+        exec('ROLLBACK');
+        // Its changes were announced by the leader that committed it.
+        return { ok: true, result: JSON.parse(seen.rows[0].response), changes: [] };
+      }
+      const result = this.#invoke(op, args);
+      exec(`INSERT INTO ${REQUEST_LOG_TABLE}(key, response, at) VALUES (?, ?, ?)`,
+        [key, JSON.stringify(result ?? null), Date.now()]);
+      exec('COMMIT');
+      const changes = this.engine.lastChanges.filter((c) => (c?.table ?? c) !== REQUEST_LOG_TABLE);
+      return { ok: true, result, changes };
+    } catch (err) {
+      try { exec('ROLLBACK'); } catch { /* the core may have rolled back already */ }
+      return { ok: false, error: errorToWire(err), changes: [] };
+    }
+  }
+
+  /** Drops log entries no sender can still be waiting for. */
+  pruneLog(now = Date.now()) {
+    this.#ensureLog();
+    this.engine.call('sql.exec', {
+      sql: `DELETE FROM ${REQUEST_LOG_TABLE} WHERE at < ?`, params: [now - LOG_RETENTION_MS],
+    });
+  }
+
+  #invoke(op, args) {
+    const binary = BINARY_OPS[op];
+    return binary ? binary(this.engine, args) : this.engine.call(op, args);
+  }
+
+  #ensureLog() {
+    if (this.logReady) return;
+    this.engine.call('sql.exec', {
+      sql: `CREATE TABLE IF NOT EXISTS ${REQUEST_LOG_TABLE} (key TEXT PRIMARY KEY, response TEXT NOT NULL, at INTEGER NOT NULL)`,
+    });
+    this.logReady = true;
+  }
+}

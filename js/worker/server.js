@@ -1,0 +1,189 @@
+// The worker's side of the protocol (see ../protocol/wire.js), independent of
+// how messages arrive: the browser worker, the worker_threads worker and the
+// in-thread transport all feed receive() and hand over a post function.
+//
+// Requests are handled strictly in arrival order. The first must be
+// worker.init, which loads the wasm and opens the storage; every other op
+// goes to engine.call, through the multi-tab coordinator when the storage is
+// shared between tabs (OPFS in a browser), directly otherwise.
+import { CampaignStoreError } from '../errors.js';
+import { Engine } from '../engine/engine.js';
+import { loadWasmModule } from '../engine/load.js';
+import { errorToWire, WORKER_OPS } from '../protocol/wire.js';
+import { prepareTransfer } from '../protocol/transfer.js';
+import { TabCoordinator } from './coordinator.js';
+import { Executor } from './executor.js';
+import { Serial } from './serial.js';
+import { openDatabase } from './storage.js';
+
+export class StoreServer {
+  #post;
+  #messages = new Serial();  // arrival order of requests
+  #engineQueue = new Serial();  // one engine call at a time, local or forwarded
+  #engine = null;
+  #executor = null;
+  #db = null;              // the open storage (single-owner mode)
+  #coordinator = null;     // multi-tab mode
+  #init = null;
+  #suspended = false;
+  #closed = false;
+
+  /** @param {{post: (message: any, transfer?: Transferable[]) => void}} options */
+  constructor({ post }) {
+    this.#post = post;
+  }
+
+  /** Every message from the client, in order. */
+  receive(message) {
+    const { id, op, args } = message ?? {};
+    if (typeof id !== 'number' || typeof op !== 'string') {
+      this.#log('warn', 'ignored a message that is not a request', { type: typeof message });
+      return;
+    }
+    this.#messages.run(() => this.#handle(id, op, args ?? {}))
+      .catch((err) => this.#reply(id, { ok: false, error: errorToWire(err), changes: [] }));
+  }
+
+  /** Releases the engine without answering anything (the port is gone). */
+  dispose() {
+    this.#closed = true;
+    this.#engine?.dispose();
+    this.#engine = null;
+  }
+
+  async #handle(id, op, args) {
+    if (this.#closed) throw new CampaignStoreError('CLOSED', 'the store is closed', { op });
+    if (op === WORKER_OPS.init) return this.#reply(id, { ok: true, result: await this.#start(args), changes: [] });
+    if (!this.#init) throw new CampaignStoreError('INVALID_ARGUMENT', `${WORKER_OPS.init} must come first`, { op });
+    switch (op) {
+      case WORKER_OPS.suspend: return this.#reply(id, { ok: true, result: await this.#suspend(), changes: [] });
+      case WORKER_OPS.resume: return this.#reply(id, { ok: true, result: await this.#resume(), changes: [] });
+      case WORKER_OPS.close: return this.#reply(id, { ok: true, result: await this.#close(), changes: [] });
+      case WORKER_OPS.crash:
+        if (!this.#init.testHooks) throw new CampaignStoreError('NOT_FOUND', `unknown op '${op}'`, { op });
+        // Thrown from a microtask, past every catch, before the next request.
+        queueMicrotask(() => { throw new Error('deliberate crash (test hook)'); });
+        return undefined;  // never answered: the crash must settle it
+      default:
+        break;
+    }
+    if (this.#coordinator) {
+      this.#coordinator.submit(id, op, args);
+      return undefined;
+    }
+    // Single owner. Not awaited: the engine queue keeps the order, and a
+    // request may be answered while the next one is already queued.
+    this.#exec((ex) => ex.run(op, args)).then((body) => this.#reply(id, body));
+    return undefined;
+  }
+
+  async #start(options) {
+    if (this.#init) throw new CampaignStoreError('CONFLICT', 'the store is already initialized');
+    const module = await loadWasmModule({ wasmUrl: options.wasmUrl, moduleUrl: options.moduleUrl });
+    this.#engine = new Engine(module);
+    this.#executor = new Executor(this.#engine);
+    const version = this.#engine.call('version');
+    this.#init = options;
+    if (options.multiTab) return { ...await this.#startCoordinated(options), version };
+    this.#db = await this.#open();
+    return { tabId: options.tabId, role: 'leader', leader: options.tabId, open: this.#db.info, version };
+  }
+
+  async #startCoordinated(options) {
+    this.#coordinator = new TabCoordinator({
+      name: options.name,
+      tabId: options.tabId,
+      locks: globalThis.navigator.locks,
+      createChannel: (name) => new BroadcastChannel(name),
+      exec: {
+        run: (op, args) => this.#exec((ex) => ex.run(op, args)),
+        runOnce: (key, op, args) => this.#exec((ex) => ex.runOnce(key, op, args)),
+        prune: () => this.#exec((ex) => ex.pruneLog()),
+        idle: () => this.#engineQueue.idle(),
+      },
+      openDb: async () => {
+        this.#executor.logReady = false;  // a fresh connection: check the log table again
+        const db = await this.#open();
+        this.#db = db;
+        return { close: () => { this.#db = null; return db.close(); } };
+      },
+      reply: (id, body) => this.#reply(id, body),
+      emitChanges: (changes) => this.#post({ event: 'changes', changes }),
+      onRole: (role, leader) => this.#post({ event: 'role', role, leader }),
+      log: (level, message, details) => this.#log(level, message, details),
+    });
+    const role = await this.#coordinator.start();
+    return { tabId: options.tabId, role, leader: this.#coordinator.leader };
+  }
+
+  // One engine call at a time; OPFS may first need to open more pool files.
+  #exec(job) {
+    return this.#engineQueue.run(async () => {
+      try {
+        if (!this.#coordinator && !this.#db && this.#suspended) await this.#resume();
+        await this.#db?.maintain();
+        return job(this.#executor);
+      } catch (err) {
+        return { ok: false, error: errorToWire(err), changes: [] };
+      }
+    });
+  }
+
+  async #suspend() {
+    if (this.#coordinator) return this.#coordinator.suspend();
+    if (this.#init.storage === 'memory' || this.#suspended) return undefined;  // nothing to release
+    // Single owner of persistent storage: release the handles; the next
+    // request (or resume) opens them again.
+    this.#suspended = true;
+    await this.#engineQueue.idle();
+    const db = this.#db;
+    this.#db = null;
+    await db?.close();
+    return undefined;
+  }
+
+  async #resume() {
+    if (this.#coordinator) return this.#coordinator.resume();
+    if (!this.#suspended) return undefined;
+    this.#suspended = false;
+    this.#db = await this.#open();
+    return undefined;
+  }
+
+  async #close() {
+    if (this.#coordinator) await this.#coordinator.close();
+    await this.#engineQueue.idle();
+    const db = this.#db;
+    this.#db = null;
+    this.#closed = true;
+    try { await db?.close(); } finally {
+      this.#engine?.dispose();
+      this.#engine = null;
+    }
+    return { closed: true };
+  }
+
+  // Opens the storage and says so: the client clears a lock file its worker
+  // could not release if the worker dies while holding it (node-lock.js).
+  async #open() {
+    const db = await openDatabase(this.#engine, this.#init);
+    const persistent = this.#init.storage !== 'memory';
+    if (persistent) this.#post({ event: 'storage', held: true });
+    return {
+      ...db,
+      close: async () => {
+        await db.close();
+        if (persistent) this.#post({ event: 'storage', held: false });
+      },
+    };
+  }
+
+  #reply(id, body) {
+    const { value, transfer } = prepareTransfer(body);
+    this.#post({ id, ...value }, transfer);
+  }
+
+  #log(level, message, details) {
+    this.#post({ event: 'log', level, message, details: details ?? {} });
+  }
+}

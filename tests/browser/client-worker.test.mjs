@@ -1,0 +1,75 @@
+// The module in real Chromium, one page: the store runs in a Web Worker
+// started from `new URL(..., import.meta.url)`, without COOP/COEP headers;
+// protocol, errors, change events, live queries and crash handling.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, serveRepo, unavailable } from './client/harness.mjs';
+
+const skip = unavailable() ?? false;
+let server;
+let browser;
+
+before(async () => {
+  if (skip) return;
+  server = await serveRepo();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a Web Worker serves the store without cross-origin isolation', { skip }, async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context, server.origin);
+  try {
+    const info = await page.evaluate(() => window.app.open({ storage: 'memory' }));
+    assert.equal(info.crossOriginIsolated, false);
+    assert.equal(info.role, 'leader');
+    assert.equal(info.version.sqlite, '3.53.2');
+    const r = await page.evaluate(async () => {
+      const { app } = window;
+      await app.call('sql.exec', { sql: 'CREATE TABLE t(id INTEGER PRIMARY KEY, tag TEXT, seq INTEGER)' });
+      app.live('count', 'SELECT count(*) AS n FROM t');
+      const changes = [];
+      app.store.subscribe(['t'], (e) => changes.push(e.tables));
+      const w = await app.writeMany('t', 'p', 0, 100);
+      const rows = await app.call('sql.query', { sql: 'SELECT count(*) AS n, sum(seq) AS s FROM t' });
+      let err;
+      try { await app.call('sql.query', { sql: 'SELECT * FROM nope' }); } catch (e) {
+        err = { name: e.name, code: e.code, message: e.message, details: e.details };
+      }
+      await new Promise((res) => setTimeout(res, 50));
+      return { w, rows: rows.rows, err, changes: changes.length, live: app.liveState('count') };
+    });
+    assert.deepEqual([r.w.ok, r.w.errors], [100, []]);
+    assert.deepEqual(r.rows, [{ n: 100, s: 4950 }]);
+    assert.equal(r.err.name, 'CampaignStoreError');
+    assert.equal(r.err.code, 'INVALID_ARGUMENT');
+    assert.equal(r.err.details.op, 'sql.query');
+    assert.equal(r.changes, 100);
+    assert.deepEqual(r.live.data, [{ n: 100 }]);
+    assert.ok(r.live.snapshots < 100, `re-runs were coalesced (${r.live.snapshots} snapshots)`);
+    await page.evaluate(() => window.app.close());
+  } finally {
+    await context.close();
+  }
+});
+
+test('a crash in the worker settles every pending request with CLOSED', { skip }, async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context, server.origin);
+  try {
+    await page.evaluate(() => window.app.open({ storage: 'memory', testHooks: true }));
+    const outcomes = await page.evaluate(() => window.app.settleAll([
+      ['worker.debug.crash', {}],
+      ['ping', {}],
+      ['sql.query', { sql: 'SELECT 1' }],
+    ]));
+    for (const o of outcomes) assert.equal(o.code, 'CLOSED', JSON.stringify(o));
+    const later = await page.evaluate(() => window.app.settleAll([['ping', {}]]));
+    assert.equal(later[0].code, 'CLOSED');
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,54 @@
+// Compiled (not run) by client-types.test.mjs: the public .d.ts files must
+// type-check under --strict, and typical app code must type-check against them.
+import { openCampaignStore, CampaignStoreError, type CampaignStore, type Product, type Page } from 'campaign-store';
+import { createEngine } from 'campaign-store/core';
+import { useProducts, useCampaign, useDraftAutosave, useLiveQuery, CampaignStoreProvider } from 'campaign-store/react';
+
+export async function app(): Promise<void> {
+  const store: CampaignStore = await openCampaignStore({ name: 'shop', storage: 'opfs', durability: 'full', log: (e) => console.log(e.level, e.message) });
+  const nodeStore = await openCampaignStore({ storage: { node: '/tmp/x' } });
+  await nodeStore.close();
+  const created = await store.products.create({ name: 'Trail Runner', price: 89.99, images: [{ url: 'https://x/y.png' }] });
+  const firstImage: string = created.images[0].url;
+  const page: Page<Product> = await store.products.list({ limit: 20, sort: 'name', category: 'shoes' });
+  const next: string | null = page.nextCursor;
+  await store.products.update(created.id, { price: 79 });
+  const price: string | null = created.price;
+  const hits = await store.search.query('trail', { kinds: ['product'] });
+  const hitName: string = hits.items[0].name;
+  const creatives = await store.creatives.list('c1', { isActive: true });
+  const exported = await store.storage.export();
+  const bytes: Uint8Array = exported.bytes;
+  await store.storage.import(bytes);
+  const cached = await store.cache.get<{ html: string }>('scrape:x');
+  const health = await store.health();
+  void [price, hitName, creatives.items, cached.value?.html, health.ok];
+  const campaign = await store.campaigns.create({ name: 'Spring', productId: created.id });
+  await store.campaigns.setStatus(campaign.id, 'active');
+  const detail = await store.campaigns.get(campaign.id);
+  const draftStep = detail.draft?.stepData;
+  await store.drafts.save(campaign.id, { step: 2, headline: 'Run' });
+  const rows = await store.sql.query<{ n: number }>('SELECT count(*) AS n FROM products WHERE price > ?', [10]);
+  const n: number = rows.rows[0].n;
+  const { changes } = await store.sql.exec('DELETE FROM cache_entries');
+  await store.batch([{ op: 'products.delete', args: { id: created.id } }]);
+  const off = store.subscribe(['products'], (e) => e.tables.includes('products'));
+  off();
+  const live = store.liveQuery((s) => s.products.list(), { tables: ['products'] });
+  const stop = live.subscribe((snap) => { if (snap.status === 'success') snap.data.items.map((p) => p.name); });
+  stop();
+  try { await store.products.get('nope'); } catch (e) { if (e instanceof CampaignStoreError && e.code === 'NOT_FOUND') console.log(e.details); }
+  const engine = await createEngine();
+  engine.call('open', {});
+  void [firstImage, next, draftStep, n, changes];
+  await store.close();
+}
+
+export function ProductCount(): number {
+  const products = useProducts({ status: 'active' });
+  const campaign = useCampaign('c1');
+  const save = useDraftAutosave('c1', { step: 1 }, { debounceMs: 500 });
+  const custom = useLiveQuery((s) => s.sql.query<{ n: number }>('SELECT 1 AS n'), []);
+  void [campaign.data?.name, save.status, save.flush, custom.data?.rows[0].n, CampaignStoreProvider];
+  return products.status === 'success' ? products.data.items.length : 0;
+}
