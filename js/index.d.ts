@@ -430,8 +430,8 @@ export interface OpenOptions {
    * 'full': every commit is flushed to disk before its call returns.
    */
   durability?: 'batched' | 'full';
-  /** Sync settings (see the sync issue); passed to the worker. */
-  sync?: JsonObject | null;
+  /** Supabase sync. Without it the store works fully offline. */
+  sync?: SyncOptions | null;
   /** Receives log entries from the client and the worker. */
   log?: (entry: LogEntry) => void;
   /** false: serve the store in this thread (tests, scripts); default true. */
@@ -474,8 +474,8 @@ export declare class CampaignStore {
   search: SearchMethods;
   cache: CacheMethods;
   storage: StorageMethods;
-  /** The sync engine's ops (sync.status, ...); the fetch loop drives the rest. */
-  sync: GenericMethods;
+  /** Supabase sync (with the `sync` option; otherwise only the raw sync.* ops). */
+  sync: SyncMethods & GenericMethods;
 
   sql: {
     /** Read-only statements with bound parameters. */
@@ -512,3 +512,58 @@ export declare function openCampaignStore(options?: OpenOptions): Promise<Campai
 
 /** entity -> method -> parameter names (see js/client/entities.js). */
 export declare const ENTITIES: Readonly<Record<string, Record<string, string[]>>>;
+
+export interface SyncOptions {
+  /** The Supabase project URL, e.g. http://127.0.0.1:54321. */
+  url: string;
+  /** The project's anon key (sent as `apikey`). */
+  anonKey: string;
+  /** The signed-in user's id: one local database belongs to one user. */
+  userId: string;
+  /** The user's access token; called with refresh: true once after a 401. */
+  getAccessToken(opts: { refresh: boolean }): string | null | Promise<string | null>;
+  /** Start background sync on open (default true). */
+  autoStart?: boolean;
+  /** Background cycle interval (default 30 000 ms). */
+  intervalMs?: number;
+}
+
+export type SyncState = 'idle' | 'syncing' | 'offline' | 'error' | 'stopped';
+
+export interface SyncStatus {
+  state: SyncState;
+  /** Rows with local changes not yet acknowledged by the server. */
+  pending: number;
+  lastSyncedAt: number | null;
+  conflicts: number;
+  rejected: number;
+  error: { code: string; message: string } | null;
+}
+
+export interface SyncConflict {
+  table: string;
+  id: Id;
+  winner: 'local' | 'remote';
+  local: JsonObject | null;
+  remote: JsonObject | null;
+}
+
+export interface SyncSummary {
+  ok: boolean;
+  pushed: number;
+  pulled: number;
+  superseded: number;
+  rejected: number;
+  conflicts: number;
+  requests: number;
+}
+
+export interface SyncMethods {
+  start(): void;
+  stop(): void;
+  now(): Promise<SyncSummary>;
+  status(): Promise<SyncStatus>;
+  conflicts(limit?: number): Promise<Array<SyncConflict & { seq: number; seenAt: Timestamp }>>;
+  onStatus(cb: (status: SyncStatus) => void): () => void;
+  onConflict(cb: (conflict: SyncConflict) => void): () => void;
+}

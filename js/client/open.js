@@ -52,6 +52,15 @@ export async function openCampaignStore(options = {}) {
     throw err;
   }
   if (opts.lifecycle && opts.init.storage !== 'memory') store.onClose(watchPageLifecycle(store));
+  if (opts.sync) {
+    const { attachSync } = await import('./sync.js');
+    try {
+      Object.assign(store.sync ??= {}, await attachSync(store, opts.sync, opts.init.name));
+    } catch (err) {
+      await store.close();  // no half-configured store is handed out
+      throw err;
+    }
+  }
   if (opts.init.storage === 'opfs' && opts.persist) {
     // persist() exists on the main thread only; best effort, never blocks.
     import('../hosts/opfs.js').then((m) => m.requestPersistence()).then((granted) => {

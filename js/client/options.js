@@ -41,13 +41,14 @@ export function normalizeOptions(options = {}) {
     workerUrl: options.workerUrl,
     lifecycle: options.lifecycle !== false && !isNode,
     persist: options.persist !== false,
+    // sync runs beside the client (getAccessToken is a function): js/client/sync.js
+    sync: options.sync ?? null,
     // what the worker gets (structured-cloneable)
     init: {
       name,
       storage: storage === 'memory' || storage === 'opfs' ? storage : { node: storage.node },
       durability,
       multiTab,
-      sync: options.sync ?? null,
       tabId: randomId(),
       testHooks: options.testHooks === true,
       wasmUrl: options.wasmUrl === undefined ? undefined : String(options.wasmUrl),

@@ -1,0 +1,57 @@
+// store.sync through the public API: two stores (a worker_threads one and an
+// in-thread one) of one user converge through the real local backend, and
+// status/conflict events reach the app.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openCampaignStore } from '../../js/index.js';
+import { startBackend } from '../../tools/backend/backend.mjs';
+
+let be;
+before(async () => { be = await startBackend({ port: 0 }); });
+after(async () => { await be?.stop(); });
+
+function syncFor(userId, extra = {}) {
+  return { url: be.url, anonKey: be.anonKey, userId, autoStart: false,
+    getAccessToken: () => be.mintToken({ sub: userId }), ...extra };
+}
+
+test('two stores of one user converge through store.sync, with status events', async () => {
+  const userId = crypto.randomUUID();
+  const a = await openCampaignStore({ storage: 'memory', sync: syncFor(userId) });
+  const b = await openCampaignStore({ storage: 'memory', worker: false, sync: syncFor(userId) });
+  try {
+    const states = [];
+    a.sync.onStatus((s) => states.push(s.state));
+    const p = await a.products.create({ name: 'Synced via the worker', price: '12.50' });
+    assert.equal((await a.sync.status()).pending >= 1, true);
+    const summary = await a.sync.now();
+    assert.ok(summary.pushed >= 1);
+    assert.ok(states.includes('syncing') && states.at(-1) === 'idle');
+    assert.equal((await a.sync.status()).pending, 0);
+
+    await b.sync.now();
+    const got = await b.products.get(p.id);
+    assert.equal(got.name, 'Synced via the worker');
+    assert.equal(got.price, '12.50');
+
+    // A conflict: both rename, B's rename is newer, A pushes last and loses.
+    await b.products.update(p.id, { name: 'B' });
+    await new Promise((r) => setTimeout(r, 5));
+    await a.products.update(p.id, { name: 'A (newest)' });
+    const conflicts = [];
+    b.sync.onConflict((c) => conflicts.push(c));
+    await a.sync.now();
+    await b.sync.now();
+    assert.equal((await b.products.get(p.id)).name, 'A (newest)');
+    assert.ok(conflicts.some((c) => c.id === p.id && c.winner === 'remote'));
+    assert.ok((await b.sync.conflicts()).length >= 1);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('sync options are checked up front', async () => {
+  await assert.rejects(openCampaignStore({ storage: 'memory', worker: false, sync: { url: be.url } }),
+    /sync needs/);
+});
