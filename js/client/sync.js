@@ -45,8 +45,7 @@ export async function attachSync(store, settings, name) {
 
   await store.call('sync.configure', { userId });
   // Local writes (any table) make the loop sync soon, debounced.
-  const off = store.subscribe('*', (changes) => {
-    const tables = (changes ?? []).map((c) => (typeof c === 'string' ? c : c.table));
+  const off = store.subscribe('*', ({ tables }) => {
     if (tables.some((t) => !t.startsWith('sync_'))) loop.notifyLocalChange();
   });
   store.onClose(() => { off(); loop.stop(); });
