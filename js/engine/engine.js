@@ -2,7 +2,13 @@
 // door, call(op, args) -> result, throwing CampaignStoreError on failure.
 // Used directly by the worker (js/worker/) and by tests of the bare bindings.
 import { CampaignStoreError } from '../errors.js';
+import { openStorage } from '../hosts/index.js';
 import { loadWasmModule } from './load.js';
+
+// Ops after which C++ has closed the pool's files: the host is spent.
+const RELEASES_STORAGE = new Set(['close', 'storage.delete']);
+// Error codes a storage host can be behind.
+const STORAGE_CODES = new Set(['IO', 'STORAGE_FULL', 'CORRUPT', 'BUSY']);
 
 export class Engine {
   /** @param {any} module the instantiated wasm module */
@@ -11,6 +17,8 @@ export class Engine {
     this.native = new module.Engine();
     /** Tables touched by the last call's committed transactions. */
     this.lastChanges = [];
+    /** The persistent storage behind the open database (openStorage), or null. */
+    this.storage = null;
   }
 
   /**
@@ -22,20 +30,165 @@ export class Engine {
     if (!this.native) throw new CampaignStoreError('CLOSED', 'engine is disposed');
     const envelope = JSON.parse(this.native.call(op, JSON.stringify(args ?? {})));
     this.lastChanges = envelope.changes ?? [];
-    if (!envelope.ok) throw CampaignStoreError.fromWire(envelope.error);
+    if (envelope.ok && this.storage && RELEASES_STORAGE.has(op)) this.#releaseStorage();
+    if (!envelope.ok) throw this.#withStorageReason(CampaignStoreError.fromWire(envelope.error));
+    if (this.storage?.syncWithinMs > 0 && !this.#syncTimer && op !== 'storage.sync') this.#scheduleSync();
     return envelope.result;
+  }
+
+  /**
+   * Flushes every commit so far to disk (storage.sync). Batched durability
+   * does this by itself within syncWithinMs; call it to be sure now, e.g.
+   * when the page is being hidden.
+   */
+  sync() {
+    if (!this.storage) return { flushed: 0 };
+    clearTimeout(this.#syncTimer);
+    this.#syncTimer = null;
+    return this.call('storage.sync');
+  }
+
+  #syncTimer = null;
+
+  // Runs between calls (a timer cannot interrupt one). Between two statements
+  // of a caller's open transaction it is harmless too: a flush only makes
+  // bytes already written durable sooner; it commits nothing.
+  #scheduleSync() {
+    this.#syncTimer = setTimeout(() => {
+      this.#syncTimer = null;
+      if (!this.native || !this.storage) return;
+      try {
+        this.call('storage.sync');
+        this.lastSyncError = null;
+      } catch (e) {
+        this.lastSyncError = e;  // the next write will meet the same failure
+      }
+    }, this.storage.syncWithinMs);
+    this.#syncTimer.unref?.();  // Node: a pending flush does not keep the process alive
+  }
+
+  // SQLite reports host failures as "disk I/O error" or "unable to open
+  // database file"; the pool knows why (quota, pool exhausted, the host's
+  // own message). Attach that to the error.
+  #withStorageReason(error) {
+    if (!this.storage || !STORAGE_CODES.has(error.code)) return error;
+    const answer = JSON.parse(this.native.call('storage.lastError', '{}'));
+    const reason = answer.ok ? answer.result.message : '';
+    if (reason) {
+      error.message = `${error.message} (${reason})`;
+      error.details = { ...error.details, storage: reason };
+    }
+    return error;
+  }
+
+  /**
+   * Opens a persistent database: opens the storage pool (async), installs
+   * its host, then runs the `open` op on it. Returns the op's result.
+   * @param {import('../hosts/index.js').StorageOptions} options
+   */
+  async openStorage(options) {
+    if (this.storage) throw new CampaignStoreError('CONFLICT', 'a database is already open in this engine; close it first');
+    const storage = await openStorage(this.module, options);
+    try {
+      const result = this.call('open', storage.openArgs);
+      this.storage = storage;
+      return result;
+    } catch (e) {
+      storage.release();
+      throw e;
+    }
+  }
+
+  /**
+   * storage.info plus the browser's view of the origin's storage:
+   * {kind, journalMode, synchronous, pool: {files, free, used, bytes, ...},
+   *  estimate: {usage, quota, persisted}} (estimate fields null outside a browser).
+   */
+  async storageMetrics() {
+    const info = this.call('storage.info');
+    const estimate = this.storage ? await this.storage.estimate() : { usage: null, quota: null, persisted: null };
+    return { ...info, estimate, persistGranted: this.storage?.persistGranted ?? null };
+  }
+
+  /** Grows the pool if the last call asked for it (OPFS); cheap otherwise. */
+  async maintainStorage() {
+    if (this.storage?.needsMaintenance) await this.storage.maintain();
+  }
+
+  /** The open database as a standard SQLite file ("download my data"). */
+  exportDatabase() {
+    this.call('storage.export');
+    const view = this.module.storageExportView();
+    try {
+      return view ? view.slice() : new Uint8Array(0);
+    } finally {
+      this.module.storageExportRelease();
+    }
+  }
+
+  /**
+   * Replaces the open database with a SQLite file (restore). The bytes are
+   * checked (header, integrity, schema version) before anything changes.
+   * @param {Uint8Array} bytes
+   */
+  importDatabase(bytes) {
+    if (!(bytes instanceof Uint8Array)) {
+      throw new CampaignStoreError('INVALID_ARGUMENT', 'importDatabase expects a Uint8Array', { field: 'bytes' });
+    }
+    const view = this.module.storageImportBuffer(bytes.length);
+    if (!view) throw new CampaignStoreError('STORAGE_FULL', `cannot stage ${bytes.length} bytes in memory`);
+    view.set(bytes);
+    return this.call('storage.import');
+  }
+
+  /**
+   * Deletes a persistent database that is not open (the open one: call
+   * `storage.delete` with no arguments). `all: true` wipes the whole pool.
+   * @param {import('../hosts/index.js').StorageOptions & {all?: boolean}} options
+   */
+  async deleteStorage(options) {
+    const storage = await openStorage(this.module, options);
+    try {
+      const args = { host: storage.hostId, all: Boolean(options.all) };
+      if (options.database) args.name = options.database;
+      return this.call('storage.delete', args);
+    } finally {
+      storage.release();
+    }
   }
 
   dispose() {
     if (!this.native) return;
     try { this.native.call('close', '{}'); } finally {
+      this.#releaseStorage();
       this.native.delete();
       this.native = null;
     }
   }
+
+  #releaseStorage() {
+    clearTimeout(this.#syncTimer);
+    this.#syncTimer = null;
+    const storage = this.storage;
+    this.storage = null;
+    storage?.release();
+  }
 }
 
-/** Loads the module (once) and returns a fresh Engine. */
+/**
+ * Loads the module (once) and returns a fresh Engine. With `storage`, the
+ * engine also opens that persistent database (see Engine.openStorage), e.g.
+ * createEngine({storage: {kind: 'node', dir}}).
+ */
 export async function createEngine(options) {
-  return new Engine(await loadWasmModule(options));
+  const engine = new Engine(await loadWasmModule(options));
+  if (options?.storage) {
+    try {
+      await engine.openStorage(options.storage);
+    } catch (e) {
+      engine.dispose();
+      throw e;
+    }
+  }
+  return engine;
 }

@@ -83,6 +83,7 @@ static sqlite3_vfs base_vfs = {
     base_current_time,
     base_get_last_error,
     base_current_time_int64,
+    0, 0, 0,      /* iVersion 2: no system-call overrides */
 };
 
 int sqlite3_os_init(void) { return sqlite3_vfs_register(&base_vfs, 1); }

@@ -1,0 +1,191 @@
+// The OPFS host: pool files are FileSystemSyncAccessHandles in the Origin
+// Private File System, in a dedicated worker (sync access handles exist only
+// there). Opening handles is asynchronous, so it happens up front
+// (openOpfsPool) and between calls (maintain), never inside a SQLite call.
+// The handles are exclusive: while this pool is open, another tab or worker
+// that opens it gets BUSY. No COOP/COEP headers, no SharedArrayBuffer.
+//
+// Layout: <OPFS root>/.campaign-store/<name>/NNNN.pool
+import { busy, notOpen } from './errors.js';
+
+const POOL_FILE = /^(\d{4})\.pool$/;
+const ROOT_DIR = '.campaign-store';
+
+function isBusyError(e) {
+  // Chromium: NoModificationAllowedError; others have used InvalidStateError.
+  return e?.name === 'NoModificationAllowedError' || e?.name === 'InvalidStateError';
+}
+
+export class OpfsPoolHost {
+  constructor(dir, name) {
+    this.kind = 'opfs';
+    this.dir = dir;
+    this.name = name;
+    /** @type {({fileName: string, sah: FileSystemSyncAccessHandle}|null)[]} */
+    this.handles = [];
+    this.pendingGrowth = 0;
+    this.spent = false;
+    this.next = 0;  // number of the next pool file to create
+  }
+
+  files() {
+    const ids = [];
+    this.handles.forEach((h, id) => { if (h) ids.push(id); });
+    return ids;
+  }
+
+  // Cannot open a handle synchronously: remember, and maintain() adds them.
+  grow(n) {
+    // Repeated asks (SQLite retrying, the pool's spare) are one need.
+    if (!this.spent) this.pendingGrowth = Math.max(this.pendingGrowth, n);
+    return 0;
+  }
+
+  /** True when grow() asked for files: call `await maintain()` before the next engine call. */
+  get needsMaintenance() {
+    return this.pendingGrowth > 0 && !this.spent;
+  }
+
+  async maintain() {
+    while (this.pendingGrowth > 0 && !this.spent) {
+      await this.#openFile(this.#nextNumber());
+      this.pendingGrowth--;
+    }
+  }
+
+  read(id, dst, offset) {
+    return this.#sah(id).read(dst, { at: offset });
+  }
+
+  write(id, src, offset) {
+    return this.#sah(id).write(src, { at: offset });
+  }
+
+  truncate(id, size) {
+    this.#sah(id).truncate(size);
+  }
+
+  flush(id) {
+    this.#sah(id).flush();
+  }
+
+  getSize(id) {
+    return this.#sah(id).getSize();
+  }
+
+  close(id) {
+    const h = this.handles[id];
+    if (!h) return;
+    this.handles[id] = null;
+    h.sah.close();
+    if (this.files().length === 0) this.spent = true;
+  }
+
+  release() {
+    for (const id of this.files()) this.close(id);
+    this.spent = true;
+  }
+
+  /** navigator.storage.estimate() and persisted(), for metrics. */
+  async estimate() {
+    return storageEstimate();
+  }
+
+  async openAll(capacity) {
+    const numbers = [];
+    for await (const [fileName, handle] of this.dir.entries()) {
+      const m = POOL_FILE.exec(fileName);
+      if (m && handle.kind === 'file') numbers.push(Number(m[1]));
+    }
+    numbers.sort((a, b) => a - b);
+    for (const n of numbers) await this.#openFile(n);
+    while (this.handles.length < capacity) await this.#openFile(this.#nextNumber());
+  }
+
+  #nextNumber() {
+    return this.next;
+  }
+
+  async #openFile(number) {
+    const fileName = `${String(number).padStart(4, '0')}.pool`;
+    const fileHandle = await this.dir.getFileHandle(fileName, { create: true });
+    let sah;
+    try {
+      sah = await fileHandle.createSyncAccessHandle();
+    } catch (e) {
+      if (isBusyError(e)) {
+        throw busy(`the storage pool "${this.name}" is open in another tab or worker`, { name: this.name });
+      }
+      throw e;
+    }
+    this.handles.push({ fileName, sah });
+    this.next = Math.max(this.next, number + 1);
+  }
+
+  #sah(id) {
+    const h = this.handles[id];
+    if (!h) throw notOpen(id);
+    return h.sah;
+  }
+}
+
+/** {usage, quota, persisted} from the StorageManager, where available. */
+export async function storageEstimate() {
+  const sm = globalThis.navigator?.storage;
+  const out = { usage: null, quota: null, persisted: null };
+  if (!sm) return out;
+  try {
+    const e = await sm.estimate();
+    out.usage = e.usage ?? null;
+    out.quota = e.quota ?? null;
+  } catch { /* not available in this context */ }
+  try {
+    out.persisted = typeof sm.persisted === 'function' ? await sm.persisted() : null;
+  } catch { /* idem */ }
+  return out;
+}
+
+/**
+ * Asks the browser not to evict this origin's storage. navigator.storage.persist()
+ * exists on the main thread only (not in workers): returns null where it is
+ * unavailable, so the main-thread client can call it instead.
+ */
+export async function requestPersistence() {
+  const sm = globalThis.navigator?.storage;
+  if (typeof sm?.persist !== 'function') return null;
+  try {
+    return await sm.persist();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {{name?: string, capacity?: number, root?: FileSystemDirectoryHandle}} [options]
+ */
+export async function openOpfsPool({ name = 'default', capacity = 4, root } = {}) {
+  const top = root ?? await navigator.storage.getDirectory();
+  const base = await top.getDirectoryHandle(ROOT_DIR, { create: true });
+  const dir = await base.getDirectoryHandle(name, { create: true });
+  const host = new OpfsPoolHost(dir, name);
+  try {
+    await host.openAll(capacity);
+  } catch (e) {
+    host.release();
+    throw e;
+  }
+  return host;
+}
+
+/** Removes a pool's directory entirely (it must not be open anywhere). */
+export async function removeOpfsPool({ name = 'default', root } = {}) {
+  const top = root ?? await navigator.storage.getDirectory();
+  const base = await top.getDirectoryHandle(ROOT_DIR, { create: true });
+  try {
+    await base.removeEntry(name, { recursive: true });
+  } catch (e) {
+    if (e?.name === 'NotFoundError') return;
+    if (isBusyError(e)) throw busy(`the storage pool "${name}" is open in another tab or worker`, { name });
+    throw e;
+  }
+}

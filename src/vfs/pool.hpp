@@ -1,0 +1,90 @@
+// The pool: which host file holds which SQLite file. It reads every pool
+// file's header when it starts, hands free files to SQLite's xOpen, frees
+// them again on xDelete, and asks the host for more files when it runs out.
+// It owns the host's files: the destructor closes every one of them.
+#pragma once
+
+#include "campaign_store/vfs_host.hpp"
+#include "pool_header.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cs::vfs {
+
+struct Slot {
+  enum class State { Free, Used, Damaged };
+  int id = -1;  // the host's file id
+  State state = State::Free;
+  PoolHeader header;
+  std::int64_t damaged_bytes = 0;  // data behind a damaged header
+  int open_count = 0;              // sqlite3_files open on it right now
+  bool dirty = false;              // written since its last flush
+};
+
+struct PoolStats {
+  int files = 0;
+  int free = 0;
+  int used = 0;
+  int damaged = 0;
+  std::int64_t bytes = 0;  // total size of the host files, headers included
+  struct File {
+    std::string path;
+    std::uint32_t flags;
+    std::int64_t size;  // data bytes, header excluded
+  };
+  std::vector<File> used_files;
+  std::vector<int> damaged_ids;
+};
+
+// Maps a failed host verb to a SQLite result code: quota/disk full is
+// SQLITE_FULL whatever the verb, anything else the verb's own IOERR code.
+int sqlite_rc_for(std::int64_t status, int ioerr_code);
+
+class Pool {
+ public:
+  // Scans the host's files. Throws cs::Error(IO) if the host cannot report
+  // a file's size or header.
+  explicit Pool(std::shared_ptr<StorageHost> host);
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  StorageHost& host() { return *host_; }
+
+  // The used file holding path, or nullptr.
+  Slot* find(const std::string& path);
+  // Gives a free file to path (writes its header). Returns a SQLite code;
+  // on success *out is the slot. On exhaustion asks the host to grow and
+  // fails with SQLITE_CANTOPEN and a message saying so.
+  int assign(const std::string& path, std::uint32_t flags, Slot** out);
+  // Frees slot: drops its data first, then writes a free header, so a crash
+  // in between leaves an empty file (reclaimable), never a stale mapping.
+  int release(Slot& slot, bool sync);
+  // Frees every file, damaged ones included (storage.delete {all:true}).
+  int wipe();
+  // Flushes every file written since its last flush; returns a SQLite code
+  // and, in *flushed, how many files it flushed.
+  int flush_dirty(int* flushed);
+
+  PoolStats stats();
+  // The message of the last failure, for xGetLastError and error details.
+  const std::string& message() const { return message_; }
+  void set_message(std::string m) { message_ = std::move(m); }
+
+ private:
+  void scan(int id);
+  void refresh();
+  Slot* first_free();
+  int fail(std::int64_t status, int ioerr_code, const std::string& what);
+
+  std::shared_ptr<StorageHost> host_;
+  // A deque: refresh() appends while open files hold Slot pointers.
+  std::deque<Slot> slots_;
+  std::string message_;
+};
+
+}  // namespace cs::vfs
