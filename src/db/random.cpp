@@ -3,15 +3,20 @@
 #include "campaign_store/error.hpp"
 
 #include <unistd.h>
-#if defined(__EMSCRIPTEN__)
-#include <sys/random.h>
-#endif
 
 #include <algorithm>
+
+#if defined(__EMSCRIPTEN__)
+// src/db/random.host.js: crypto.getRandomValues over the whole buffer.
+extern "C" int cs_random_fill(void* buf, std::size_t n);
+#endif
 
 namespace cs {
 
 void secure_random(void* buf, std::size_t n) {
+#if defined(__EMSCRIPTEN__)
+  if (cs_random_fill(buf, n) != 0) throw Error(Code::Internal, "secure random source failed");
+#else
   auto* p = static_cast<unsigned char*>(buf);
   while (n > 0) {
     std::size_t chunk = std::min<std::size_t>(n, 256);  // getentropy's per-call limit
@@ -20,6 +25,7 @@ void secure_random(void* buf, std::size_t n) {
     p += chunk;
     n -= chunk;
   }
+#endif
 }
 
 }  // namespace cs
