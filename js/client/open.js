@@ -5,6 +5,7 @@ import { WORKER_OPS } from '../protocol/wire.js';
 import { watchPageLifecycle } from './lifecycle.js';
 import { isNode, normalizeOptions } from './options.js';
 import { CampaignStore } from './store.js';
+import { runMigrationOnOpen } from '../legacy/client.js';
 
 /**
  * @param {import('../index.js').OpenOptions} [options]
@@ -61,6 +62,10 @@ export async function openCampaignStore(options = {}) {
       throw err;
     }
   }
+  // ---- legacy migration (issue 6): localStorage -> database on open; never fails the open
+  await runMigrationOnOpen(store, opts.migrate, (level, message, details) => {
+    try { opts.log?.({ source: 'client', level, message, details }); } catch { /* logging only */ }
+  });
   if (opts.init.storage === 'opfs' && opts.persist) {
     // persist() exists on the main thread only; best effort, never blocks.
     import('../hosts/opfs.js').then((m) => m.requestPersistence()).then((granted) => {

@@ -2,6 +2,7 @@
 // thread, so a mistake fails at the call site with INVALID_ARGUMENT instead
 // of somewhere in the worker. Only the serializable part goes to the worker.
 import { CampaignStoreError } from '../errors.js';
+import { migrationOptions } from '../legacy/client.js';
 
 // Node (also under jsdom, which adds a window but no Web Worker).
 export const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
@@ -43,6 +44,8 @@ export function normalizeOptions(options = {}) {
     persist: options.persist !== false,
     // sync runs beside the client (getAccessToken is a function): js/client/sync.js
     sync: options.sync ?? null,
+    // ---- legacy migration (issue 6): migrateLocalStorage (default on), localStorage, onMigrationProgress, legacy
+    migrate: migrationOptions(options),
     // what the worker gets (structured-cloneable)
     init: {
       name,

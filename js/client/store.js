@@ -7,6 +7,7 @@ import { buildApi } from './api.js';
 import { ChangeHub } from './changes.js';
 import { LiveQuery } from './live-query.js';
 import { RpcClient } from './rpc.js';
+import { attachMigrationApi } from '../legacy/client.js';
 
 const CLOSE_TIMEOUT_MS = 10000;
 
@@ -46,6 +47,8 @@ export class CampaignStore {
     // The generated methods, minus `call` (the class's own, below).
     const { call: _, ...api } = buildApi((op, args) => this.call(op, args));
     Object.assign(this, api);
+    // ---- legacy migration and blobs (issue 6): store.migration, store.blobs, store.legacy
+    attachMigrationApi(this);
   }
 
   /**

@@ -4,6 +4,8 @@
 // storageExportView / storageImportBuffer), and leave the worker as a
 // transferred ArrayBuffer (server.js reply -> transfer.js).
 import { CampaignStoreError } from '../errors.js';
+// ---- legacy migration and blobs (issue 6): staged dumps, blob bytes
+import { LEGACY_BINARY_OPS } from '../legacy/binary.js';
 
 function asBytes(value) {
   if (value instanceof Uint8Array) return value;
@@ -18,4 +20,6 @@ export const BINARY_OPS = Object.freeze({
   'storage.export': (engine) => ({ bytes: engine.exportDatabase() }),
   /** Replaces the database with a SQLite file (checked before anything changes). */
   'storage.import': (engine, args) => engine.importDatabase(asBytes(args?.bytes)),
+  // ---- legacy migration and blobs (issue 6): js/legacy/binary.js
+  ...LEGACY_BINARY_OPS,
 });

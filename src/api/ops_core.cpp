@@ -29,6 +29,11 @@ json list_ops(Session&, const json&) {
 
 json open(Session& session, const json& args) {
   Args a(args);
+  // storage: 'pool' = a persistent database on a storage host (ops_storage.cpp);
+  // 'memory' (the default, and what `{}` means) = SQLite's in-memory database.
+  const std::string storage = a.opt_string("storage").value_or(a.has("host") ? "pool" : "memory");
+  if (storage == "pool") return open_pool(session, args);
+  if (storage != "memory") a.fail("storage", "must be 'memory' or 'pool'");
   OpenOptions options;
   options.path = a.opt_string("path").value_or(":memory:");
   options.vfs = a.opt_string("vfs").value_or("");
@@ -41,7 +46,7 @@ json open(Session& session, const json& args) {
     session.close();  // a database we cannot migrate is not left half-open
     throw;
   }
-  return {{"path", options.path}, {"schemaVersion", schema_version}};
+  return {{"path", options.path}, {"schemaVersion", schema_version}, {"storage", {{"kind", "memory"}}}};
 }
 
 json close(Session& session, const json&) {
@@ -51,8 +56,8 @@ json close(Session& session, const json&) {
 }
 
 namespace {
-Statement prepare_user_sql(Session& session, const Args& a) {
-  Statement stmt(session.db(), a.string("sql"));
+Statement& prepare_user_sql(Session& session, const Args& a) {
+  Statement& stmt = session.db().cached_user(a.string("sql"));
   stmt.bind_all(a.raw("params"));
   return stmt;
 }
@@ -60,7 +65,7 @@ Statement prepare_user_sql(Session& session, const Args& a) {
 
 json sql_query(Session& session, const json& args) {
   Args a(args);
-  Statement stmt = prepare_user_sql(session, a);
+  Statement& stmt = prepare_user_sql(session, a);
   // query is for reading; writes go through exec so that the caller states
   // its intent (and, later, so writes can be tracked for sync).
   if (!sqlite3_stmt_readonly(stmt.handle()))
@@ -74,7 +79,7 @@ json sql_query(Session& session, const json& args) {
 
 json sql_exec(Session& session, const json& args) {
   Args a(args);
-  Statement stmt = prepare_user_sql(session, a);
+  Statement& stmt = prepare_user_sql(session, a);
   stmt.run();
   return {{"changes", session.db().changes()},
           {"lastInsertRowid", session.db().last_insert_rowid()}};
@@ -84,7 +89,8 @@ json batch(Session& session, const json& args) {
   Args a(args);
   const json& list = a.array("ops");
   Database& db = session.db();
-  Transaction tx(db);
+  // All or nothing: steps share the batch's transaction without savepoints.
+  Transaction tx(db, Transaction::Nested::Flatten);
   json results = json::array();
   for (std::size_t i = 0; i < list.size(); ++i) {
     Args item(list[i], "ops[" + std::to_string(i) + "]");

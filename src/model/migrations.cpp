@@ -267,6 +267,62 @@ CREATE TABLE cache_entries (
 CREATE INDEX cache_entries_expires ON cache_entries(expires_at) WHERE expires_at IS NOT NULL;
 )sql";
 
+// The localStorage migration (src/legacy/), local only (never synced):
+// every legacy value verbatim with what became of it, the map from legacy
+// ids to rows (so a re-migration updates instead of duplicating, and the
+// export can write the originals back), the content-addressed blobs that
+// replace data: URLs, and the runs with their reports.
+const char* const kV4Legacy = R"sql(
+CREATE TABLE legacy_sources (
+  key TEXT PRIMARY KEY NOT NULL,
+  raw TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  units INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  entity TEXT,
+  outcome TEXT NOT NULL CHECK (outcome IN ('migrated', 'unparsed', 'exported')),
+  reason TEXT,
+  detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail)),
+  lossy INTEGER NOT NULL DEFAULT 0,
+  echo_hash TEXT,
+  migrated_at TEXT NOT NULL,
+  released_at TEXT
+);
+CREATE TABLE legacy_id_map (
+  entity TEXT NOT NULL,
+  slot TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  legacy_id TEXT,
+  legacy_json TEXT,
+  group_key TEXT NOT NULL,
+  ordinal INTEGER NOT NULL,
+  parent TEXT NOT NULL DEFAULT '',
+  ref TEXT,
+  link TEXT,
+  original TEXT CHECK (original IS NULL OR json_valid(original)),
+  notes TEXT CHECK (notes IS NULL OR json_valid(notes)),
+  stale INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (entity, slot)
+);
+CREATE INDEX legacy_id_map_row ON legacy_id_map(row_id);
+CREATE INDEX legacy_id_map_legacy ON legacy_id_map(entity, legacy_id, parent, ordinal);
+CREATE INDEX legacy_id_map_group ON legacy_id_map(group_key);
+CREATE TABLE blobs (
+  hash TEXT PRIMARY KEY NOT NULL,
+  data BLOB NOT NULL,
+  size INTEGER NOT NULL,
+  mime TEXT,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE TABLE legacy_runs (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  run TEXT NOT NULL DEFAULT '{}',
+  report TEXT
+);
+)sql";
+
 #undef CS_JSON
 #undef CS_TIMESTAMPS
 #undef CS_NOW
@@ -278,6 +334,7 @@ const std::vector<Migration>& migrations() {
       {1, "campaign builder tables", kV1CoreTables},
       {2, "full-text search", kV2Search},
       {3, "local cache", kV3Cache},
+      {4, "legacy localStorage import", kV4Legacy},
   };
   return list;
 }

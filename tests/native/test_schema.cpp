@@ -47,12 +47,12 @@ std::string temp_path(const char* name) {
 TEST_CASE("a fresh database gets every migration, once") {
   Database db;
   CHECK(schema::migrate(db) == schema::current_version());
-  CHECK(schema::current_version() == 3);
-  CHECK(scalar(db, "PRAGMA user_version") == 3);
+  CHECK(schema::current_version() == static_cast<int>(schema::migrations().size()));
+  CHECK(scalar(db, "PRAGMA user_version") == schema::current_version());
   CHECK(scalar(db, "PRAGMA application_id") == schema::kApplicationId);
   CHECK(scalar(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'campaign_publications'") == 1);
   // Migrating again is a no-op.
-  CHECK(schema::migrate(db) == 3);
+  CHECK(schema::migrate(db) == schema::current_version());
 }
 
 TEST_CASE("an older database is upgraded step by step, keeping its rows") {
@@ -61,7 +61,7 @@ TEST_CASE("an older database is upgraded step by step, keeping its rows") {
   REQUIRE(schema::migrate(db, {all[0]}) == 1);
   db.exec("INSERT INTO products(id, name, brand, created_at, updated_at) "
           "VALUES ('p1', 'Trail Runner', 'Acme', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')");
-  REQUIRE(schema::migrate(db) == 3);
+  REQUIRE(schema::migrate(db) == schema::current_version());
   // Migration 2 indexed the rows that were already there.
   CHECK(scalar(db, "SELECT count(*) FROM fts_products WHERE fts_products MATCH 'trail'") == 1);
   CHECK(scalar(db, "SELECT count(*) FROM products") == 1);
@@ -78,7 +78,7 @@ TEST_CASE("a database from a newer version is refused and left untouched") {
     CHECK(e.code() == Code::Conflict);
     CHECK(e.details()["reason"] == "schema_too_new");
     CHECK(e.details()["schemaVersion"] == 99);
-    CHECK(e.details()["supportedVersion"] == 3);
+    CHECK(e.details()["supportedVersion"] == schema::current_version());
     CHECK(std::string(e.what()).find("newer campaign-store") != std::string::npos);
   }
   CHECK(scalar(db, "PRAGMA user_version") == 99);
@@ -113,15 +113,15 @@ TEST_CASE("the open op refuses a newer file and closes it; a foreign file too") 
 TEST_CASE("a failing migration rolls back whole and keeps the old version") {
   Database db;
   std::vector<schema::Migration> list = schema::migrations();
-  list.push_back({4, "broken", "CREATE TABLE extra(x); INSERT INTO no_such_table VALUES (1);"});
+  list.push_back({schema::current_version() + 1, "broken", "CREATE TABLE extra(x); INSERT INTO no_such_table VALUES (1);"});
   try {
     schema::migrate(db, list);
     FAIL("a broken migration succeeded");
   } catch (const cs::Error& e) {
-    CHECK(e.details()["migration"] == 4);
+    CHECK(e.details()["migration"] == schema::current_version() + 1);
     CHECK(std::string(e.what()).find("broken") != std::string::npos);
   }
-  CHECK(scalar(db, "PRAGMA user_version") == 3);  // 1..3 committed, 4 did not
+  CHECK(scalar(db, "PRAGMA user_version") == schema::current_version());  // the released ones committed, the broken one did not
   CHECK(scalar(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'extra'") == 0);
   CHECK_FALSE(db.in_transaction());
 }
@@ -130,7 +130,7 @@ TEST_CASE("a rebuild migration runs with foreign keys off and is checked before 
   Database db;
   std::vector<schema::Migration> list = schema::migrations();
   // The 12-step ALTER: rebuild a parent table under its children.
-  list.push_back({4, "rebuild users",
+  list.push_back({schema::current_version() + 1, "rebuild users",
                   "CREATE TABLE users_new (id TEXT PRIMARY KEY NOT NULL, email TEXT COLLATE NOCASE UNIQUE, "
                   "name TEXT, avatar_url TEXT, settings TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
                   "hlc TEXT, locale TEXT);"
@@ -140,7 +140,7 @@ TEST_CASE("a rebuild migration runs with foreign keys off and is checked before 
   schema::migrate(db, {list[0], list[1], list[2]});
   db.exec("INSERT INTO users(id, created_at, updated_at) VALUES ('u1', 'x', 'x');"
           "INSERT INTO products(id, user_id, name, created_at, updated_at) VALUES ('p1', 'u1', 'n', 'x', 'x')");
-  CHECK(schema::migrate(db, list) == 4);
+  CHECK(schema::migrate(db, list) == schema::current_version() + 1);
   CHECK(scalar(db, "PRAGMA foreign_keys") == 1);  // back on afterwards
   // With foreign keys on, DROP TABLE users would have cascaded to products.
   CHECK(scalar(db, "SELECT count(*) FROM products") == 1);
@@ -148,12 +148,12 @@ TEST_CASE("a rebuild migration runs with foreign keys off and is checked before 
   // The same with a row whose parent the migration loses: refused, rolled back.
   Database db2;
   std::vector<schema::Migration> bad = schema::migrations();
-  bad.push_back({4, "lose users", "DELETE FROM users;", true});
+  bad.push_back({schema::current_version() + 1, "lose users", "DELETE FROM users;", true});
   schema::migrate(db2);
   db2.exec("INSERT INTO users(id, created_at, updated_at) VALUES ('u1', 'x', 'x');"
            "INSERT INTO products(id, user_id, name, created_at, updated_at) VALUES ('p1', 'u1', 'n', 'x', 'x')");
   CHECK(code_of([&] { schema::migrate(db2, bad); }) == Code::Constraint);
-  CHECK(scalar(db2, "PRAGMA user_version") == 3);
+  CHECK(scalar(db2, "PRAGMA user_version") == schema::current_version());
   CHECK(scalar(db2, "SELECT count(*) FROM users") == 1);
   CHECK(scalar(db2, "PRAGMA foreign_keys") == 1);
 }

@@ -1,0 +1,87 @@
+// The engine side of the migration's binary path (in the worker, or in the
+// thread of an in-thread engine). Legacy values are staged as UTF-8 in the
+// import slot (storageImportBuffer) and named by their byte counts, so the
+// 5 MB dump is neither escaped into JSON nor parsed twice; blob bytes leave
+// through the export slot (storageExportView) as a copy the caller owns.
+import { CampaignStoreError } from '../errors.js';
+
+const encoder = new TextEncoder();
+
+function entry(engine, name) {
+  const fn = engine.module?.[name];
+  if (typeof fn !== 'function') {
+    throw new CampaignStoreError('INTERNAL', `this build of the module has no ${name}()`, { entry: name });
+  }
+  return fn;
+}
+
+function asBytes(value) {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  throw new CampaignStoreError('INVALID_ARGUMENT', 'bytes must be a Uint8Array or an ArrayBuffer', { field: 'bytes' });
+}
+
+/**
+ * Copies the values into the import slot; returns the entries as {key, bytes}.
+ * @param {{module: any}} engine
+ * @param {{key: string, value: string, lossy?: boolean}[]} entries
+ */
+export function stageEntries(engine, entries) {
+  const encoded = entries.map((e) => {
+    if (typeof e?.value !== 'string') {
+      throw new CampaignStoreError('INVALID_ARGUMENT', 'entries[].value must be a string', { field: 'entries' });
+    }
+    return encoder.encode(e.value);
+  });
+  const total = encoded.reduce((n, b) => n + b.length, 0);
+  const view = entry(engine, 'storageImportBuffer')(total);
+  if (!view) throw new CampaignStoreError('STORAGE_FULL', `cannot stage ${total} bytes in memory`);
+  let offset = 0;
+  for (const bytes of encoded) {
+    view.set(bytes, offset);
+    offset += bytes.length;
+  }
+  return entries.map((e, i) => (e.lossy ? { key: e.key, bytes: encoded[i].length, lossy: true } : { key: e.key, bytes: encoded[i].length }));
+}
+
+function withStagedEntries(engine, op, args) {
+  const entries = args?.entries;
+  if (!Array.isArray(entries) || entries.length === 0 || entries.every((e) => e && 'bytes' in e)) {
+    return engine.call(op, args ?? {});
+  }
+  return engine.call(op, { ...args, entries: stageEntries(engine, entries) });
+}
+
+/** op -> (engine, args) => result, merged into the worker's BINARY_OPS. */
+export const LEGACY_BINARY_OPS = Object.freeze({
+  'legacy.import': (engine, args) => withStagedEntries(engine, 'legacy.import', args),
+  'legacy.release': (engine, args) => withStagedEntries(engine, 'legacy.release', args),
+  /** {hash} -> {hash, size, mime, bytes} (bytes: a copy out of the wasm heap). */
+  'blobs.get': (engine, args) => {
+    const info = engine.call('blobs.get', args ?? {});
+    const view = entry(engine, 'storageExportView')();
+    try {
+      return { ...info, bytes: view ? view.slice() : new Uint8Array(0) };
+    } finally {
+      entry(engine, 'storageExportRelease')();
+    }
+  },
+  /** {bytes, mime?} -> {hash, size, mime, ref} */
+  'blobs.put': (engine, args) => {
+    const bytes = asBytes(args?.bytes);
+    const view = entry(engine, 'storageImportBuffer')(bytes.byteLength);
+    if (!view) throw new CampaignStoreError('STORAGE_FULL', `cannot stage ${bytes.byteLength} bytes in memory`);
+    view.set(bytes);
+    return engine.call('blobs.put', args?.mime === undefined ? {} : { mime: args.mime });
+  },
+});
+
+/**
+ * Any op on an in-thread engine, through the binary path where the op has
+ * one: what the worker does, for createEngine() users (benchmarks, scripts).
+ */
+export function callEngine(engine, op, args) {
+  const binary = LEGACY_BINARY_OPS[op];
+  return binary ? binary(engine, args) : engine.call(op, args ?? {});
+}

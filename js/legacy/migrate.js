@@ -1,0 +1,53 @@
+// The migration driver on the main thread: collects the legacy keys, and
+// hands them to the engine one group per call (products, sample_data,
+// campaigns, saved_campaigns, backgrounds, drafts) in dependency order. Each
+// call commits its groups, so progress can be reported between calls and a
+// worker killed half-way leaves whole groups; the next run skips what is
+// already migrated (by value hash) and finishes. The last call returns the
+// validated report of the whole run.
+import { collectLegacyStorage } from './collect.js';
+import { GROUP_ORDER, groupOf } from './keys.js';
+import { localTimeZone } from './timezone.js';
+
+/**
+ * @param {(op: string, args: object) => Promise<any> | any} call the store's (or an engine's) door
+ * @param {{
+ *   localStorage?: Storage,
+ *   onProgress?: (event: {phase: string, group?: string, done: number, total: number, units: number, unitsDone: number}) => void,
+ *   timeZone?: object,
+ *   measureOtherKeys?: boolean,
+ * }} [options]
+ * @returns {Promise<object|null>} the report, or null when there is nothing to migrate
+ */
+export async function migrateLegacyStorage(call, options = {}) {
+  const storage = 'localStorage' in options ? options.localStorage : globalThis.localStorage;
+  const collected = collectLegacyStorage(storage, { measureOtherKeys: options.measureOtherKeys });
+  const progress = (event) => {
+    try { options.onProgress?.(event); } catch { /* a progress hook must not break the migration */ }
+  };
+  if (!collected.available || collected.entries.length === 0) return null;
+
+  const groups = new Map(GROUP_ORDER.map((g) => [g, []]));
+  for (const e of collected.entries) groups.get(groupOf(e.key)).push(e);
+  const calls = [...groups].filter(([, entries]) => entries.length > 0);
+  const units = collected.units;
+  const timeZone = options.timeZone ?? localTimeZone();
+  let unitsDone = 0;
+  let runId = 0;
+  let report = null;
+  progress({ phase: 'collected', done: 0, total: calls.length, units, unitsDone, keys: collected.entries.length });
+  for (let i = 0; i < calls.length; i++) {
+    const [group, entries] = calls[i];
+    const last = i === calls.length - 1;
+    progress({ phase: 'migrating', group, done: i, total: calls.length, units, unitsDone });
+    const args = { entries, timeZone, final: last };
+    if (runId) args.runId = runId;
+    if (last) args.otherKeys = collected.otherKeys;
+    const result = await call('legacy.import', args);
+    unitsDone += entries.reduce((n, e) => n + e.key.length + e.value.length, 0);
+    if (last) report = result;
+    else runId = result.runId;
+  }
+  progress({ phase: 'done', done: calls.length, total: calls.length, units, unitsDone, ok: report?.ok ?? false });
+  return report;
+}

@@ -1,0 +1,166 @@
+// The localStorage migration and the blob store (src/legacy/): these
+// handlers only adapt arguments. Bytes never travel inside JSON: large
+// legacy dumps and blob writes arrive in the import slot
+// (storageImportBuffer), blob reads leave through the export slot
+// (storageExportView), the binary path of src/bindings/storage_bindings.cpp.
+#include "campaign_store/args.hpp"
+#include "campaign_store/legacy.hpp"
+#include "campaign_store/vfs_transfer.hpp"
+#include "ops.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+namespace cs::ops {
+
+namespace {
+
+legacy::TimeZone time_zone(const Args& a) {
+  legacy::TimeZone tz;
+  const json& z = a.raw("timeZone");
+  if (z.is_null()) return tz;
+  Args zone(z, "timeZone");
+  if (zone.has("transitions")) {
+    const json& list = zone.array("transitions");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const json& t = list[i];
+      if (!t.is_array() || t.size() != 2 || !t[0].is_number() || !t[1].is_number_integer() ||
+          std::abs(t[1].get<std::int64_t>()) > 24 * 60)
+        zone.fail("transitions", "must be [[utcMs, offsetMinutes], ...]");
+      tz.transitions.emplace_back(static_cast<std::int64_t>(t[0].get<double>()), t[1].get<int>());
+    }
+    std::sort(tz.transitions.begin(), tz.transitions.end());
+  } else if (zone.has("offsetMinutes")) {
+    tz.transitions.emplace_back(0, static_cast<int>(zone.integer_or("offsetMinutes", 0, -24 * 60, 24 * 60)));
+  }
+  return tz;
+}
+
+// The values of a request: inline JSON strings ({key, value}), or bytes
+// staged in the import slot ({key, bytes}, in order). Owns the staged buffer.
+struct Values {
+  std::vector<legacy::Entry> entries;
+  std::unique_ptr<unsigned char, decltype(&sqlite3_free)> staged{nullptr, &sqlite3_free};
+};
+
+Values read_values(const Args& a, const char* field) {
+  Values v;
+  const json& list = a.array(field);
+  bool staged = false;
+  for (const json& e : list) staged = staged || (e.is_object() && e.contains("bytes"));
+  std::size_t size = 0, offset = 0;
+  if (staged) v.staged.reset(vfs::import_slot().take(&size));
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Args e(list[i], std::string(field) + "[" + std::to_string(i) + "]");
+    legacy::Entry entry;
+    entry.key = e.string("key");
+    entry.lossy = e.boolean_or("lossy", false);
+    if (e.has("bytes")) {
+      const std::int64_t n = e.integer_or("bytes", 0, 0, std::int64_t{1} << 40);
+      if (!v.staged || offset + static_cast<std::size_t>(n) > size)
+        e.fail("bytes", "the staged buffer holds fewer bytes than the entries name (call storageImportBuffer first)");
+      entry.value = std::string_view(reinterpret_cast<const char*>(v.staged.get()) + offset, static_cast<std::size_t>(n));
+      offset += static_cast<std::size_t>(n);
+      // TextEncoder only writes UTF-8; anything else is kept but never released.
+      if (!legacy::valid_utf8_text(entry.value)) entry.lossy = true;
+    } else {
+      const json& value = e.raw("value");
+      if (!value.is_string()) e.fail("value", "must be a string (what localStorage.getItem returned)");
+      entry.value = value.get_ref<const std::string&>();
+    }
+    v.entries.push_back(std::move(entry));
+  }
+  return v;
+}
+
+}  // namespace
+
+json legacy_import(Session& session, const json& args) {
+  Args a(args);
+  Values values = read_values(a, "entries");
+  legacy::ImportOptions options;
+  options.time_zone = time_zone(a);
+  options.final = a.boolean_or("final", true);
+  options.run_id = a.integer_or("runId", 0, 0, std::int64_t{1} << 53);
+  options.stop_after_groups = static_cast<int>(a.integer_or("stopAfterGroups", -1, -1, 1 << 20));
+  if (a.has("otherKeys")) {
+    options.other_keys_given = true;
+    const json& others = a.array("otherKeys");
+    for (std::size_t i = 0; i < others.size(); ++i) {
+      const json& o = others[i];
+      if (o.is_string()) options.other_keys.emplace_back(o.get<std::string>(), -1);
+      else {
+        Args oa(o, "otherKeys[" + std::to_string(i) + "]");
+        options.other_keys.emplace_back(oa.string("key"), oa.integer_or("units", -1, -1, std::int64_t{1} << 40));
+      }
+    }
+  }
+  return legacy::import(session.db(), values.entries, options);
+}
+
+json legacy_report(Session& session, const json&) { return legacy::report(session.db()); }
+
+json legacy_export(Session& session, const json& args) {
+  Args a(args);
+  legacy::ExportOptions options;
+  if (a.has("keys"))
+    for (const json& k : a.array("keys")) {
+      if (!k.is_string()) a.fail("keys", "must be an array of strings");
+      options.keys.push_back(k.get<std::string>());
+    }
+  options.inline_images = a.boolean_or("inlineImages", false);
+  options.acknowledge = a.boolean_or("acknowledge", false);
+  return legacy::export_keys(session.db(), options);
+}
+
+json legacy_get(Session& session, const json& args) {
+  Args a(args);
+  if (!a.has("id")) a.fail("id", "is required");
+  return legacy::get_item(session.db(), a.string("entity"), a.raw("id"), a.boolean_or("inlineImages", false));
+}
+
+json legacy_save_ad(Session& session, const json& args) {
+  Args a(args);
+  return legacy::save_ad(session.db(), a.object("adData"), time_zone(a));
+}
+
+json legacy_release(Session& session, const json& args) {
+  Args a(args);
+  Values values = read_values(a, "entries");
+  return legacy::release(session.db(), values.entries);
+}
+
+json legacy_delete_sample(Session& session, const json&) { return legacy::delete_sample(session.db()); }
+
+json blobs_info(Session& session, const json& args) {
+  Args a(args);
+  auto info = legacy::blob_info(session.db(), a.string("hash"));
+  if (!info) return nullptr;
+  return {{"hash", info->hash}, {"size", info->size}, {"mime", info->mime}};
+}
+
+json blobs_get(Session& session, const json& args) {
+  Args a(args);
+  std::vector<std::uint8_t> bytes;
+  auto info = legacy::blob_read(session.db(), a.string("hash"), bytes);
+  if (!info) throw Error(Code::NotFound, "no blob " + a.string("hash"), {{"field", "hash"}});
+  unsigned char* slot = vfs::export_slot().allocate(bytes.size());
+  if (slot == nullptr) throw Error(Code::StorageFull, "out of memory staging a blob", {{"bytes", bytes.size()}});
+  if (!bytes.empty()) std::memcpy(slot, bytes.data(), bytes.size());
+  return {{"hash", info->hash}, {"size", info->size}, {"mime", info->mime}};
+}
+
+json blobs_put(Session& session, const json& args) {
+  Args a(args);
+  std::size_t size = 0;
+  std::unique_ptr<unsigned char, decltype(&sqlite3_free)> bytes(vfs::import_slot().take(&size), &sqlite3_free);
+  if (!bytes) a.fail("bytes", "nothing staged: fill storageImportBuffer(n) first");
+  auto info = legacy::blob_put(session.db(), bytes.get(), size, a.opt_string("mime").value_or(""));
+  return {{"hash", info.hash}, {"size", info.size}, {"mime", info.mime}, {"ref", "blob:sha256:" + info.hash}};
+}
+
+}  // namespace cs::ops

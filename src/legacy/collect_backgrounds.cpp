@@ -1,0 +1,112 @@
+// `backgrounds` (the fal.ai log): every object is an ai_generations row
+// (type 'background', service 'fal', the item itself as response_data).
+// It is linked (rule 10) when its productId resolves and its imageId is the
+// canonical id of one of that product's images; a linked generation points
+// at the image's background version with the same requestId, and gets one
+// (entity generation_backgrounds) when the image has none.
+#include "internal.hpp"
+
+namespace cs::legacy {
+
+namespace {
+
+std::optional<std::string> version_with_request(Database& db, const std::string& image_row, const Value& request_id) {
+  if (request_id.kind != Value::Text) return std::nullopt;
+  auto& st = db.cached("SELECT id FROM background_versions WHERE product_image_id = ?1 AND request_id = ?2 LIMIT 1");
+  st.bind(1, std::string_view(image_row)).bind(2, std::string_view(request_id.s));
+  std::optional<std::string> out;
+  if (st.step()) out = st.column_text(0);
+  st.reset();
+  return out;
+}
+
+}  // namespace
+
+void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
+  if (!list.is_array()) return;
+  RowBatch batch(g.db, "ai_generations"), versions(g.db, "background_versions");
+  std::int64_t index = -1;
+  for (ojson& b : list) {
+    ++index;
+    if (!b.is_object()) {
+      ++kr.skipped;
+      kr.count("skipped_items");
+      continue;
+    }
+    ++kr.rows;
+    const ojson* idv = field(b, "id");
+    const auto canon = idv ? canonical_id(*idv) : std::nullopt;
+    kr.id("ai_generations", idv);
+    kr.count("ai_generations");
+    replace_data_urls(b, g.blobs, kr.urls);
+
+    std::optional<std::string> product_ref, product_row, image_row;
+    if (const ojson* pid = field(b, "productId")) product_ref = canonical_id(*pid);
+    if (product_ref) product_row = resolve(g.db, "products", *product_ref);
+    if (product_row) {
+      if (const ojson* iid = field(b, "imageId"))
+        if (auto image_canon = canonical_id(*iid)) image_row = resolve(g.db, "product_images", *image_canon, *product_row);
+    }
+    if (image_row) kr.count("ai_generations_linked");
+
+    const std::string created = iso_or(iso_date(field(b, "createdAt"), g.tz), g.now);
+    const Value request_id = text_value(b, "requestId");
+    const Value processing = Value::of(count_of(field(b, "processingTime")));
+    Columns cols = {
+        {"type", Value::of(std::string("background"))},
+        {"prompt", text_value(b, "prompt")},
+        {"service", Value::of(std::string("fal"))},
+        {"request_id", request_id},
+        {"response_data", Value::json(b)},
+        {"processing_time", processing},
+        {"created_at", Value::of(created)},
+        {"updated_at", Value::of(created)},
+    };
+    const std::string slot = g.ids.slot("ai_generations", "", canon, index);
+    Claim claim = g.ids.claim("ai_generations", slot);
+    ojson notes = ojson::object();
+    notes["snap"] = put_row(g.db, batch, "ai_generations", claim.row_id, cols, claim);
+
+    std::optional<std::string> version;
+    if (image_row) {
+      version = version_with_request(g.db, *image_row, request_id);
+      if (!version) {
+        // The log knew a background the image list lost: give the image it.
+        Claim vc = g.ids.claim("generation_backgrounds", slot);
+        Columns vcols = {
+            {"product_image_id", Value::of(*image_row)},
+            {"url", text_value(b, "url")},
+            {"prompt", text_value(b, "prompt")},
+            {"request_id", request_id},
+            {"processing_time", processing},
+            {"metadata", Value::json(ojson{{"aiGenerationId", claim.row_id}})},
+            {"is_active", Value::flag(false)},
+            {"created_at", Value::of(created)},
+            {"updated_at", Value::of(created)},
+        };
+        MapRecord vr;
+        vr.legacy_id = idv;
+        vr.canon = canon;
+        vr.ordinal = index;
+        vr.parent = *image_row;
+        vr.notes = ojson::object();
+        vr.notes["snap"] = put_row(g.db, versions, "background_versions", vc.row_id, vcols, vc);
+        g.ids.record("generation_backgrounds", slot, vc, vr);
+        version = vc.row_id;
+      }
+      notes["backgroundVersion"] = *version;
+    }
+    MapRecord r;
+    r.legacy_id = idv;
+    r.canon = canon;
+    r.ordinal = index;
+    r.ref = product_ref;
+    r.link = image_row;
+    r.notes = std::move(notes);  // the original is response_data itself
+    g.ids.record("ai_generations", slot, claim, r);
+  }
+  batch.flush();
+  versions.flush();  // after the generations their metadata names
+}
+
+}  // namespace cs::legacy

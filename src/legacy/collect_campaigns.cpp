@@ -1,0 +1,107 @@
+// `campaigns` (legacy campaigns; also sample_data.campaigns):
+// campaigns rows with source 'legacy' (sample: 'sample'), type from
+// adData.ctaType, status lower-cased, and the whole original item in
+// legacy_data (its adData unwrapped when it was JSON text, rule 7, so that
+// the data: URLs inside become blobs too).
+#include "internal.hpp"
+
+#include <cctype>
+
+namespace cs::legacy {
+
+namespace {
+
+std::string lower_trimmed(const std::optional<std::string>& text) {
+  if (!text) return "";
+  std::string s = *text;
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  std::size_t b = 0;
+  while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  s.erase(0, b);
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+std::string campaign_status(const ojson* status) {
+  std::string s = lower_trimmed(text_of(status));
+  return s.empty() ? "draft" : s;
+}
+
+Columns legacy_campaign_columns(Group& g, ojson& c, const Ns& ns, std::optional<std::string>* ref,
+                                std::optional<std::string>* product_row) {
+  const ojson* ad = field(c, "adData");
+  const bool ad_object = ad != nullptr && ad->is_object();
+  ref->reset();
+  product_row->reset();
+  if (ad_object) {
+    if (const ojson* pid = field(*ad, "productId")) *ref = canonical_id(*pid);
+  }
+  if (*ref) *product_row = resolve(g.db, ns.entity("products").c_str(), **ref);
+
+  auto nonempty = [](std::optional<std::string> s) { return s && !s->empty() ? s : std::nullopt; };
+  std::optional<std::string> name = nonempty(text_of(field(c, "name")));
+  if (!name && ad_object) name = nonempty(text_of(field(*ad, "campaignName")));
+  const auto cta = ad_object ? text_of(field(*ad, "ctaType")) : std::nullopt;
+  const Amount budget = ad_object ? parse_amount(field(*ad, "budget")) : Amount{};
+  const std::string created = iso_or(iso_date(field(c, "createdAt"), g.tz), g.now);
+  const std::string updated = iso_or(iso_date(field(c, "updatedAt"), g.tz), created);
+  return {
+      {"product_id", Value::of(*product_row)},
+      {"name", Value::of(name.value_or(""))},
+      {"type", Value::of(std::string(cta && *cta == "WHERE_TO_BUY" ? "Where to Buy" : "Add to Cart"))},
+      {"status", Value::of(campaign_status(field(c, "status")))},
+      {"budget", Value::of(budget.cents)},
+      {"currency", Value::of(budget.currency.empty() ? std::string("USD") : budget.currency)},
+      {"starts_at", Value::of(ad_object ? iso_date(field(*ad, "startDate"), g.tz) : std::nullopt)},
+      {"ends_at", Value::of(ad_object ? iso_date(field(*ad, "endDate"), g.tz) : std::nullopt)},
+      {"legacy_data", Value::json(c)},
+      {"source", Value::of(std::string(ns.sample ? "sample" : "legacy"))},
+      {"created_at", Value::of(created)},
+      {"updated_at", Value::of(updated)},
+  };
+}
+
+void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr) {
+  if (!list.is_array()) return;
+  const char* entity = ns.sample ? "sample_campaigns" : "legacy_campaigns";
+  RowBatch batch(g.db, "campaigns");
+  std::int64_t index = -1;
+  for (ojson& c : list) {
+    ++index;
+    if (!c.is_object()) {
+      ++kr.skipped;
+      kr.count("skipped_items");
+      continue;
+    }
+    ++kr.rows;
+    const ojson* idv = field(c, "id");
+    const auto canon = idv ? canonical_id(*idv) : std::nullopt;
+    kr.id(entity, idv);
+    kr.count(entity);
+    int levels = 0;
+    if (auto it = c.find("adData"); it != c.end() && it->is_string()) levels = unwrap_json_string(*it);
+    replace_data_urls(c, g.blobs, kr.urls);
+
+    std::optional<std::string> ref, product_row;
+    Columns cols = legacy_campaign_columns(g, c, ns, &ref, &product_row);
+
+    const std::string slot = g.ids.slot(entity, "", canon, index);
+    Claim claim = g.ids.claim(entity, slot);
+    ojson notes = ojson::object();
+    notes["snap"] = put_row(g.db, batch, "campaigns", claim.row_id, cols, claim);
+    if (levels > 0) notes["enc"] = {{"adData", levels}};
+    MapRecord r;
+    r.legacy_id = idv;
+    r.canon = canon;
+    r.ordinal = index;
+    r.ref = ref;
+    r.link = product_row;
+    r.notes = std::move(notes);  // the original is legacy_data itself
+    g.ids.record(entity, slot, claim, r);
+  }
+  batch.flush();
+}
+
+}  // namespace cs::legacy

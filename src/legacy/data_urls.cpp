@@ -1,0 +1,260 @@
+// Images out of JSON (README rule 12): every data: URL in a migrated value is
+// decoded once, stored once per distinct content in `blobs` (SHA-256 of the
+// bytes), and replaced by a reference "blob:sha256:<hex>#<label>". The label
+// (what stood between "data:" and the comma) is kept per reference, so the
+// export can write the URL back the way the app labelled it, even where the
+// label disagrees with the bytes.
+//
+// Decoding follows WHATWG forgiving-base64 (whitespace ignored, padding
+// optional) rather than cs::base64_decode, which is strict about trailing
+// bits and '=' placement; non-base64 payloads are percent-decoded.
+#include "internal.hpp"
+
+#include "campaign_store/clock.hpp"
+#include "campaign_store/encoding.hpp"
+
+#include <cctype>
+#include <cstring>
+
+namespace cs::legacy {
+
+namespace {
+
+// 0..63 for the alphabet, 64 for ASCII whitespace, 65 for '=', 255 otherwise.
+struct Base64Table {
+  std::uint8_t v[256];
+  constexpr Base64Table() : v{} {
+    const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int i = 0; i < 256; ++i) v[i] = 255;
+    for (int i = 0; i < 64; ++i) v[static_cast<unsigned char>(a[i])] = static_cast<std::uint8_t>(i);
+    for (char c : {' ', '\t', '\n', '\f', '\r'}) v[static_cast<unsigned char>(c)] = 64;
+    v[static_cast<unsigned char>('=')] = 65;
+  }
+};
+constexpr Base64Table kB64;
+
+bool forgiving_base64(std::string_view s, std::vector<std::uint8_t>& out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  // Pass 1: length without whitespace and the '=' run at its end.
+  std::size_t len = 0, trailing_eq = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t v = kB64.v[p[i]];
+    if (v == 64) continue;
+    ++len;
+    trailing_eq = v == 65 ? trailing_eq + 1 : 0;
+  }
+  std::size_t keep = len;
+  if (len % 4 == 0) keep -= trailing_eq < 2 ? trailing_eq : 2;  // one or two '=' of padding
+  if (keep % 4 == 1) return false;
+  // Pass 2: whole quanta four characters at a time while no whitespace
+  // intervenes (the common case), one at a time otherwise.
+  out.resize(keep / 4 * 3 + (keep % 4 ? keep % 4 - 1 : 0));
+  std::uint8_t* o = out.data();
+  std::uint32_t acc = 0;
+  int bits = 0;
+  std::size_t taken = 0, i = 0;
+  while (taken < keep) {
+    if (bits == 0 && keep - taken >= 4 && i + 4 <= n) {
+      const std::uint8_t a = kB64.v[p[i]], b = kB64.v[p[i + 1]], c = kB64.v[p[i + 2]], d = kB64.v[p[i + 3]];
+      if ((a | b | c | d) < 64) {
+        const std::uint32_t q = std::uint32_t(a) << 18 | std::uint32_t(b) << 12 | std::uint32_t(c) << 6 | d;
+        o[0] = static_cast<std::uint8_t>(q >> 16);
+        o[1] = static_cast<std::uint8_t>(q >> 8);
+        o[2] = static_cast<std::uint8_t>(q);
+        o += 3;
+        i += 4;
+        taken += 4;
+        continue;
+      }
+    }
+    const std::uint8_t v = kB64.v[p[i++]];
+    if (v == 64) continue;
+    if (v > 63) return false;  // '=' inside, or not base64 at all
+    ++taken;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      *o++ = static_cast<std::uint8_t>(acc >> bits);
+    }
+  }
+  out.resize(static_cast<std::size_t>(o - out.data()));
+  return true;  // leftover bits are discarded, as the spec says
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void percent_decode(std::string_view s, std::vector<std::uint8_t>& out) {
+  out.clear();
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      const int hi = hex_digit(s[i + 1]), lo = hex_digit(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(static_cast<std::uint8_t>(s[i]));  // already UTF-8
+  }
+}
+
+bool is_base64_label(std::string_view meta) {
+  if (meta.size() < 7) return false;
+  const std::string_view tail = meta.substr(meta.size() - 7);
+  const char* want = ";base64";
+  for (std::size_t k = 0; k < 7; ++k)
+    if (std::tolower(static_cast<unsigned char>(tail[k])) != want[k]) return false;
+  return true;
+}
+
+bool is_hex64(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+}  // namespace
+
+bool decode_data_url(std::string_view url, std::string_view* meta, std::vector<std::uint8_t>& out) {
+  if (url.size() < 5 || url.compare(0, 5, "data:") != 0) return false;
+  const std::size_t comma = url.find(',');
+  if (comma == std::string_view::npos) return false;
+  const std::string_view label = url.substr(5, comma - 5);
+  const std::string_view payload = url.substr(comma + 1);
+  if (meta) *meta = label;
+  if (is_base64_label(label)) return forgiving_base64(payload, out);
+  percent_decode(payload, out);
+  return true;
+}
+
+std::string encode_data_url(std::string_view meta, const std::uint8_t* data, std::size_t size) {
+  std::string out = "data:";
+  out.append(meta).push_back(',');
+  if (is_base64_label(meta)) return out + base64_encode(data, size);
+  static const char* hex = "0123456789ABCDEF";
+  for (std::size_t i = 0; i < size; ++i) {
+    const unsigned char c = data[i];
+    if (std::isalnum(c) || std::strchr("-._~!$&'()*+,;=:@/?", c) != nullptr) {
+      if (c != 0) { out += static_cast<char>(c); continue; }
+    }
+    out += '%';
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  }
+  return out;
+}
+
+std::string sniff_mime(const std::uint8_t* p, std::size_t n, std::string_view label) {
+  auto has = [&](std::size_t at, const char* magic, std::size_t len) {
+    return n >= at + len && std::memcmp(p + at, magic, len) == 0;
+  };
+  if (has(0, "\x89PNG\r\n\x1a\n", 8)) return "image/png";
+  if (has(0, "\xFF\xD8\xFF", 3)) return "image/jpeg";
+  if (has(0, "GIF87a", 6) || has(0, "GIF89a", 6)) return "image/gif";
+  if (has(0, "RIFF", 4) && has(8, "WEBP", 4)) return "image/webp";
+  std::size_t i = has(0, "\xEF\xBB\xBF", 3) ? 3 : 0;
+  while (i < n && std::isspace(p[i])) ++i;
+  if (has(i, "<svg", 4) || (has(i, "<?xml", 5) && std::string_view(reinterpret_cast<const char*>(p), n).find("<svg") != std::string_view::npos))
+    return "image/svg+xml";
+  std::string mime(label.substr(0, label.find(';')));
+  while (!mime.empty() && mime.back() == ' ') mime.pop_back();
+  while (!mime.empty() && mime.front() == ' ') mime.erase(0, 1);
+  for (char& c : mime) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return mime.empty() ? "text/plain" : mime;
+}
+
+std::optional<std::string> hash_of_ref(std::string_view text) {
+  if (is_hex64(text)) return std::string(text);
+  if (text.size() < kRefPrefix.size() + 64 || text.compare(0, kRefPrefix.size(), kRefPrefix) != 0) return std::nullopt;
+  const std::string_view hex = text.substr(kRefPrefix.size(), 64);
+  if (!is_hex64(hex)) return std::nullopt;
+  if (text.size() > kRefPrefix.size() + 64 && text[kRefPrefix.size() + 64] != '#') return std::nullopt;
+  return std::string(hex);
+}
+
+std::optional<std::string> BlobSink::intern(std::string& s) {
+  if (s.size() < 5 || s.compare(0, 5, "data:") != 0) return std::nullopt;
+  if (auto it = by_text_.find(s); it != by_text_.end()) {
+    s = it->second.first;
+    return it->second.second;
+  }
+  std::string_view meta;
+  if (!decode_data_url(s, &meta, bytes_)) return std::nullopt;
+  std::string hash = sha256_hex(bytes_.data(), bytes_.size());
+  auto& insert = db_.cached(
+      "INSERT INTO blobs(hash, data, size, mime, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(hash) DO NOTHING");
+  insert.bind(1, std::string_view(hash));
+  insert.bind_blob(2, bytes_.data(), bytes_.size());
+  insert.bind(3, static_cast<std::int64_t>(bytes_.size()));
+  insert.bind(4, std::string_view(sniff_mime(bytes_.data(), bytes_.size(), meta)));
+  insert.bind(5, std::string_view(clock::now_iso()));
+  insert.run();
+  if (db_.changes() > 0) {
+    ++inserted;
+    inserted_bytes += static_cast<std::int64_t>(bytes_.size());
+  }
+  std::string ref = std::string(kRefPrefix) + hash + "#" + std::string(meta);
+  auto [it, _] = by_text_.emplace(std::move(s), std::make_pair(ref, hash));
+  s = std::move(ref);
+  return it->second.second;
+}
+
+void replace_data_urls(ojson& value, BlobSink& sink, ScanStats& stats) {
+  switch (value.type()) {
+    case ojson::value_t::string:
+      if (auto hash = sink.intern(value.get_ref<std::string&>())) {
+        ++stats.occurrences;
+        stats.hashes.insert(std::move(*hash));
+      }
+      break;
+    case ojson::value_t::array:
+      for (ojson& v : value) replace_data_urls(v, sink, stats);
+      break;
+    case ojson::value_t::object:
+      for (auto it = value.begin(); it != value.end(); ++it) replace_data_urls(it.value(), sink, stats);
+      break;
+    default:
+      break;
+  }
+}
+
+void inline_refs(ojson& value, Database& db, std::map<std::string, std::string>& cache) {
+  switch (value.type()) {
+    case ojson::value_t::string: {
+      std::string& s = value.get_ref<std::string&>();
+      auto hash = hash_of_ref(s);
+      if (!hash || s.size() == 64) return;  // a bare hash is not a reference
+      if (auto it = cache.find(s); it != cache.end()) {
+        s = it->second;
+        return;
+      }
+      std::vector<std::uint8_t> bytes;
+      if (!blob_read(db, *hash, bytes)) return;  // keep the reference rather than invent bytes
+      const std::size_t hash_end = kRefPrefix.size() + 64;
+      const std::string_view meta = s.size() > hash_end ? std::string_view(s).substr(hash_end + 1) : std::string_view();
+      std::string url = encode_data_url(meta, bytes.data(), bytes.size());
+      cache.emplace(s, url);
+      s = std::move(url);
+      return;
+    }
+    case ojson::value_t::array:
+      for (ojson& v : value) inline_refs(v, db, cache);
+      return;
+    case ojson::value_t::object:
+      for (auto it = value.begin(); it != value.end(); ++it) inline_refs(it.value(), db, cache);
+      return;
+    default:
+      return;
+  }
+}
+
+}  // namespace cs::legacy

@@ -1,0 +1,375 @@
+// What the files of src/legacy/ share. Each .cpp has one job; this header
+// names the seams between them. Not public: include/campaign_store/legacy.hpp
+// is the face of the component.
+#pragma once
+
+#include "campaign_store/legacy.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace cs::legacy {
+
+// Legacy values keep their key order: an exported value should read like the
+// one the app wrote, and JSON.parse keeps insertion order too.
+using ojson = nlohmann::ordered_json;
+
+// ------------------------------------------------------------ json_text.cpp
+// Nesting deeper than this is refused as unparsed ("too-deep"): every walker
+// here recurses per level, and no value the app wrote nests past ~10.
+inline constexpr int kMaxDepth = 512;
+
+// JSON.parse: false when text is not one JSON value (or nests too deep).
+// Strings are moved out of the parser, never copied (data: URLs are big).
+bool parse_json(std::string_view text, ojson& out);
+
+struct Parsed {
+  bool ok = false;
+  ojson value;
+  int unwrapped = 0;       // JSON.stringify applied more than once (rule 2)
+  std::string reason;      // when !ok: truncated | empty | invalid-json | too-deep | shape
+  std::int64_t salvageable = -1;  // truncated arrays: complete top-level items
+};
+// A localStorage value: parsed, unwrapped up to 3 levels, diagnosed if not JSON.
+Parsed parse_value(std::string_view raw);
+
+// Parses a string value again while it holds JSON (at most 3 levels);
+// returns how many levels were unwrapped. A non-JSON string stays as it is.
+int unwrap_json_string(ojson& value);
+
+// Why text is not JSON: truncated (a proper prefix of valid JSON), empty, or
+// invalid-json. For a cut top-level array, *items = complete elements.
+std::string diagnose_json(std::string_view text, std::int64_t* items);
+
+bool valid_utf8(std::string_view text);
+// What JavaScript's .length says of this text (UTF-16 code units).
+std::int64_t utf16_units(std::string_view utf8);
+// JSON text; invalid UTF-8 (never expected) is replaced rather than thrown.
+std::string dump(const ojson& value);
+std::string dump(const json& value);
+json to_json(const ojson& value);
+ojson to_ojson(const json& value);
+
+// --------------------------------------------------------------- sha256.cpp
+// SHA-256; lower-case hex is the content address of a blob.
+void sha256(const void* data, std::size_t size, std::uint8_t out[32]);
+std::string sha256_hex(const void* data, std::size_t size);
+// Runs the hash once on dummy data (once per process): see sha256.cpp.
+void warm_up_hashing();
+
+// ----------------------------------------------------------- value_hash.cpp
+std::uint64_t xxh64(const void* data, std::size_t len, std::uint64_t seed);
+// "xxh64:<16 hex>" of a localStorage value: legacy_sources.hash and echo_hash.
+std::string value_hash(std::string_view value);
+
+// ----------------------------------------------------------------- keys.cpp
+enum class KeyKind { Products, Campaigns, SavedCampaigns, Backgrounds, Sample, DraftFull, DraftMinimal, None };
+
+struct KeyClass {
+  KeyKind kind = KeyKind::None;
+  std::string entity;    // the manifest's entity name: products, legacy_campaigns, ..., drafts
+  std::string draft_id;  // drafts: the rest of the key, verbatim
+};
+KeyClass classify_key(std::string_view key);
+// The transaction unit: "products", ..., "draft:<id>".
+std::string group_of(const KeyClass& c);
+// Groups run in dependency order: products before what refers to them.
+int group_rank(const std::string& group);
+std::string draft_key(bool full, const std::string& draft_id);
+
+// ------------------------------------------------------------------ ids.cpp
+// Rule 4: a JSON number as JavaScript prints it, a non-empty string as is.
+std::optional<std::string> canonical_id(const ojson& id);
+// Number.prototype.toString for a finite double.
+std::string js_number(double value);
+// A field as text the way the app would have shown it: strings as they are,
+// numbers as JS prints them, anything else: nullopt.
+std::optional<std::string> text_of(const ojson* value);
+const ojson* field(const ojson& object, const char* name);  // null when absent
+
+// ---------------------------------------------------------------- dates.cpp
+// Every date format the app wrote (README "dates") -> UTC epoch ms.
+std::optional<std::int64_t> parse_date(const ojson* value, const TimeZone& tz);
+std::optional<std::string> iso_date(const ojson* value, const TimeZone& tz);
+
+// --------------------------------------------------------------- prices.cpp
+struct Amount {
+  std::optional<std::int64_t> cents;
+  std::string currency;  // ISO code when the text named one ($, €, "EUR"...)
+};
+// 29.99, "29.99", "$1,299.00", "€19,99", " 5 ", "1e3" -> cents; "free" -> none.
+Amount parse_amount(const ojson* value);
+// cents -> the JSON number the app would have stored (2999 -> 29.99).
+ojson amount_json(std::int64_t cents);
+
+// ------------------------------------------------------------ data_urls.cpp
+inline constexpr std::string_view kRefPrefix = "blob:sha256:";
+
+// Decodes data: URLs once per distinct text, stores each distinct content
+// once in `blobs`, and hands back the reference that replaces the URL.
+class BlobSink {
+ public:
+  explicit BlobSink(Database& db) : db_(db) {}
+  // If s is a data: URL that decodes, replaces it with its reference and
+  // returns the content hash.
+  std::optional<std::string> intern(std::string& s);
+  // A rolled-back group may have inserted blobs the cache still names.
+  void forget() { by_text_.clear(); }
+  std::int64_t inserted = 0, inserted_bytes = 0;
+
+ private:
+  Database& db_;
+  std::unordered_map<std::string, std::pair<std::string, std::string>> by_text_;  // url -> (ref, hash)
+  std::vector<std::uint8_t> bytes_;
+};
+
+struct ScanStats {
+  std::int64_t occurrences = 0;
+  std::set<std::string> hashes;
+};
+// Rule 12: every data: URL string anywhere in value becomes a reference.
+void replace_data_urls(ojson& value, BlobSink& sink, ScanStats& stats);
+// The export's inverse: references back to data: URLs.
+void inline_refs(ojson& value, Database& db, std::map<std::string, std::string>& cache);
+
+bool decode_data_url(std::string_view url, std::string_view* meta, std::vector<std::uint8_t>& out);
+std::string encode_data_url(std::string_view meta, const std::uint8_t* data, std::size_t size);
+std::string sniff_mime(const std::uint8_t* data, std::size_t size, std::string_view label);
+
+// ----------------------------------------------------------------- rows.cpp
+// A column value as written: NULL, INTEGER or TEXT (JSON goes as text).
+struct Value {
+  enum Kind { Null, Int, Text } kind = Null;
+  std::int64_t i = 0;
+  std::string s;
+  static Value null() { return {}; }
+  static Value of(std::int64_t v) { Value x; x.kind = Int; x.i = v; return x; }
+  static Value of(std::string v) { Value x; x.kind = Text; x.s = std::move(v); return x; }
+  static Value of(const std::optional<std::string>& v) { return v ? of(*v) : null(); }
+  static Value of(const std::optional<std::int64_t>& v) { return v ? of(*v) : null(); }
+  static Value json(const ojson& v) { return of(dump(v)); }
+  static Value flag(bool b) { return of(std::int64_t{b ? 1 : 0}); }
+};
+using Columns = std::vector<std::pair<const char*, Value>>;
+
+// Fingerprint of a value, to tell later whether the app changed a column.
+std::string fingerprint(const Value& v);
+
+// Inserts the row, or updates it when `snapshot` (fingerprints from the last
+// migration) is given: only columns the app has not changed since are
+// updated, so a re-migration never overwrites the app's edits. Returns the
+// new snapshot.
+ojson write_row(Database& db, const char* table, const std::string& id, const Columns& columns,
+                const ojson* snapshot);
+
+// New rows of one table, inserted many per statement. Why: the FTS5 index
+// on products and campaigns flushes its pending terms at the start of every
+// statement that follows a write to it inside a transaction (a statement
+// savepoint), so one INSERT per product meant one index segment per product
+// and constant merging. Columns are the same for every row of a batch.
+class RowBatch {
+ public:
+  // conflict: the upsert target ("id" for the model tables, whose id column
+  // add() supplies). The columns are the first added row's.
+  RowBatch(Database& db, const char* table, const char* conflict = "id");
+  ~RowBatch() = default;  // unflushed rows are dropped: the group is failing anyway
+  void add(std::string id, const Columns& values);
+  void flush();
+  std::size_t size() const { return rows_; }
+
+ private:
+  Database& db_;
+  std::string table_, conflict_;
+  std::vector<const char*> columns_;
+  std::vector<Value> values_;  // id first, then the columns, row after row
+  std::size_t rows_ = 0, per_statement_ = 1;
+};
+
+// Fingerprints of a row as write_row would record them.
+ojson snapshot_of(const Columns& columns);
+
+struct Claim;
+// Writes a row: new rows (no snapshot) go into the batch, rows migrated
+// before are merged in place (write_row). Returns the snapshot.
+ojson put_row(Database& db, RowBatch& batch, const char* table, const std::string& id, const Columns& columns,
+              const Claim& claim);
+
+// Row ids for migrated rows: random (version 4) UUIDs like cs::new_uuid, from
+// a SHA-256 counter stream seeded once per run with 256 bits of
+// cs::secure_random. (cs::secure_random reads 256 bytes per call, and each
+// call crosses into JS: in Node that was a third of a 10k-product migration.)
+std::string fresh_uuid();
+
+// The current value of a column, as write_row would compare it.
+Value read_column(Database& db, const char* table, const char* column, const std::string& id);
+
+// --------------------------------------------------------------- id_map.cpp
+struct Claim {
+  std::string row_id;
+  bool existed = false;
+  ojson notes;  // {snap: {...}, enc: {...}} from the last migration
+};
+
+struct MapRecord {
+  const ojson* legacy_id = nullptr;  // the id as the source had it (number or string)
+  std::optional<std::string> canon;
+  std::int64_t ordinal = 0;
+  std::string parent;                // row id of the parent row ("" for top level)
+  std::optional<std::string> ref;    // canonical id this row refers to (campaign -> product)
+  std::optional<std::string> link;   // the row that ref resolved to
+  const ojson* original = nullptr;   // the item, data: URLs as references, child rows removed
+  ojson notes;
+};
+
+// Legacy ids -> row ids, per entity and stable "slot", so a re-migration
+// updates the rows it made before instead of adding new ones.
+class IdMap {
+ public:
+  IdMap(Database& db, std::string group);
+  // Marks this group's entries stale; record() revives those seen again.
+  void begin();
+  // Slot of the next occurrence of canon under parent (duplicates: #1, #2...).
+  std::string slot(const char* entity, const std::string& parent, const std::optional<std::string>& canon,
+                   std::int64_t index);
+  Claim claim(const char* entity, const std::string& slot);
+  // Recorded entries are written in batches: flush() before anything reads
+  // this group's own entries (resolve within the group).
+  void record(const char* entity, const std::string& slot, const Claim& claim, const MapRecord& r);
+  void flush() { batch_.flush(); }
+  const std::string& group() const { return group_; }
+
+ private:
+  Database& db_;
+  std::string group_;
+  std::map<std::string, int> seen_;
+  RowBatch batch_;
+};
+
+// The first live row of entity with this canonical id (and parent).
+std::optional<std::string> resolve(Database& db, const char* entity, const std::string& canon,
+                                   const std::string& parent = "");
+// The table an entity's rows live in.
+const char* table_of(const std::string& entity);
+
+// --------------------------------------------------------- per key results
+// What one key contributed, stored as legacy_sources.detail and summed by
+// the report (the source side of the validation).
+struct KeyResult {
+  std::string status = "migrated";  // migrated | unparsed
+  std::string entity;
+  std::string reason;
+  std::int64_t salvageable = -1;
+  std::int64_t rows = 0, skipped = 0;
+  int unwrapped = 0;
+  std::map<std::string, std::int64_t> counts;  // manifest "expected" fields
+  std::map<std::string, ojson> ids;             // manifest "legacy_ids" lists
+  ScanStats urls;
+  ojson extra;  // container fields no row holds (sample_data)
+
+  void count(const std::string& what, std::int64_t n = 1) { counts[what] += n; }
+  void id(const std::string& entity, const ojson* legacy_id);
+  ojson to_detail() const;
+};
+
+// ------------------------------------------------------------- collectors
+// One key group being migrated, inside its transaction.
+struct Group {
+  Database& db;
+  const TimeZone& tz;
+  BlobSink& blobs;
+  IdMap& ids;
+  std::string now;  // migration time, ISO
+  bool products_changed = false;
+};
+
+// Namespaces: real rows, or sample_data's own (rule 11).
+struct Ns {
+  bool sample = false;
+  std::string entity(const char* base) const { return sample ? std::string("sample_") + base : base; }
+};
+
+// collect_products.cpp: products (and sample products) with images and
+// background versions.
+void import_products(Group& g, ojson& list, const Ns& ns, KeyResult& kr);
+// collect_campaigns.cpp: legacy campaigns (and sample campaigns).
+void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr);
+// The columns of a legacy campaign object (also the facade's saveAd).
+Columns legacy_campaign_columns(Group& g, ojson& campaign, const Ns& ns, std::optional<std::string>* ref,
+                                std::optional<std::string>* product_row);
+// Lower-cased and trimmed; empty or missing is 'draft'.
+std::string campaign_status(const ojson* status);
+// collect_v2.cpp: saved_campaigns with creatives and assets.
+void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr);
+// collect_backgrounds.cpp: the fal.ai log.
+void import_backgrounds(Group& g, ojson& list, KeyResult& kr);
+// collect_sample.cpp: sample_data.
+void import_sample(Group& g, ojson& value, KeyResult& kr);
+// collect_drafts.cpp: one draft id from its full and/or minimal key.
+struct DraftInput {
+  bool full = false;
+  Parsed* parsed = nullptr;  // null when the key is absent
+  KeyResult* result = nullptr;
+};
+void import_draft(Group& g, const std::string& draft_id, std::vector<DraftInput>& inputs);
+
+// Common column readers.
+Value text_value(const ojson& object, const char* name);
+std::string iso_or(const std::optional<std::string>& iso, const std::string& fallback);
+ojson object_or_empty(const ojson* value);
+// A whole number the app stored as a number or numeric text (sizes, ms);
+// fractions round, negatives and non-numbers are none.
+std::optional<std::int64_t> count_of(const ojson* value);
+bool truthy_flag(const ojson* value);  // isPrimary / isActive: true, 1, "true"
+
+// ------------------------------------------------------------- report.cpp
+struct RunInfo {
+  std::int64_t id = 0;  // legacy_runs row; one run may span several import calls
+  bool interrupted_before = false;  // the previous run never finished (a crash)
+  std::string started_at, finished_at;
+  double duration_ms = 0;
+  json groups = json::array();   // [{group, keys, outcome}]
+  json errors = json::array();   // failures of groups ({key, code, message})
+  json warnings = json::array();
+  json other_keys = json::array();
+  std::int64_t other_units = 0;
+  std::int64_t blobs_inserted = 0, blob_bytes_inserted = 0;
+};
+json build_report(Database& db, const RunInfo& run);
+// legacy_runs: start (or continue) a run, save its progress, finish it.
+RunInfo open_run(Database& db, std::int64_t id);
+void save_run(Database& db, const RunInfo& run, const json* report);
+RunInfo last_run(Database& db);
+
+// ------------------------------------------------------------- export.cpp
+// Rows back to legacy items (export and the compat facade).
+struct Shaper {
+  Database& db;
+  bool inline_images;
+  std::map<std::string, std::string> inline_cache;
+  ojson product(const std::string& row_id);
+  ojson image(const std::string& row_id);
+  ojson background(const std::string& row_id);
+  ojson legacy_campaign(const std::string& row_id);
+  ojson v2_campaign(const std::string& row_id);
+  ojson creative(const std::string& row_id);
+  ojson generation(const std::string& row_id);
+  ojson draft(const std::string& row_id, std::string* key_id);
+  void finish(ojson& value);  // inline images if asked
+};
+// The rows a legacy key is made of, in source order then the app's own:
+// products, sample_products, campaigns, sample_campaigns, saved_campaigns,
+// backgrounds, drafts.
+std::vector<std::string> rows_for_key(Database& db, const std::string& key);
+// Records that the caller writes value back to localStorage under key, so
+// the next import does not take our own echo for a change.
+void acknowledge(Database& db, const std::string& key, const std::string& value);
+
+}  // namespace cs::legacy

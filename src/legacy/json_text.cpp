@@ -1,0 +1,585 @@
+// Reading legacy values as JSON.parse would, and saying why one is not JSON.
+//
+// The parser is our own, building nlohmann::ordered_json trees. nlohmann's
+// lexer appends strings one character at a time, and in the wasm build each
+// std::string::push_back is an out-of-line call into libc++ (basic_string<char>
+// is an extern template there): measured, parsing the 4.9 MB near-quota dump
+// took ~130 ms in Node against ~20 ms natively. Most of a dump's bytes are
+// base64 inside strings, so strings are copied here in runs, and moved into
+// the tree. Nesting deeper than kMaxDepth is refused ("too-deep"): every
+// walker in src/legacy/ recurses per level, and a fuzzer's "[[[[..." must not
+// blow the stack. Grammar and results are JSON.parse's (RFC 8259): the same
+// whitespace, numbers and escapes; a repeated key keeps its first position
+// and its last value. Lone surrogate escapes fail, as in nlohmann (UTF-8
+// cannot hold them); parse_value() retries those with U+FFFD.
+#include "internal.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace cs::legacy {
+
+namespace {
+
+// Bytes that end a run of plain string content: '"', '\\' and controls.
+struct StringStops {
+  bool stop[256];
+  constexpr StringStops() : stop{} {
+    for (int i = 0; i < 0x20; ++i) stop[i] = true;
+    stop[static_cast<unsigned char>('"')] = true;
+    stop[static_cast<unsigned char>('\\')] = true;
+  }
+};
+constexpr StringStops kStops;
+
+class Parser {
+ public:
+  explicit Parser(std::string_view t) : p_(t.data()), end_(t.data() + t.size()) {}
+
+  bool document(ojson& out) {
+    if (!value(out, 0)) return false;
+    ws();
+    return p_ == end_;
+  }
+  bool too_deep = false;
+
+ private:
+  void ws() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
+  }
+
+  bool value(ojson& out, int depth) {
+    ws();
+    if (p_ >= end_) return false;
+    switch (*p_) {
+      case '{': return object(out, depth + 1);
+      case '[': return array(out, depth + 1);
+      case '"': {
+        std::string s;
+        if (!string(s)) return false;
+        out = std::move(s);
+        return true;
+      }
+      case 't': return literal("true", 4) && (out = true, true);
+      case 'f': return literal("false", 5) && (out = false, true);
+      case 'n': return literal("null", 4) && (out = nullptr, true);
+      default: return number(out);
+    }
+  }
+
+  bool literal(const char* word, std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, word, n) != 0) return false;
+    p_ += n;
+    return true;
+  }
+
+  bool object(ojson& out, int depth) {
+    if (depth > kMaxDepth) { too_deep = true; return false; }
+    ++p_;  // '{'
+    out = ojson::object();
+    ws();
+    if (p_ < end_ && *p_ == '}') { ++p_; return true; }
+    for (;;) {
+      ws();
+      if (p_ >= end_ || *p_ != '"') return false;
+      std::string key;
+      if (!string(key)) return false;
+      ws();
+      if (p_ >= end_ || *p_ != ':') return false;
+      ++p_;
+      // operator[] keeps a repeated key where it first was, with the last value.
+      if (!value(out[key], depth)) return false;
+      ws();
+      if (p_ >= end_) return false;
+      if (*p_ == ',') { ++p_; continue; }
+      if (*p_ == '}') { ++p_; return true; }
+      return false;
+    }
+  }
+
+  bool array(ojson& out, int depth) {
+    if (depth > kMaxDepth) { too_deep = true; return false; }
+    ++p_;  // '['
+    out = ojson::array();
+    ws();
+    if (p_ < end_ && *p_ == ']') { ++p_; return true; }
+    for (;;) {
+      out.push_back(nullptr);
+      if (!value(out.back(), depth)) return false;
+      ws();
+      if (p_ >= end_) return false;
+      if (*p_ == ',') { ++p_; continue; }
+      if (*p_ == ']') { ++p_; return true; }
+      return false;
+    }
+  }
+
+  static int hex4(const char* q) {
+    int v = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char c = q[k];
+      const int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (h < 0) return -1;
+      v = v * 16 + h;
+    }
+    return v;
+  }
+
+  static void utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) { out += static_cast<char>(cp); return; }
+    if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    }
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+
+  bool string(std::string& out) {
+    ++p_;  // opening quote
+    for (;;) {
+      const char* run = p_;
+      while (p_ < end_ && !kStops.stop[static_cast<unsigned char>(*p_)]) ++p_;
+      out.append(run, static_cast<std::size_t>(p_ - run));
+      if (p_ >= end_) return false;
+      const char c = *p_++;
+      if (c == '"') return true;
+      if (c != '\\') return false;  // a raw control character
+      if (p_ >= end_) return false;
+      switch (*p_++) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          if (end_ - p_ < 4) return false;
+          int u = hex4(p_);
+          if (u < 0) return false;
+          p_ += 4;
+          std::uint32_t cp = static_cast<std::uint32_t>(u);
+          if (u >= 0xD800 && u <= 0xDBFF) {
+            if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u') return false;
+            const int low = hex4(p_ + 2);
+            if (low < 0xDC00 || low > 0xDFFF) return false;
+            p_ += 6;
+            cp = 0x10000 + ((static_cast<std::uint32_t>(u) - 0xD800) << 10) + (static_cast<std::uint32_t>(low) - 0xDC00);
+          } else if (u >= 0xDC00 && u <= 0xDFFF) {
+            return false;
+          }
+          utf8(out, cp);
+          break;
+        }
+        default: return false;
+      }
+    }
+  }
+
+  bool number(ojson& out) {
+    const char* start = p_;
+    const char* q = p_;
+    if (q < end_ && *q == '-') ++q;
+    if (q >= end_) return false;
+    if (*q == '0') {
+      ++q;
+    } else if (*q >= '1' && *q <= '9') {
+      while (q < end_ && *q >= '0' && *q <= '9') ++q;
+    } else {
+      return false;
+    }
+    bool integral = true;
+    if (q < end_ && *q == '.') {
+      integral = false;
+      const char* d = ++q;
+      while (q < end_ && *q >= '0' && *q <= '9') ++q;
+      if (q == d) return false;
+    }
+    if (q < end_ && (*q == 'e' || *q == 'E')) {
+      integral = false;
+      ++q;
+      if (q < end_ && (*q == '+' || *q == '-')) ++q;
+      const char* d = q;
+      while (q < end_ && *q >= '0' && *q <= '9') ++q;
+      if (q == d) return false;
+    }
+    p_ = q;
+    const std::string text(start, q);  // strtod/strtoll need a terminator
+    if (integral) {
+      errno = 0;
+      if (text[0] == '-') {
+        const long long v = std::strtoll(text.c_str(), nullptr, 10);
+        if (errno == 0) { out = static_cast<std::int64_t>(v); return true; }
+      } else {
+        const unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+        if (errno == 0) {
+          if (v <= static_cast<unsigned long long>(INT64_MAX)) out = static_cast<std::int64_t>(v);
+          else out = static_cast<std::uint64_t>(v);
+          return true;
+        }
+      }
+    }
+    out = std::strtod(text.c_str(), nullptr);  // beyond 64 bits, or a fraction: a double, as JSON.parse
+    return true;
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
+bool has_bom(std::string_view t) { return t.size() >= 3 && t.compare(0, 3, "\xEF\xBB\xBF") == 0; }
+
+bool parse_internal(std::string_view text, ojson& out, bool* too_deep) {
+  // A leading byte order mark is not JSON whitespace for JSON.parse, and
+  // bytes that are not UTF-8 cannot be a JavaScript string's text.
+  if (has_bom(text) || !valid_utf8(text)) {
+    out = nullptr;
+    return false;
+  }
+  Parser parser(text);
+  const bool ok = parser.document(out);
+  if (too_deep) *too_deep = parser.too_deep;
+  if (!ok) out = nullptr;
+  return ok;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// JSON.parse accepts "\ud800" without its pair; nlohmann does not (UTF-8
+// cannot hold it). Such escapes become U+FFFD so the rest of the value still
+// migrates; the value is then marked lossy. nullopt when there are none.
+std::optional<std::string> replace_lone_surrogate_escapes(std::string_view t) {
+  auto escape_at = [&](std::size_t i) -> int {  // code unit of "\uXXXX" at i, or -1
+    if (i + 6 > t.size() || t[i] != '\\' || t[i + 1] != 'u') return -1;
+    int v = 0;
+    for (std::size_t k = 2; k < 6; ++k) {
+      const int h = hex_value(t[i + k]);
+      if (h < 0) return -1;
+      v = v * 16 + h;
+    }
+    return v;
+  };
+  std::string out;
+  bool changed = false;
+  std::size_t copied = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] != '\\') continue;
+    const int u = escape_at(i);
+    if (u < 0) {
+      ++i;  // some other escape: skip its character (it may be a backslash)
+      continue;
+    }
+    bool lone = false;
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      const int low = escape_at(i + 6);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        i += 11;  // a proper pair
+        continue;
+      }
+      lone = true;
+    } else if (u >= 0xDC00 && u <= 0xDFFF) {
+      lone = true;
+    }
+    if (lone) {
+      out.append(t.substr(copied, i - copied)).append("\\ufffd");
+      copied = i + 6;
+      changed = true;
+    }
+    i += 5;
+  }
+  if (!changed) return std::nullopt;
+  out.append(t.substr(copied));
+  return out;
+}
+
+}  // namespace
+
+bool parse_json(std::string_view text, ojson& out) { return parse_internal(text, out, nullptr); }
+
+int unwrap_json_string(ojson& value) {
+  int levels = 0;
+  while (levels < 3 && value.is_string()) {
+    ojson inner;
+    if (!parse_json(value.get_ref<const std::string&>(), inner)) break;
+    value = std::move(inner);
+    ++levels;
+  }
+  return levels;
+}
+
+Parsed parse_value(std::string_view raw) {
+  Parsed p;
+  bool too_deep = false;
+  if (!parse_internal(raw, p.value, &too_deep)) {
+    if (too_deep) {
+      p.reason = "too-deep";
+      return p;
+    }
+    if (auto fixed = replace_lone_surrogate_escapes(raw); fixed && parse_internal(*fixed, p.value, nullptr)) {
+      p.reason = "lone-surrogate";  // ok, but lossy: the caller reports it
+    } else {
+      p.reason = diagnose_json(raw, &p.salvageable);
+      return p;
+    }
+  }
+  p.unwrapped = unwrap_json_string(p.value);
+  p.ok = true;
+  return p;
+}
+
+// tests/fixtures/reference.mjs diagnoseJson, as an explicit-stack machine so
+// that deep nesting costs heap, not stack.
+std::string diagnose_json(std::string_view t, std::int64_t* items) {
+  enum class Fail { None, Eof, Bad };
+  const std::size_t n = t.size();
+  std::size_t i = 0;
+  std::int64_t top_items = 0;
+  auto is_ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  // skip whitespace; Eof if nothing follows
+  auto ws = [&]() -> Fail {
+    while (i < n && is_ws(t[i])) ++i;
+    return i >= n ? Fail::Eof : Fail::None;
+  };
+  auto string = [&]() -> Fail {
+    ++i;  // opening quote
+    for (;;) {
+      if (i >= n) return Fail::Eof;
+      const char c = t[i];
+      if (c == '"') { ++i; return Fail::None; }
+      if (c == '\\') {
+        if (++i >= n) return Fail::Eof;
+        if (std::strchr("\"\\/bfnrt", t[i]) != nullptr && t[i] != '\0') { ++i; continue; }
+        if (t[i] != 'u') return Fail::Bad;
+        for (std::size_t k = 1; k <= 4; ++k) {
+          if (i + k >= n) return Fail::Eof;
+          if (hex_value(t[i + k]) < 0) return Fail::Bad;
+        }
+        i += 5;
+        continue;
+      }
+      if (static_cast<unsigned char>(c) < 0x20) return Fail::Bad;
+      ++i;
+    }
+  };
+  auto number = [&]() -> Fail {
+    std::size_t j = i;
+    if (j < n && t[j] == '-') ++j;
+    const std::size_t int_start = j;
+    if (j < n && t[j] == '0') ++j;
+    else while (j < n && digit(t[j])) ++j;
+    const bool int_ok = j > int_start;
+    bool frac_ok = true, exp_ok = true;
+    if (j < n && t[j] == '.') {
+      const std::size_t s = ++j;
+      while (j < n && digit(t[j])) ++j;
+      frac_ok = j > s;
+    }
+    if (j < n && (t[j] == 'e' || t[j] == 'E')) {
+      ++j;
+      if (j < n && (t[j] == '+' || t[j] == '-')) ++j;
+      const std::size_t s = j;
+      while (j < n && digit(t[j])) ++j;
+      exp_ok = j > s;
+    }
+    if (j >= n) { i = j; return Fail::Eof; }  // the cut may be inside the number
+    if (!int_ok || !frac_ok || !exp_ok) return Fail::Bad;
+    i = j;
+    return Fail::None;
+  };
+  auto literal = [&]() -> Fail {
+    for (const char* lit : {"true", "false", "null"}) {
+      if (t[i] != lit[0]) continue;
+      const std::size_t len = std::strlen(lit);
+      const std::string_view have = t.substr(i, len);
+      if (have == lit) { i += len; return Fail::None; }
+      if (std::string_view(lit).substr(0, have.size()) == have && i + have.size() == n) return Fail::Eof;
+      return Fail::Bad;
+    }
+    return Fail::Bad;
+  };
+
+  // frames: 'A' array, 'O' object. A value completes -> after_value().
+  std::vector<char> stack;
+  Fail fail = Fail::None;
+  bool need_value = true;
+  for (;;) {
+    if (need_value) {
+      if ((fail = ws()) != Fail::None) break;
+      const char c = t[i];
+      if (c == '{') {
+        ++i;
+        if ((fail = ws()) != Fail::None) break;
+        stack.push_back('O');
+        if (t[i] == '}') { ++i; stack.pop_back(); need_value = false; continue; }
+        if ((fail = ws()) != Fail::None) break;
+        if (t[i] != '"') { fail = Fail::Bad; break; }
+        if ((fail = string()) != Fail::None) break;
+        if ((fail = ws()) != Fail::None) break;
+        if (t[i] != ':') { fail = Fail::Bad; break; }
+        ++i;
+        continue;  // the member's value
+      }
+      if (c == '[') {
+        ++i;
+        if ((fail = ws()) != Fail::None) break;
+        stack.push_back('A');
+        if (t[i] == ']') { ++i; stack.pop_back(); need_value = false; continue; }
+        continue;
+      }
+      if (c == '"') fail = string();
+      else if (c == '-' || digit(c)) fail = number();
+      else fail = literal();
+      if (fail != Fail::None) break;
+      need_value = false;
+      continue;
+    }
+    // A value just completed.
+    if (stack.empty()) break;  // the whole value parsed: what follows is garbage
+    if (stack.size() == 1 && stack.back() == 'A') ++top_items;
+    if ((fail = ws()) != Fail::None) break;
+    if (stack.back() == 'A') {
+      if (t[i] == ',') { ++i; need_value = true; continue; }
+      if (t[i] == ']') { ++i; stack.pop_back(); continue; }
+      fail = Fail::Bad;
+      break;
+    }
+    if (t[i] == ',') {
+      ++i;
+      if ((fail = ws()) != Fail::None) break;
+      if (t[i] != '"') { fail = Fail::Bad; break; }
+      if ((fail = string()) != Fail::None) break;
+      if ((fail = ws()) != Fail::None) break;
+      if (t[i] != ':') { fail = Fail::Bad; break; }
+      ++i;
+      need_value = true;
+      continue;
+    }
+    if (t[i] == '}') { ++i; stack.pop_back(); continue; }
+    fail = Fail::Bad;
+    break;
+  }
+  if (fail != Fail::Eof) return "invalid-json";
+  std::size_t first = 0;
+  while (first < n && is_ws(t[first])) ++first;
+  if (first >= n) return "empty";
+  if (t[first] == '[' && items) *items = top_items;
+  return "truncated";
+}
+
+bool valid_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // ASCII runs, eight bytes at a time.
+    while (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    const unsigned char c = p[i];
+    if (c < 0x80) { ++i; continue; }
+    std::size_t len;
+    std::uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+    else return false;
+    if (i + len > n) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+bool valid_utf8_text(std::string_view text) { return valid_utf8(text); }
+
+std::int64_t utf16_units(std::string_view utf8) {
+  const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
+  const std::size_t n = utf8.size();
+  std::int64_t units = 0;
+  std::size_t i = 0;
+  for (;;) {
+    // ASCII runs, eight bytes at a time: one unit per byte.
+    while (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ull) break;
+      units += 8;
+      i += 8;
+    }
+    if (i >= n) break;
+    const unsigned char c = p[i++];
+    if ((c & 0xC0) == 0x80) continue;  // continuation byte
+    units += c >= 0xF0 ? 2 : 1;         // astral characters are surrogate pairs in UTF-16
+  }
+  return units;
+}
+
+std::string dump(const ojson& value) { return value.dump(-1, ' ', false, ojson::error_handler_t::replace); }
+std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+json to_json(const ojson& value) {
+  switch (value.type()) {
+    case ojson::value_t::object: {
+      json out = json::object();
+      for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = to_json(it.value());
+      return out;
+    }
+    case ojson::value_t::array: {
+      json out = json::array();
+      for (const ojson& v : value) out.push_back(to_json(v));
+      return out;
+    }
+    case ojson::value_t::string: return value.get_ref<const std::string&>();
+    case ojson::value_t::boolean: return value.get<bool>();
+    case ojson::value_t::number_integer: return value.get<std::int64_t>();
+    case ojson::value_t::number_unsigned: return value.get<std::uint64_t>();
+    case ojson::value_t::number_float: return value.get<double>();
+    default: return nullptr;
+  }
+}
+
+ojson to_ojson(const json& value) {
+  switch (value.type()) {
+    case json::value_t::object: {
+      ojson out = ojson::object();
+      for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = to_ojson(it.value());
+      return out;
+    }
+    case json::value_t::array: {
+      ojson out = ojson::array();
+      for (const json& v : value) out.push_back(to_ojson(v));
+      return out;
+    }
+    case json::value_t::string: return value.get_ref<const std::string&>();
+    case json::value_t::boolean: return value.get<bool>();
+    case json::value_t::number_integer: return value.get<std::int64_t>();
+    case json::value_t::number_unsigned: return value.get<std::uint64_t>();
+    case json::value_t::number_float: return value.get<double>();
+    default: return nullptr;
+  }
+}
+
+}  // namespace cs::legacy

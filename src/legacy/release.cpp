@@ -1,0 +1,77 @@
+// Releasing localStorage: after a verified migration the main thread may
+// remove the legacy keys and get the quota back; the originals stay in
+// legacy_sources. A key is released only if the value localStorage holds now
+// is the one that was migrated (or that we wrote back ourselves: the
+// database holds all of it), its migration has no error in the last report,
+// and it arrived intact (not lossy). The removal itself happens in JS.
+#include "internal.hpp"
+
+#include "campaign_store/clock.hpp"
+#include "campaign_store/encoding.hpp"
+
+namespace cs::legacy {
+
+json release(Database& db, const std::vector<Entry>& entries) {
+  // The verification is the report of the run that migrated the keys, not
+  // a fresh one: what the app changed since is not a migration error.
+  json last = json::object();
+  {
+    Statement& st = db.cached("SELECT report FROM legacy_runs WHERE report IS NOT NULL ORDER BY id DESC LIMIT 1");
+    if (st.step()) last = json::parse(st.column_text_view(0), nullptr, false);
+    st.reset();
+  }
+  if (!last.is_object()) last = json::object();
+  std::set<std::string> failing;
+  if (last.contains("errors"))
+    for (const json& e : last["errors"]) failing.insert(e.value("key", ""));
+  const bool all_failing = failing.count("*") > 0;
+
+  const std::string now = clock::now_iso();
+  json released = json::array(), kept = json::array();
+  std::int64_t units = 0;
+  Transaction tx(db);
+  for (const Entry& e : entries) {
+    auto keep = [&](const char* reason) { kept.push_back({{"key", e.key}, {"reason", reason}}); };
+    if (classify_key(e.key).kind == KeyKind::None) { keep("not a legacy key"); continue; }
+    Statement& st = db.cached("SELECT hash, echo_hash, outcome, lossy FROM legacy_sources WHERE key = ?1");
+    st.bind(1, std::string_view(e.key));
+    if (!st.step()) { st.reset(); keep("not migrated yet"); continue; }
+    const std::string hash = st.column_text(0), echo = st.column_is_null(1) ? "" : st.column_text(1);
+    const bool lossy = st.column_int(3) != 0;
+    st.reset();
+    const std::string now_hash = value_hash(e.value);
+    if (now_hash != hash && now_hash != echo) { keep("changed since it was migrated: import it first"); continue; }
+    if (lossy || e.lossy) { keep("its value could not be stored exactly (lone surrogates)"); continue; }
+    if (all_failing || failing.count(e.key) || (classify_key(e.key).kind != KeyKind::None && failing.count("campaign_draft_*")))
+    { keep("the last migration report has an error for it"); continue; }
+    Statement& up = db.cached("UPDATE legacy_sources SET released_at = ?2 WHERE key = ?1");
+    up.bind(1, std::string_view(e.key)).bind(2, std::string_view(now));
+    up.run();
+    units += utf16_units(e.key) + utf16_units(e.value);
+    released.push_back(e.key);
+  }
+  tx.commit();
+  return {{"release", std::move(released)}, {"keep", std::move(kept)}, {"units", units}};
+}
+
+json delete_sample(Database& db) {
+  Transaction tx(db);
+  std::int64_t products = 0, campaigns = 0;
+  {
+    // Campaigns first: sample campaigns refer to sample products.
+    Statement& st = db.cached("DELETE FROM campaigns WHERE source = 'sample' OR id IN "
+                              "(SELECT row_id FROM legacy_id_map WHERE entity = 'sample_campaigns')");
+    st.run();
+    campaigns = db.changes();
+  }
+  {
+    Statement& st = db.cached("DELETE FROM products WHERE id IN (SELECT row_id FROM legacy_id_map WHERE entity = 'sample_products')");
+    st.run();
+    products = db.changes();
+  }
+  db.exec("DELETE FROM legacy_id_map WHERE entity LIKE 'sample_%'");
+  tx.commit();
+  return {{"products", products}, {"campaigns", campaigns}};
+}
+
+}  // namespace cs::legacy

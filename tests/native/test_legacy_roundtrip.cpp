@@ -1,0 +1,217 @@
+// Rollback and transition: exportLegacy regenerates the keys from the
+// database and importing them again gives the same database; a changed
+// localStorage value re-migrates that key only and never overwrites what
+// the app changed since; values we wrote back ourselves (dual write) are
+// not taken for changes; keys are released only when verified; saveAd
+// stores a campaign exactly as the importer would.
+#include "test_legacy_support.hpp"
+
+using namespace test_legacy;
+
+namespace {
+
+json exported(Store& s, json args = json::object()) { return s.ok("legacy.export", args)["entries"]; }
+
+json as_entries(const json& exported_entries) {
+  json out = json::array();
+  for (const json& e : exported_entries) out.push_back({{"key", e["key"]}, {"value", e["value"]}});
+  return out;
+}
+
+json value_of(const json& entries, const std::string& key) {
+  for (const json& e : entries)
+    if (e["key"] == key) return json::parse(e["value"].get<std::string>());
+  return nullptr;
+}
+
+json with_text(json entries, const std::string& key, const std::string& text) {
+  for (json& e : entries)
+    if (e["key"] == key) e["value"] = text;
+  return entries;
+}
+json with_value(json entries, const std::string& key, const json& value) { return with_text(entries, key, value.dump()); }
+
+// On a mismatch, both sides land in /tmp for a diff.
+bool same_database(Store& a, Store& b, const std::string& name) {
+  const std::string ca = a.canonical(), cb = b.canonical();
+  if (ca == cb) return true;
+  std::ofstream("/tmp/legacy-" + name + "-a.txt") << ca;
+  std::ofstream("/tmp/legacy-" + name + "-b.txt") << cb;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("import -> exportLegacy (images inlined) -> import into a new database gives the same database") {
+  PinnedClock clock;
+  for (const std::string& name : adversarial_names()) {
+    DYNAMIC_SECTION(name) {
+      Store a;
+      a.ok("legacy.import", {{"entries", dump_entries(name)}});
+      json out = exported(a, {{"inlineImages", true}});
+      Store b;
+      json report = b.ok("legacy.import", {{"entries", as_entries(out)}});
+      INFO(report["errors"].dump());
+      CHECK(report["ok"] == true);
+      CHECK(same_database(a, b, name));
+      // The legacy ids survive the trip, numbers as numbers and strings as strings.
+      json ra = a.ok("legacy.report"), rb = report;
+      for (const char* e : {"products", "legacy_campaigns", "v2_campaigns", "ai_generations", "sample_products"})
+        CHECK(rb["legacyIds"][e] == ra["legacyIds"][e]);
+    }
+  }
+}
+
+TEST_CASE("importing the export into the same database changes no row") {
+  PinnedClock clock;
+  for (const std::string& name : adversarial_names()) {
+    DYNAMIC_SECTION(name) {
+      Store s;
+      s.ok("legacy.import", {{"entries", dump_entries(name)}});
+      const std::string before = s.canonical();
+      json report = s.ok("legacy.import", {{"entries", as_entries(exported(s))}});
+      INFO(report["errors"].dump());
+      CHECK(report["ok"] == true);
+      CHECK(s.canonical() == before);
+    }
+  }
+}
+
+TEST_CASE("unknown fields and unparsed values come back in the export") {
+  PinnedClock clock;
+  Store s;
+  const json entries = dump_entries("unknown-fields");
+  s.ok("legacy.import", {{"entries", entries}});
+  json out = exported(s, {{"inlineImages", true}});
+  // Original and export hold the same products, key order aside (data: URLs re-encoded alike).
+  json original = json::parse(entries[0]["value"].get<std::string>());
+  REQUIRE(entries[0]["key"] == "products");
+  CHECK(value_of(out, "products") == original);
+
+  Store t;
+  const json truncated = dump_entries("truncated");
+  t.ok("legacy.import", {{"entries", truncated}});
+  json tout = exported(t);
+  for (const json& e : truncated) {
+    const std::string key = e["key"];
+    if (key == "theme") continue;
+    for (const json& o : tout)
+      if (o["key"] == key && o["verbatim"] == true) CHECK(o["value"] == e["value"]);
+  }
+  bool products_verbatim = false;
+  for (const json& o : tout) products_verbatim = products_verbatim || (o["key"] == "products" && o["verbatim"] == true);
+  CHECK(products_verbatim);  // no product rows: the truncated text itself is the rollback
+}
+
+TEST_CASE("a changed value re-migrates that key only, in place, keeping the app's edits") {
+  PinnedClock clock;
+  Store s;
+  json entries = dump_entries("strings-for-numbers");
+  s.ok("legacy.import", {{"entries", entries}});
+  auto id_of = [&](const std::string& entity, const std::string& legacy) {
+    return s.rows("SELECT row_id FROM legacy_id_map WHERE entity = ? AND legacy_id = ? ORDER BY ordinal LIMIT 1",
+                  json::array({entity, legacy}))[0]["row_id"].get<std::string>();
+  };
+  json campaigns = value_of(as_entries(exported(s)), "campaigns");
+  REQUIRE(campaigns.size() >= 2);
+  const std::string first_id = campaigns[0]["id"].is_string() ? campaigns[0]["id"].get<std::string>() : campaigns[0]["id"].dump();
+  const std::string second_id = campaigns[1]["id"].is_string() ? campaigns[1]["id"].get<std::string>() : campaigns[1]["id"].dump();
+  const std::string first_row = id_of("legacy_campaigns", first_id), second_row = id_of("legacy_campaigns", second_id);
+  // The app renames the first campaign.
+  s.ok("sql.exec", {{"sql", "UPDATE campaigns SET name = 'Renamed in the app' WHERE id = ?"}, {"params", {first_row}}});
+  const std::string products_before = s.rows("SELECT group_concat(id || name || coalesce(price, ''), ',') AS v FROM products")[0]["v"];
+
+  // Meanwhile the old app (another tab) renames both, drops nothing, adds one.
+  json changed = json::parse(s.rows("SELECT raw FROM legacy_sources WHERE key = 'campaigns'")[0]["raw"].get<std::string>());
+  changed[0]["name"] = "old app: first";
+  changed[1]["name"] = "old app: second";
+  changed.push_back({{"id", 1799999999999}, {"name", "new in the old app"}, {"status", "Active"}, {"adData", {{"ctaType", "WHERE_TO_BUY"}}}});
+  json report = s.ok("legacy.import", {{"entries", with_value(entries, "campaigns", changed)}});
+  INFO(report["errors"].dump());
+  CHECK(report["ok"] == true);
+  for (const json& g : report["run"]["groups"]) CHECK(g["outcome"] == (g["group"] == "campaigns" ? "migrated" : "unchanged"));
+  CHECK(s.rows("SELECT name FROM campaigns WHERE id = ?", {first_row})[0]["name"] == "Renamed in the app");
+  CHECK(s.rows("SELECT name FROM campaigns WHERE id = ?", {second_row})[0]["name"] == "old app: second");
+  CHECK(id_of("legacy_campaigns", second_id) == second_row);  // same row, updated in place
+  CHECK(s.rows("SELECT type FROM campaigns WHERE id = ?", {id_of("legacy_campaigns", "1799999999999")})[0]["type"] == "Where to Buy");
+  CHECK(s.rows("SELECT group_concat(id || name || coalesce(price, ''), ',') AS v FROM products")[0]["v"] == products_before);
+  // The export keeps the app's name for the first, the old app's for the second.
+  json again = value_of(as_entries(exported(s)), "campaigns");
+  CHECK(again[0]["name"] == "Renamed in the app");
+  CHECK(again[1]["name"] == "old app: second");
+
+  // A campaign the old app dropped is retained, not deleted, and reported as such.
+  changed.erase(changed.begin() + 1);
+  report = s.ok("legacy.import", {{"entries", with_value(entries, "campaigns", changed)}});
+  CHECK(report["ok"] == true);
+  CHECK(report["retained"]["legacy_campaigns"] == 1);
+  CHECK(s.count("SELECT count(*) FROM campaigns WHERE id = ?", {second_row}) == 1);
+}
+
+TEST_CASE("dual write: values written back with acknowledge are not taken for changes") {
+  PinnedClock clock;
+  Store s;
+  json entries = dump_entries("nulls");
+  s.ok("legacy.import", {{"entries", entries}});
+  s.ok("sql.exec", {{"sql", "UPDATE products SET name = 'edited' WHERE rowid = (SELECT min(rowid) FROM products)"}});
+  json written = s.ok("legacy.export", {{"keys", {"products"}}, {"acknowledge", true}})["entries"];
+  REQUIRE(written.size() == 1);
+  const std::string before = s.snapshot();
+  json report = s.ok("legacy.import", {{"entries", with_text(entries, "products", written[0]["value"])}});
+  for (const json& g : report["run"]["groups"]) CHECK(g["outcome"] == "unchanged");
+  CHECK(s.snapshot() == before);
+}
+
+TEST_CASE("release: only keys whose current value is the migrated one, with no error, and intact") {
+  PinnedClock clock;
+  Store s;
+  json entries = dump_entries("truncated");
+  s.ok("legacy.import", {{"entries", entries}});
+  json changed = with_value(entries, "campaigns", json::array());
+  json r = s.ok("legacy.release", {{"entries", changed}});
+  std::set<std::string> released(r["release"].begin(), r["release"].end());
+  CHECK_FALSE(released.count("campaigns"));  // changed since: import it first
+  CHECK_FALSE(released.count("theme"));      // not ours
+  CHECK(released.count("products"));         // unparsed, but kept verbatim: safe to release
+  CHECK(released.count("backgrounds"));
+  json report = s.ok("legacy.report");
+  CHECK(report["keys"]["products"].contains("releasedAt"));
+  // After release the keys are gone from localStorage; an import of what is left changes nothing.
+  const std::string before = s.snapshot();
+  json left = json::array();
+  for (const json& e : entries)
+    if (!released.count(e["key"].get<std::string>())) left.push_back(e);
+  json after = s.ok("legacy.import", {{"entries", left}});
+  CHECK(after["ok"] == true);
+  CHECK(s.snapshot() == before);
+}
+
+TEST_CASE("saveAd creates a legacy campaign like the importer would; with campaignId it updates it") {
+  PinnedClock clock;
+  Store s;
+  s.ok("legacy.import", {{"entries", dump_entries("duplicate-ids")}});
+  const std::string png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAGUlEQVR4AQEOAPH/AApolLyIbAA9C3Cy+GwjIwWFeQQbngAAAABJRU5ErkJggg==";
+  json saved = s.ok("legacy.saveAd", {{"adData", {{"campaignName", "Spring"}, {"ctaType", "WHERE_TO_BUY"},
+                                                  {"productId", "prod_x"}, {"imageUrl", png}, {"budget", "$1,000"}}}});
+  json c = json::parse(saved["value"].get<std::string>());
+  CHECK(c["id"].is_number_integer());
+  CHECK(c["name"] == "Spring");
+  CHECK(c["type"] == "Where to Buy");
+  CHECK(c["adData"]["imageUrl"].get<std::string>().rfind("blob:sha256:", 0) == 0);  // images out of JSON
+  json row = s.rows("SELECT product_id, budget, source, type FROM campaigns WHERE id = ?", {saved["rowId"]})[0];
+  CHECK(row["budget"] == 100000);
+  CHECK(row["source"] == "legacy");
+  CHECK_FALSE(row["product_id"].is_null());
+  // It is part of the legacy shape everywhere, and the report stays valid.
+  json campaigns = value_of(as_entries(exported(s)), "campaigns");
+  CHECK(campaigns.back()["name"] == "Spring");
+  CHECK(s.ok("legacy.report")["ok"] == true);
+  // Updating through campaignId keeps the row.
+  json updated = s.ok("legacy.saveAd", {{"adData", {{"campaignId", c["id"]}, {"campaignName", "Spring v2"}, {"ctaType", "ADD_TO_CART"}}}});
+  CHECK(updated["rowId"] == saved["rowId"]);
+  CHECK(json::parse(updated["value"].get<std::string>())["name"] == "Spring v2");
+  CHECK(s.rows("SELECT type FROM campaigns WHERE id = ?", {saved["rowId"]})[0]["type"] == "Add to Cart");
+  json got = s.ok("legacy.get", {{"entity", "campaigns"}, {"id", c["id"]}});
+  CHECK(got["rowId"] == saved["rowId"]);
+  CHECK(s.ok("legacy.get", {{"entity", "products"}, {"id", "nope"}}).is_null());
+}
