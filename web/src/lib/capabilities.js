@@ -5,7 +5,7 @@
 //
 //   store.migration.report()            -> the last migration's report, or null
 //   store.migration.releaseLegacyKeys() -> removes the migrated localStorage keys
-//   store.blobs.put(bytes, {type, name}) -> {url, ...}: a reference to keep in image rows
+//   store.blobs.put(bytes, mime)        -> {ref: "blob:sha256:<hex>", ...}: the reference image rows keep
 //   store.blobs.objectUrl(ref)          -> an object URL for an <img> (also: url(ref))
 //   store.blobs.stats()                 -> {count, bytes}
 //   store.sync.start() / stop() / now() / status() (+ subscribe(cb) or on('status', cb))

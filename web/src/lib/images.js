@@ -8,14 +8,14 @@ import { useCampaignStore } from 'campaign-store/react';
 import { blobsApi } from './capabilities.js';
 
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
-const DIRECT = /^(data:|https?:|blob:)/i;
+const DIRECT = /^(data:|https?:|blob:(?!sha256:))/i;  // blob:sha256:… is a stored blob, not an object URL
 
 /** A picked File -> the fields of images.add / products.create({images}). */
 export async function imageFromFile(store, file) {
   if (!file.type.startsWith('image/')) throw new Error(`${file.name} is not an image`);
   if (file.size > MAX_IMAGE_BYTES) throw new Error(`${file.name} is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB`);
   const { width, height } = await imageSize(file);
-  const url = await storeBytes(store, file, file.type, file.name);
+  const url = await storeBytes(store, file, file.type);
   return {
     url,
     fileName: file.name,
@@ -25,11 +25,12 @@ export async function imageFromFile(store, file) {
   };
 }
 
-async function storeBytes(store, blob, type, name) {
+async function storeBytes(store, blob, type) {
   const blobs = blobsApi(store);
   if (blobs?.put) {
-    const ref = await blobs.put(new Uint8Array(await blob.arrayBuffer()), { type, name });
-    if (typeof ref?.url === 'string') return ref.url;
+    // Content-addressed: the row keeps "blob:sha256:<hex>", never the bytes.
+    const stored = await blobs.put(new Uint8Array(await blob.arrayBuffer()), type || undefined);
+    if (typeof stored?.ref === 'string') return stored.ref;
   }
   return readAsDataUrl(blob);
 }
@@ -90,7 +91,7 @@ export async function generateBackground(store, { src, prompt }) {
     ctx.drawImage(photo, (size - w) / 2, (size - h) / 2, w, h);
   }
   const png = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-  const url = await storeBytes(store, png, 'image/png', 'background.png');
+  const url = await storeBytes(store, png, "image/png");
   return {
     url,
     processingTime: Math.round(performance.now() - started),
@@ -131,16 +132,13 @@ export function useImageSrc(url) {
     const objectUrl = blobsApi(store)?.objectUrl;
     if (!objectUrl) return undefined;
     let alive = true;
-    let made = null;
+    // The store makes one object URL per blob and revokes it on close.
     Promise.resolve(objectUrl(url)).then((u) => {
-      made = typeof u === 'string' ? u : null;
-      if (alive) setResolved(made);
-      else if (made?.startsWith('blob:')) URL.revokeObjectURL(made);
+      if (alive) setResolved(typeof u === 'string' ? u : null);
     }, () => {});
     return () => {
       alive = false;
       setResolved(null);
-      if (made?.startsWith('blob:')) URL.revokeObjectURL(made);
     };
   }, [store, url, direct]);
   return direct ? url : resolved;

@@ -109,7 +109,7 @@ const ENTITY_LABELS = {
 
 /** The counts in a report, whatever it calls them: {name: number}. */
 function reportCounts(report) {
-  const source = report?.counts ?? report?.entities ?? report?.rows ?? report?.totals ?? report?.expected ?? report ?? {};
+  const source = report?.database ?? report?.counts ?? report?.entities ?? report?.rows ?? report?.totals ?? report?.expected ?? report ?? {};
   const out = {};
   for (const [key, value] of Object.entries(source)) {
     if (typeof value === 'number') out[key] = value;
