@@ -4,6 +4,8 @@
 
 export { CampaignStoreError, ERROR_CODES, ErrorCode } from './core.js';
 import { CampaignStoreError } from './core.js';
+// ---- legacy migration (issue 6)
+import type { BlobMethods, LegacyFacade, MigrationMethods, MigrationOpenOptions } from './legacy/index.js';
 
 // ------------------------------------------------------------------ values
 
@@ -419,7 +421,8 @@ export interface LogEntry {
 
 export type Storage = 'opfs' | 'memory' | { node: string };
 
-export interface OpenOptions {
+// ---- legacy migration (issue 6): migrateLocalStorage, localStorage, onMigrationProgress, legacy
+export interface OpenOptions extends MigrationOpenOptions {
   /** Database name (1-64 of letters, digits, _ . -); tabs with the same name share it. Default 'campaign-store'. */
   name?: string;
   /** Default: 'opfs' in browsers, 'memory' in Node. */
@@ -476,6 +479,13 @@ export declare class CampaignStore {
   storage: StorageMethods;
   /** Supabase sync (with the `sync` option; otherwise only the raw sync.* ops). */
   sync: SyncMethods & GenericMethods;
+  // ---- legacy migration (issue 6)
+  /** The localStorage migration: the report of the run on open, rollback export, release. */
+  migration: MigrationMethods;
+  /** Content-addressed bytes (migrated images): get, info, put, objectUrl. */
+  blobs: BlobMethods;
+  /** The old app's call shapes over this store (saveAd, getCampaigns, getProducts...). */
+  legacy: LegacyFacade & GenericMethods;
 
   sql: {
     /** Read-only statements with bound parameters. */
@@ -567,3 +577,6 @@ export interface SyncMethods {
   onStatus(cb: (status: SyncStatus) => void): () => void;
   onConflict(cb: (conflict: SyncConflict) => void): () => void;
 }
+// ---- legacy migration (issue 6): collection, compat facade, rollback helpers
+export { collectLegacyStorage, createLegacyFacade, exportLegacy, migrateLegacyStorage, releaseLegacyKeys } from './legacy/index.js';
+export type { BlobInfo, BlobMethods, LegacyFacade, LegacyFacadeOptions, MigrationMethods, MigrationProgress, MigrationReport, WebStorageLike } from './legacy/index.js';

@@ -49,7 +49,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
     }
     if (image_row) kr.count("ai_generations_linked");
 
-    const std::string created = iso_or(iso_date(field(b, "createdAt"), g.tz), g.now);
+    const Stamp created = stamp_or(iso_date(field(b, "createdAt"), g.tz), now_stamp(g.now));
     const Value request_id = text_value(b, "requestId");
     const Value processing = Value::of(count_of(field(b, "processingTime")));
     Columns cols = {

@@ -45,8 +45,8 @@ Columns legacy_campaign_columns(Group& g, ojson& c, const Ns& ns, std::optional<
   if (!name && ad_object) name = nonempty(text_of(field(*ad, "campaignName")));
   const auto cta = ad_object ? text_of(field(*ad, "ctaType")) : std::nullopt;
   const Amount budget = ad_object ? parse_amount(field(*ad, "budget")) : Amount{};
-  const std::string created = iso_or(iso_date(field(c, "createdAt"), g.tz), g.now);
-  const std::string updated = iso_or(iso_date(field(c, "updatedAt"), g.tz), created);
+  const Stamp created = stamp_or(iso_date(field(c, "createdAt"), g.tz), now_stamp(g.now));
+  const Stamp updated = stamp_or(iso_date(field(c, "updatedAt"), g.tz), created);
   return {
       {"product_id", Value::of(*product_row)},
       {"name", Value::of(name.value_or(""))},

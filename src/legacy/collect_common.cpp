@@ -11,6 +11,8 @@ Value text_value(const ojson& object, const char* name) { return Value::of(text_
 
 std::string iso_or(const std::optional<std::string>& iso, const std::string& fallback) { return iso ? *iso : fallback; }
 
+Stamp stamp_or(const std::optional<std::string>& iso, const Stamp& fallback) { return iso ? Stamp{*iso, false} : fallback; }
+
 ojson object_or_empty(const ojson* value) {
   return value != nullptr && value->is_object() ? *value : ojson::object();
 }

@@ -58,7 +58,7 @@ std::optional<std::string> first_text(std::initializer_list<const ojson*> candid
 }
 
 // A campaign for a draft whose campaign exists nowhere.
-std::string orphan_campaign(Group& g, const std::string& draft_id, const ojson& draft, const std::string& created) {
+std::string orphan_campaign(Group& g, const std::string& draft_id, const ojson& draft, const Stamp& created) {
   const ojson* step = field(draft, "stepData");
   const ojson* product = step ? field(*step, "product") : nullptr;
   std::optional<std::string> product_ref, product_row;
@@ -129,8 +129,8 @@ void import_draft(Group& g, const std::string& draft_id, std::vector<DraftInput>
   const std::optional<std::string> canon = draft_id;
   std::optional<std::string> campaign = resolve(g.db, "v2_campaigns", draft_id);
   if (!campaign) campaign = resolve(g.db, "legacy_campaigns", draft_id);
-  const std::string saved = iso_or(iso_date(field(draft, "lastSaved"), g.tz), g.now);
-  const std::string created = iso_or(iso_date(field(draft, "createdAt"), g.tz), saved);
+  const Stamp saved = stamp_or(iso_date(field(draft, "lastSaved"), g.tz), now_stamp(g.now));
+  const Stamp created = stamp_or(iso_date(field(draft, "createdAt"), g.tz), saved);
   if (!campaign) {
     tally.id("orphan_drafts", &id);
     tally.count("orphan_drafts");
@@ -141,7 +141,7 @@ void import_draft(Group& g, const std::string& draft_id, std::vector<DraftInput>
       {"campaign_id", Value::of(*campaign)},
       {"step_data", Value::json(draft)},
       {"auto_saved_at", Value::of(saved)},
-      {"expires_at", Value::of(clock::iso((expires ? *expires : clock::now_ms()) + limits::kDraftLifetimeMs))},
+      {"expires_at", Value::of(Stamp{clock::iso((expires ? *expires : clock::now_ms()) + limits::kDraftLifetimeMs), true})},
       {"created_at", Value::of(created)},
       {"updated_at", Value::of(saved)},
   };

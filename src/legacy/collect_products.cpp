@@ -38,7 +38,7 @@ struct ProductScope {
 // A row written whose children are still to come.
 struct Parent {
   std::string row_id;
-  std::string created;
+  Stamp created;
   ojson children;  // the child list, moved out of the item
 };
 
@@ -63,7 +63,7 @@ void import_background_versions(ProductScope& s, RowBatch& batch, Parent& image)
     s.kr.count(s.bg_entity);
     const std::string slot = s.g.ids.slot(s.bg_entity.c_str(), image.row_id, canon, index);
     Claim c = s.g.ids.claim(s.bg_entity.c_str(), slot);
-    const std::string created = iso_or(iso_date(field(v, "createdAt"), s.g.tz), image.created);
+    const Stamp created = stamp_or(iso_date(field(v, "createdAt"), s.g.tz), image.created);
     Columns cols = {
         {"product_image_id", Value::of(image.row_id)},
         {"url", text_value(v, "url")},
@@ -100,7 +100,7 @@ Parent import_image(ProductScope& s, RowBatch& batch, ojson& image, std::int64_t
   s.kr.count(s.image_entity);
   const std::string slot = s.g.ids.slot(s.image_entity.c_str(), product.row_id, canon, index);
   Claim c = s.g.ids.claim(s.image_entity.c_str(), slot);
-  Parent out{c.row_id, iso_or(iso_date(field(im, "uploadedAt"), s.g.tz), product.created), ojson()};
+  Parent out{c.row_id, stamp_or(iso_date(field(im, "uploadedAt"), s.g.tz), product.created), ojson()};
   Value file_name = text_value(im, "name");
   if (file_name.kind == Value::Null) file_name = text_value(im, "fileName");
   Value url = text_value(im, "url");
@@ -167,8 +167,8 @@ Parent import_product(ProductScope& s, RowBatch& batch, ojson& p, std::int64_t i
   const std::string slot = s.g.ids.slot(s.product_entity.c_str(), "", canon, index);
   Claim c = s.g.ids.claim(s.product_entity.c_str(), slot);
   out.row_id = c.row_id;
-  out.created = iso_or(iso_date(field(p, "createdAt"), s.g.tz), s.g.now);
-  const std::string updated = iso_or(iso_date(field(p, "updatedAt"), s.g.tz), out.created);
+  out.created = stamp_or(iso_date(field(p, "createdAt"), s.g.tz), now_stamp(s.g.now));
+  const Stamp updated = stamp_or(iso_date(field(p, "updatedAt"), s.g.tz), out.created);
   ojson metadata = object_or_empty(field(p, "metadata"));
   if (s.ns.sample) metadata["isSample"] = true;  // so the app can hide or delete them as a group
   Value name = text_value(p, "name");

@@ -31,7 +31,7 @@ ojson platform_config(const ojson& c) {
   return out;
 }
 
-void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& creative_row, const std::string& created,
+void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& creative_row, const Stamp& created,
                    KeyResult& kr) {
   std::int64_t index = -1;
   for (ojson& a : list) {
@@ -68,7 +68,7 @@ void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& cr
 // A creative row; its asset list is returned, to be written once every
 // creative is in.
 ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, const std::string& campaign_row,
-                      const std::string& created, KeyResult& kr, std::string* row) {
+                      const Stamp& created, KeyResult& kr, std::string* row) {
   const ojson* idv = field(cr, "id");
   const auto canon = idv ? canonical_id(*idv) : std::nullopt;
   kr.id("creatives", idv);
@@ -118,7 +118,8 @@ ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, 
 void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
   if (!list.is_array()) return;
   struct Pending {
-    std::string row, created;
+    std::string row;
+    Stamp created;
     ojson creatives;
   };
   std::vector<Pending> campaigns;
@@ -158,8 +159,8 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
     const bool has_schedule = schedule && schedule->is_object();
     const ojson* publish = field(c, "publishSettings");
     if (!publish) publish = field(c, "publishConfig");
-    const std::string created = iso_or(iso_date(field(c, "createdAt"), g.tz), g.now);
-    const std::string updated = iso_or(iso_date(field(c, "updatedAt"), g.tz), created);
+    const Stamp created = stamp_or(iso_date(field(c, "createdAt"), g.tz), now_stamp(g.now));
+    const Stamp updated = stamp_or(iso_date(field(c, "updatedAt"), g.tz), created);
     Value name = text_value(c, "name");
     if (name.kind == Value::Null) name = Value::of(std::string());
     Columns cols = {
@@ -198,7 +199,8 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
   batch.flush();
 
   struct Assets {
-    std::string creative, created;
+    std::string creative;
+    Stamp created;
     ojson list;
   };
   std::vector<Assets> assets;

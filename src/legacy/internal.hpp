@@ -145,11 +145,22 @@ std::string encode_data_url(std::string_view meta, const std::uint8_t* data, std
 std::string sniff_mime(const std::uint8_t* data, std::size_t size, std::string_view label);
 
 // ----------------------------------------------------------------- rows.cpp
-// A column value as written: NULL, INTEGER or TEXT (JSON goes as text).
+// A timestamp and whether it is only a stand-in ("weak": the source had no
+// date, so it is the migration time, or derived from one that was).
+struct Stamp {
+  std::string iso;
+  bool weak = false;
+};
+
+// A column value as written: NULL, INTEGER or TEXT (JSON goes as text). A
+// weak value fills a new row but never overwrites an existing one: a
+// re-migration must not move a row's created_at to "now" every time.
 struct Value {
   enum Kind { Null, Int, Text } kind = Null;
   std::int64_t i = 0;
   std::string s;
+  bool weak = false;
+  static Value of(const Stamp& t) { Value x = of(t.iso); x.weak = t.weak; return x; }
   static Value null() { return {}; }
   static Value of(std::int64_t v) { Value x; x.kind = Int; x.i = v; return x; }
   static Value of(std::string v) { Value x; x.kind = Text; x.s = std::move(v); return x; }
@@ -323,6 +334,8 @@ void import_draft(Group& g, const std::string& draft_id, std::vector<DraftInput>
 // Common column readers.
 Value text_value(const ojson& object, const char* name);
 std::string iso_or(const std::optional<std::string>& iso, const std::string& fallback);
+Stamp stamp_or(const std::optional<std::string>& iso, const Stamp& fallback);
+inline Stamp now_stamp(const std::string& now) { return {now, true}; }
 ojson object_or_empty(const ojson* value);
 // A whole number the app stored as a number or numeric text (sizes, ms);
 // fractions round, negatives and non-numbers are none.

@@ -325,7 +325,10 @@ Parsed parse_value(std::string_view raw) {
   bool too_deep = false;
   if (!parse_internal(raw, p.value, &too_deep)) {
     if (too_deep) {
-      p.reason = "too-deep";
+      // A value cut short is "truncated" however deep it got; otherwise the
+      // nesting is what stopped us (JSON.parse might have read it).
+      const std::string why = diagnose_json(raw, &p.salvageable);
+      p.reason = why == "truncated" || why == "empty" ? why : "too-deep";
       return p;
     }
     if (auto fixed = replace_lone_surrogate_escapes(raw); fixed && parse_internal(*fixed, p.value, nullptr)) {

@@ -108,7 +108,10 @@ ojson write_row(Database& db, const char* table, const std::string& id, const Co
     const std::string wanted = fingerprint(columns[i].second);
     auto old = snapshot->find(columns[i].first);
     const bool untouched = old == snapshot->end() || !old->is_string() || old->get_ref<const std::string&>() == now;
-    if (untouched) {
+    if (columns[i].second.weak) {
+      // A stand-in never replaces what the row has.
+      snap[columns[i].first] = untouched ? ojson(now) : *old;
+    } else if (untouched) {
       if (wanted != now) updates.push_back(i);
       snap[columns[i].first] = wanted;
     } else {

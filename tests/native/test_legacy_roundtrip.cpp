@@ -215,3 +215,64 @@ TEST_CASE("saveAd creates a legacy campaign like the importer would; with campai
   CHECK(got["rowId"] == saved["rowId"]);
   CHECK(s.ok("legacy.get", {{"entity", "products"}, {"id", "nope"}}).is_null());
 }
+
+TEST_CASE("a dangling reference resolves when a re-migrated products key brings the product") {
+  PinnedClock clock;
+  Store s;
+  json products = json::array({{{"id", "p1"}, {"name", "one"}}});
+  json campaigns = json::array({{{"id", 1}, {"name", "c"}, {"adData", {{"productId", "p9"}}}}});
+  auto entries = [&]() {
+    return json::array({{{"key", "products"}, {"value", products.dump()}}, {{"key", "campaigns"}, {"value", campaigns.dump()}}});
+  };
+  json first = s.ok("legacy.import", {{"entries", entries()}});
+  CHECK(first["source"]["legacy_campaign_product_refs"] == json{{"resolved", 0}, {"dangling", 1}, {"missing", 0}});
+  products.push_back({{"id", "p9"}, {"name", "nine"}});
+  json second = s.ok("legacy.import", {{"entries", entries()}});
+  INFO(second["errors"].dump());
+  CHECK(second["ok"] == true);
+  CHECK(second["source"]["legacy_campaign_product_refs"] == json{{"resolved", 1}, {"dangling", 0}, {"missing", 0}});
+  json row = s.rows("SELECT p.name FROM campaigns c JOIN products p ON p.id = c.product_id WHERE c.source = 'legacy'");
+  REQUIRE(row.size() == 1);
+  CHECK(row[0]["name"] == "nine");
+  // The relink is the migration's, not an app edit: the export keeps the original reference.
+  json out = json::parse(s.ok("legacy.export", {{"keys", {"campaigns"}}})["entries"][0]["value"].get<std::string>());
+  CHECK(out[0]["adData"]["productId"] == "p9");
+}
+
+TEST_CASE("a draft whose partner key was released still merges with the stored original") {
+  PinnedClock clock;
+  Store s;
+  json full = {{"campaignId", "x"}, {"stepData", {{"product", {{"id", 1}, {"name", "P"}, {"images", {"https://i/1.png"}}}}}},
+               {"lastSaved", "2025-01-01T00:00:00.000Z"}};
+  json minimal = {{"campaignId", "x"}, {"stepData", {{"product", {{"id", 1}, {"name", "P"}}}}}, {"lastSaved", "2025-01-02T00:00:00.000Z"},
+                  {"isMinimal", true}};
+  json entries = json::array({{{"key", "campaign_draft_d1"}, {"value", full.dump()}}, {{"key", "campaign_minimal_d1"}, {"value", minimal.dump()}}});
+  s.ok("legacy.import", {{"entries", entries}});
+  json released = s.ok("legacy.release", {{"entries", entries}});
+  CHECK(released["release"].size() == 2);
+  // Only the minimal key comes back, changed; the full one is gone from localStorage.
+  minimal["stepData"]["product"]["name"] = "P2";
+  minimal["lastSaved"] = "2025-01-03T00:00:00.000Z";
+  json report = s.ok("legacy.import", {{"entries", {{{"key", "campaign_minimal_d1"}, {"value", minimal.dump()}}}}});
+  CHECK(report["ok"] == true);
+  json d = json::parse(s.rows("SELECT step_data FROM campaign_drafts")[0]["step_data"].get<std::string>());
+  CHECK(d["stepData"]["product"]["name"] == "P2");
+  CHECK(d["stepData"]["product"]["images"] == json::array({"https://i/1.png"}));
+  CHECK(s.count("SELECT count(*) FROM campaign_drafts") == 1);
+}
+
+TEST_CASE("a re-migration keeps a row's stand-in date (no date in the source) instead of moving it to now") {
+  Store s;
+  cs::clock::set_fake_now(1764000000000);
+  json products = json::array({{{"id", "nodate"}, {"name", "a"}}});
+  s.ok("legacy.import", {{"entries", {{{"key", "products"}, {"value", products.dump()}}}}});
+  const json before = s.rows("SELECT created_at, updated_at FROM products")[0];
+  cs::clock::set_fake_now(1764000000000 + 86400000);
+  products[0]["name"] = "b";
+  s.ok("legacy.import", {{"entries", {{{"key", "products"}, {"value", products.dump()}}}}});
+  cs::clock::set_fake_now(std::nullopt);
+  const json after = s.rows("SELECT name, created_at, updated_at FROM products")[0];
+  CHECK(after["name"] == "b");
+  CHECK(after["created_at"] == before["created_at"]);
+  CHECK(after["updated_at"] == before["updated_at"]);
+}

@@ -265,3 +265,25 @@ TEST_CASE("the blob hash is SHA-256: FIPS 180-4 vectors and agreement with cs::S
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 2654435761u) >> 13);
   CHECK(h(big) == cs::Sha256::hex(big));
 }
+
+TEST_CASE("values nested deeper than the walkers allow are unparsed (too-deep), not a crash") {
+  Store s;
+  const std::string deep = std::string(5000, '[') + std::string(5000, ']');
+  json report = s.ok("legacy.import", {{"entries", {{{"key", "products"}, {"value", deep}}}}});
+  CHECK(report["keys"]["products"]["status"] == "unparsed");
+  CHECK(report["keys"]["products"]["reason"] == "too-deep");
+  CHECK(s.rows("SELECT raw FROM legacy_sources WHERE key = 'products'")[0]["raw"] == deep);
+  const std::string cut = std::string(100000, '[');  // truncated and deep: diagnosed without recursion
+  report = s.ok("legacy.import", {{"entries", {{{"key", "campaigns"}, {"value", cut}}}}});
+  CHECK(report["keys"]["campaigns"]["reason"] == "truncated");
+}
+
+TEST_CASE("a lone surrogate escape (valid for JSON.parse, not for UTF-8) migrates with U+FFFD, marked lossy") {
+  Store s;
+  json report = s.ok("legacy.import", {{"entries", {{{"key", "products"}, {"value", R"([{"id":"a","name":"x\ud800y"}])"}}}}});
+  CHECK(report["keys"]["products"]["status"] == "migrated");
+  CHECK(report["keys"]["products"]["lossy"] == true);
+  CHECK(s.rows("SELECT name FROM products")[0]["name"] == "x\xEF\xBF\xBDy");
+  json released = s.ok("legacy.release", {{"entries", {{{"key", "products"}, {"value", R"([{"id":"a","name":"x\ud800y"}])"}}}}});
+  CHECK(released["release"].empty());
+}
