@@ -10,6 +10,8 @@
 //               validated report (what openCampaignStore runs on first open)
 //   + on disk   the same onto the Node file host (a persistent pool,
 //               durability 'full'), the closest Node gets to OPFS
+//   re-open     the same localStorage migrated again (nothing changed): what
+//               every open costs until the keys are released
 //
 // Cold = the first run in the process (the wasm code is still baseline
 // compiled, V8 tiers it up while it runs); warm = median of the runs after.
@@ -49,12 +51,13 @@ function statusQuo(dump) {
   return performance.now() - t0;
 }
 
-async function migration(dump, { disk = false } = {}) {
+async function migration(dump, { disk = false, again = false } = {}) {
   const dir = disk ? mkdtempSync(join(tmpdir(), 'cs-bench-')) : null;
   const engine = await createEngine(disk ? { storage: { kind: 'node', dir, durability: 'full' } } : undefined);
   try {
     if (!disk) engine.call('open', {});
     const storage = new MemoryStorage(dump);
+    if (again) await migrateLegacyStorage(engineCaller(engine), { localStorage: storage });
     const t0 = performance.now();
     const report = await migrateLegacyStorage(engineCaller(engine), { localStorage: storage });
     const total = performance.now() - t0;
@@ -75,7 +78,7 @@ for (const preset of opts.presets.split(',')) {
   row.statusQuoCold = statusQuo(dump);
   const cold = await migration(dump);
   row.migrationCold = cold.total;
-  const sq = [], mig = [], core = [], disk = [];
+  const sq = [], mig = [], core = [], disk = [], reopen = [];
   for (let i = 0; i < RUNS; i++) {
     sq.push(statusQuo(dump));
     const m = await migration(dump);
@@ -83,8 +86,10 @@ for (const preset of opts.presets.split(',')) {
     core.push(m.core);
   }
   for (let i = 0; i < Math.min(3, RUNS); i++) disk.push((await migration(dump, { disk: true })).total);
+  for (let i = 0; i < Math.min(5, RUNS); i++) reopen.push((await migration(dump, { again: true })).total);
   Object.assign(row, {
     statusQuo: median(sq), migration: median(mig), migrationCore: median(core), migrationDisk: median(disk),
+    reopen: median(reopen),
     blobs: cold.report.source.data_url_blobs, blobBytes: cold.report.source.data_url_blob_bytes,
     rows: cold.report.source.products + cold.report.source.product_images + cold.report.source.legacy_campaigns
       + cold.report.source.v2_campaigns + cold.report.source.drafts + cold.report.source.ai_generations,
@@ -94,6 +99,7 @@ for (const preset of opts.presets.split(',')) {
   console.log(`  status quo (JSON.parse + JSON.stringify of every key): cold ${ms(row.statusQuoCold)}, warm ${ms(row.statusQuo)}`);
   console.log(`  migration (in memory):                               cold ${ms(row.migrationCold)}, warm ${ms(row.migration)} (C++ ${ms(row.migrationCore)})`);
   console.log(`  migration onto the Node file host (durability full): warm ${ms(row.migrationDisk)}`);
+  console.log(`  re-open, nothing changed (hash and skip every group):  warm ${ms(row.reopen)}`);
 }
 console.log(`node ${process.version}, ${RUNS} warm runs per figure (median)`);
 if (opts.json) writeFileSync(opts.json, JSON.stringify({ node: process.version, runs: RUNS, results }, null, 2));

@@ -5,6 +5,8 @@
 // deleted: their rows stay, and the report says so.
 #include "internal.hpp"
 
+#include "campaign_store/uuid.hpp"
+
 
 namespace cs::legacy {
 
@@ -47,7 +49,7 @@ Claim IdMap::claim(const char* entity, const std::string& slot) {
     c.existed = true;
     if (!st.column_is_null(1)) parse_json(st.column_text_view(1), c.notes);
   } else {
-    c.row_id = fresh_uuid();
+    c.row_id = new_uuid();
   }
   st.reset();
   if (!c.notes.is_object()) c.notes = ojson::object();

@@ -213,11 +213,6 @@ struct Claim;
 ojson put_row(Database& db, RowBatch& batch, const char* table, const std::string& id, const Columns& columns,
               const Claim& claim);
 
-// Row ids for migrated rows: random (version 4) UUIDs like cs::new_uuid, from
-// a SHA-256 counter stream seeded once per run with 256 bits of
-// cs::secure_random. (cs::secure_random reads 256 bytes per call, and each
-// call crosses into JS: in Node that was a third of a 10k-product migration.)
-std::string fresh_uuid();
 
 // The current value of a column, as write_row would compare it.
 Value read_column(Database& db, const char* table, const char* column, const std::string& id);

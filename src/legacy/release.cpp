@@ -42,8 +42,12 @@ json release(Database& db, const std::vector<Entry>& entries) {
     const std::string now_hash = value_hash(e.value);
     if (now_hash != hash && now_hash != echo) { keep("changed since it was migrated: import it first"); continue; }
     if (lossy || e.lossy) { keep("its value could not be stored exactly (lone surrogates)"); continue; }
-    if (all_failing || failing.count(e.key) || (classify_key(e.key).kind != KeyKind::None && failing.count("campaign_draft_*")))
-    { keep("the last migration report has an error for it"); continue; }
+    const KeyKind kind = classify_key(e.key).kind;
+    const bool draft = kind == KeyKind::DraftFull || kind == KeyKind::DraftMinimal;
+    if (all_failing || failing.count(e.key) || (draft && failing.count("campaign_draft_*"))) {
+      keep("the last migration report has an error for it");
+      continue;
+    }
     Statement& up = db.cached("UPDATE legacy_sources SET released_at = ?2 WHERE key = ?1");
     up.bind(1, std::string_view(e.key)).bind(2, std::string_view(now));
     up.run();

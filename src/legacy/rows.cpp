@@ -8,8 +8,6 @@
 // to write back the original field or the app's value.
 #include "internal.hpp"
 
-#include "campaign_store/random.hpp"
-
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -198,44 +196,6 @@ ojson put_row(Database& db, RowBatch& batch, const char* table, const std::strin
     return snapshot_of(columns);
   }
   return write_row(db, table, id, columns, &*snap);
-}
-
-std::string fresh_uuid() {
-  struct Stream {
-    std::uint8_t seed[32] = {};
-    std::uint64_t counter = 0;
-    std::uint8_t block[32] = {};
-    std::size_t used = sizeof block;
-    bool seeded = false;
-  };
-  static Stream s;
-  if (!s.seeded) {
-    secure_random(s.seed, sizeof s.seed);
-    s.seeded = true;
-  }
-  std::uint8_t b[16];
-  for (std::size_t i = 0; i < sizeof b; ++i) {
-    if (s.used == sizeof s.block) {
-      std::uint8_t input[40];
-      std::memcpy(input, s.seed, 32);
-      for (int k = 0; k < 8; ++k) input[32 + k] = static_cast<std::uint8_t>(s.counter >> (8 * k));
-      ++s.counter;
-      sha256(input, sizeof input, s.block);
-      s.used = 0;
-    }
-    b[i] = s.block[s.used++];
-  }
-  b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
-  b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += hex[b[i] >> 4];
-    out += hex[b[i] & 15];
-  }
-  return out;
 }
 
 }  // namespace cs::legacy

@@ -17,12 +17,15 @@ cd "$(dirname "$0")/../.."
 seconds=${FUZZ_SECONDS:-60}
 out=build/fuzz
 
-if ! command -v clang++-14 >/dev/null || [ ! -e /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a ] \
-   && ! ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+have_libfuzzer() {
+  command -v clang++-14 >/dev/null && ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1
+}
+if ! have_libfuzzer; then
   if command -v apt-get >/dev/null; then
     apt-get install -y -q clang-14 libclang-rt-14-dev >/dev/null
-  else
-    echo "tests/fuzz/run.sh: needs clang-14 with libFuzzer (libclang-rt-14-dev)" >&2
+  fi
+  if ! have_libfuzzer; then
+    echo "tests/fuzz/run.sh: needs clang-14 with libFuzzer (apt-get install -y clang-14 libclang-rt-14-dev)" >&2
     exit 2
   fi
 fi
