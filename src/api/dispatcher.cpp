@@ -1,5 +1,7 @@
 #include "campaign_store/dispatcher.hpp"
 
+#include "campaign_store/json_text.hpp"
+
 #include <new>
 
 namespace cs {
@@ -12,8 +14,8 @@ constexpr std::size_t kMaxRequestBytes = 64u << 20;
 
 std::string dump(const json& value) {
   // Invalid UTF-8 from the database (a BLOB read as TEXT, say) must not turn a
-  // successful answer into an exception; replace it instead.
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  // successful answer into an exception: the writer replaces it.
+  return json_text::dump(value);
 }
 
 std::string error_envelope(const Error& e) {
@@ -42,9 +44,15 @@ std::string Dispatcher::call(std::string_view op, std::string_view args_json) no
       if (args_json.size() > kMaxRequestBytes)
         throw Error(Code::InvalidArgument, "request too large",
                     {{"bytes", args_json.size()}, {"limit", kMaxRequestBytes}});
-      json args = args_json.empty() ? json::object() : json::parse(args_json, nullptr, false);
-      if (args.is_discarded())
-        throw Error(Code::InvalidArgument, "arguments are not valid JSON", {{"op", std::string(op)}});
+      json args = json::object();
+      if (!args_json.empty()) {
+        const json_text::Parsed parsed = json_text::parse(args_json, args);
+        if (parsed == json_text::Parsed::TooDeep)
+          throw Error(Code::InvalidArgument, "arguments are nested too deeply",
+                      {{"op", std::string(op)}, {"limit", json_text::kMaxDepth}});
+        if (parsed != json_text::Parsed::Ok)
+          throw Error(Code::InvalidArgument, "arguments are not valid JSON", {{"op", std::string(op)}});
+      }
       json result = call_json(op, args);
       json envelope{{"ok", true}, {"result", std::move(result)}};
       auto changes = session_.take_committed_changes();

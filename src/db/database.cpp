@@ -1,5 +1,7 @@
 #include "campaign_store/database.hpp"
 
+#include "campaign_store/json_text.hpp"
+
 #include <sqlite3.h>
 
 #include <cmath>
@@ -74,8 +76,9 @@ Statement& Statement::bind_json(int index, const json& value) {
     case json::value_t::number_float: return bind(index, value.get<double>());
     case json::value_t::string: return bind(index, std::string_view(value.get_ref<const std::string&>()));
     case json::value_t::array:
-    case json::value_t::object: return bind(index, std::string_view(value.dump()));
+    case json::value_t::object: return bind(index, std::string_view(json_text::dump(value)));
     case json::value_t::binary:
+      if (json_text::is_raw(value)) return bind(index, json_text::raw_text(value));
       return bind_blob(index, value.get_binary().data(), value.get_binary().size());
   }
   return *this;

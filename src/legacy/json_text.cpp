@@ -1,18 +1,17 @@
 // Reading legacy values as JSON.parse would, and saying why one is not JSON.
 //
-// The parser is our own, building nlohmann::ordered_json trees. nlohmann's
-// lexer appends strings one character at a time, and in the wasm build each
-// std::string::push_back is an out-of-line call into libc++ (basic_string<char>
-// is an extern template there): measured, parsing the 4.9 MB near-quota dump
-// took ~130 ms in Node against ~20 ms natively. Most of a dump's bytes are
-// base64 inside strings, so strings are copied here in runs, and moved into
-// the tree. Nesting deeper than kMaxDepth is refused ("too-deep"): every
-// walker in src/legacy/ recurses per level, and a fuzzer's "[[[[..." must not
-// blow the stack. Grammar and results are JSON.parse's (RFC 8259): the same
-// whitespace, numbers and escapes; a repeated key keeps its first position
-// and its last value. Lone surrogate escapes fail, as in nlohmann (UTF-8
-// cannot hold them); parse_value() retries those with U+FFFD.
+// The parser is the core's (campaign_store/json_text.hpp), building
+// nlohmann::ordered_json trees so keys keep their order for the rollback
+// export. It copies strings in runs; nlohmann's lexer appends them one
+// character at a time (measured before the switch: the 4.9 MB near-quota
+// dump parsed in ~130 ms in Node against ~20 ms natively). Nesting deeper than
+// kMaxDepth is refused ("too-deep"): every walker in src/legacy/ recurses per
+// level, and a fuzzer's "[[[[..." must not blow the stack. Lone surrogate
+// escapes fail, as in nlohmann (UTF-8 cannot hold them); parse_value()
+// retries those with U+FFFD.
 #include "internal.hpp"
+
+#include "campaign_store/json_text.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -22,233 +21,17 @@ namespace cs::legacy {
 
 namespace {
 
-// Bytes that end a run of plain string content: '"', '\\' and controls.
-struct StringStops {
-  bool stop[256];
-  constexpr StringStops() : stop{} {
-    for (int i = 0; i < 0x20; ++i) stop[i] = true;
-    stop[static_cast<unsigned char>('"')] = true;
-    stop[static_cast<unsigned char>('\\')] = true;
-  }
-};
-constexpr StringStops kStops;
-
-class Parser {
- public:
-  explicit Parser(std::string_view t) : p_(t.data()), end_(t.data() + t.size()) {}
-
-  bool document(ojson& out) {
-    if (!value(out, 0)) return false;
-    ws();
-    return p_ == end_;
-  }
-  bool too_deep = false;
-
- private:
-  void ws() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
-  }
-
-  bool value(ojson& out, int depth) {
-    ws();
-    if (p_ >= end_) return false;
-    switch (*p_) {
-      case '{': return object(out, depth + 1);
-      case '[': return array(out, depth + 1);
-      case '"': {
-        std::string s;
-        if (!string(s)) return false;
-        out = std::move(s);
-        return true;
-      }
-      case 't': return literal("true", 4) && (out = true, true);
-      case 'f': return literal("false", 5) && (out = false, true);
-      case 'n': return literal("null", 4) && (out = nullptr, true);
-      default: return number(out);
-    }
-  }
-
-  bool literal(const char* word, std::size_t n) {
-    if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, word, n) != 0) return false;
-    p_ += n;
-    return true;
-  }
-
-  bool object(ojson& out, int depth) {
-    if (depth > kMaxDepth) { too_deep = true; return false; }
-    ++p_;  // '{'
-    out = ojson::object();
-    ws();
-    if (p_ < end_ && *p_ == '}') { ++p_; return true; }
-    for (;;) {
-      ws();
-      if (p_ >= end_ || *p_ != '"') return false;
-      std::string key;
-      if (!string(key)) return false;
-      ws();
-      if (p_ >= end_ || *p_ != ':') return false;
-      ++p_;
-      // operator[] keeps a repeated key where it first was, with the last value.
-      if (!value(out[key], depth)) return false;
-      ws();
-      if (p_ >= end_) return false;
-      if (*p_ == ',') { ++p_; continue; }
-      if (*p_ == '}') { ++p_; return true; }
-      return false;
-    }
-  }
-
-  bool array(ojson& out, int depth) {
-    if (depth > kMaxDepth) { too_deep = true; return false; }
-    ++p_;  // '['
-    out = ojson::array();
-    ws();
-    if (p_ < end_ && *p_ == ']') { ++p_; return true; }
-    for (;;) {
-      out.push_back(nullptr);
-      if (!value(out.back(), depth)) return false;
-      ws();
-      if (p_ >= end_) return false;
-      if (*p_ == ',') { ++p_; continue; }
-      if (*p_ == ']') { ++p_; return true; }
-      return false;
-    }
-  }
-
-  static int hex4(const char* q) {
-    int v = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = q[k];
-      const int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-      if (h < 0) return -1;
-      v = v * 16 + h;
-    }
-    return v;
-  }
-
-  static void utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) { out += static_cast<char>(cp); return; }
-    if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    }
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-
-  bool string(std::string& out) {
-    ++p_;  // opening quote
-    for (;;) {
-      const char* run = p_;
-      while (p_ < end_ && !kStops.stop[static_cast<unsigned char>(*p_)]) ++p_;
-      out.append(run, static_cast<std::size_t>(p_ - run));
-      if (p_ >= end_) return false;
-      const char c = *p_++;
-      if (c == '"') return true;
-      if (c != '\\') return false;  // a raw control character
-      if (p_ >= end_) return false;
-      switch (*p_++) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          if (end_ - p_ < 4) return false;
-          int u = hex4(p_);
-          if (u < 0) return false;
-          p_ += 4;
-          std::uint32_t cp = static_cast<std::uint32_t>(u);
-          if (u >= 0xD800 && u <= 0xDBFF) {
-            if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u') return false;
-            const int low = hex4(p_ + 2);
-            if (low < 0xDC00 || low > 0xDFFF) return false;
-            p_ += 6;
-            cp = 0x10000 + ((static_cast<std::uint32_t>(u) - 0xD800) << 10) + (static_cast<std::uint32_t>(low) - 0xDC00);
-          } else if (u >= 0xDC00 && u <= 0xDFFF) {
-            return false;
-          }
-          utf8(out, cp);
-          break;
-        }
-        default: return false;
-      }
-    }
-  }
-
-  bool number(ojson& out) {
-    const char* start = p_;
-    const char* q = p_;
-    if (q < end_ && *q == '-') ++q;
-    if (q >= end_) return false;
-    if (*q == '0') {
-      ++q;
-    } else if (*q >= '1' && *q <= '9') {
-      while (q < end_ && *q >= '0' && *q <= '9') ++q;
-    } else {
-      return false;
-    }
-    bool integral = true;
-    if (q < end_ && *q == '.') {
-      integral = false;
-      const char* d = ++q;
-      while (q < end_ && *q >= '0' && *q <= '9') ++q;
-      if (q == d) return false;
-    }
-    if (q < end_ && (*q == 'e' || *q == 'E')) {
-      integral = false;
-      ++q;
-      if (q < end_ && (*q == '+' || *q == '-')) ++q;
-      const char* d = q;
-      while (q < end_ && *q >= '0' && *q <= '9') ++q;
-      if (q == d) return false;
-    }
-    p_ = q;
-    const std::string text(start, q);  // strtod/strtoll need a terminator
-    if (integral) {
-      errno = 0;
-      if (text[0] == '-') {
-        const long long v = std::strtoll(text.c_str(), nullptr, 10);
-        if (errno == 0) { out = static_cast<std::int64_t>(v); return true; }
-      } else {
-        const unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
-        if (errno == 0) {
-          if (v <= static_cast<unsigned long long>(INT64_MAX)) out = static_cast<std::int64_t>(v);
-          else out = static_cast<std::uint64_t>(v);
-          return true;
-        }
-      }
-    }
-    out = std::strtod(text.c_str(), nullptr);  // beyond 64 bits, or a fraction: a double, as JSON.parse
-    return true;
-  }
-
-  const char* p_;
-  const char* end_;
-};
-
 bool has_bom(std::string_view t) { return t.size() >= 3 && t.compare(0, 3, "\xEF\xBB\xBF") == 0; }
 
 bool parse_internal(std::string_view text, ojson& out, bool* too_deep) {
-  // A leading byte order mark is not JSON whitespace for JSON.parse, and
-  // bytes that are not UTF-8 cannot be a JavaScript string's text.
-  if (has_bom(text) || !valid_utf8(text)) {
+  // A leading byte order mark is not JSON whitespace for JSON.parse.
+  if (has_bom(text)) {
     out = nullptr;
     return false;
   }
-  Parser parser(text);
-  const bool ok = parser.document(out);
-  if (too_deep) *too_deep = parser.too_deep;
-  if (!ok) out = nullptr;
-  return ok;
+  const json_text::Parsed result = json_text::parse(text, out, kMaxDepth);
+  if (too_deep) *too_deep = result == json_text::Parsed::TooDeep;
+  return result == json_text::Parsed::Ok;
 }
 
 int hex_value(char c) {
@@ -540,8 +323,8 @@ std::int64_t utf16_units(std::string_view utf8) {
   return units;
 }
 
-std::string dump(const ojson& value) { return value.dump(-1, ' ', false, ojson::error_handler_t::replace); }
-std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const ojson& value) { return json_text::dump(value); }
+std::string dump(const json& value) { return json_text::dump(value); }
 
 json to_json(const ojson& value) {
   switch (value.type()) {

@@ -6,6 +6,7 @@
 #include "values.hpp"
 
 #include "campaign_store/clock.hpp"
+#include "campaign_store/json_text.hpp"
 #include "campaign_store/limits.hpp"
 
 namespace cs::model::cache {
@@ -54,7 +55,8 @@ json get(Database& db, const json& args) {
   if (!q.step()) return {{"hit", false}, {"key", key}};
   json out{{"hit", true},
            {"key", key},
-           {"value", json::parse(q.column_text_view(0), nullptr, false)},
+           // Stored by cache.set as JSON text: answered as it is, not rebuilt.
+           {"value", json_text::raw(q.column_text_view(0))},
            {"expiresAt", q.column_json(1)}};
   q.reset();
   return out;
@@ -64,7 +66,7 @@ json set(Database& db, const json& args) {
   only(args, {"key", "value", "ttlMs"}, "cache.set");
   const std::string key = key_arg(args);
   if (!args.contains("value")) fail_field("value", "is required (null is a value; leave the entry out to delete it)");
-  std::string value = args["value"].dump();
+  std::string value = json_text::dump(args["value"]);
   if (value.size() > limits::kMaxCacheValueBytes)
     fail_field("value", "is too large: " + std::to_string(value.size()) + " bytes serialized, limit " +
                             std::to_string(limits::kMaxCacheValueBytes),

@@ -3,6 +3,7 @@
 #include "row_store.hpp"
 
 #include "campaign_store/encoding.hpp"
+#include "campaign_store/json_text.hpp"
 #include "campaign_store/limits.hpp"
 
 #include <algorithm>
@@ -14,7 +15,7 @@ namespace {
 // Cursors are base64url of [sort, desc, value, rowid]: opaque to callers,
 // who must not build them, and safe in a URL.
 std::string encode_cursor(const json& parts) {
-  std::string text = parts.dump();
+  std::string text = json_text::dump(parts);
   std::string b = base64_encode(text.data(), text.size());
   std::string out;
   for (char c : b) {

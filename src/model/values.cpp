@@ -1,6 +1,7 @@
 #include "values.hpp"
 
 #include "campaign_store/clock.hpp"
+#include "campaign_store/json_text.hpp"
 #include "campaign_store/limits.hpp"
 #include "campaign_store/money.hpp"
 #include "campaign_store/uuid.hpp"
@@ -46,8 +47,8 @@ Value parse_json_column(const Field& f, const json& v, const std::string& path) 
   if (v.is_string()) {
     // JSON columns accept the value or its serialized text (what the old
     // app kept in localStorage); the text must parse.
-    parsed = json::parse(v.get_ref<const std::string&>(), nullptr, false);
-    if (parsed.is_discarded()) fail_field(path, "is not valid JSON", {{"reason", "invalid_json"}});
+    if (json_text::parse(v.get_ref<const std::string&>(), parsed) != json_text::Parsed::Ok)
+      fail_field(path, "is not valid JSON", {{"reason", "invalid_json"}});
     value = &parsed;
   }
   const bool ok = f.kind == Kind::Object ? value->is_object()
@@ -57,7 +58,7 @@ Value parse_json_column(const Field& f, const json& v, const std::string& path) 
     const char* want = f.kind == Kind::Object ? "a JSON object" : f.kind == Kind::Array ? "a JSON array" : "a JSON object or array";
     fail_field(path, std::string("must be ") + want + ", got " + type_of(*value));
   }
-  std::string text = value->dump();
+  std::string text = json_text::dump(*value);
   if (static_cast<std::int64_t>(text.size()) > f.max)
     fail_field(path, "is too large: " + std::to_string(text.size()) + " bytes serialized, limit " + std::to_string(f.max),
                {{"limit", f.max}, {"size", text.size()}});
@@ -78,7 +79,7 @@ Value parse_money(const Field& f, const json& v, const std::string& path) {
   } else if (v.is_number_float() || v.is_string()) {
     // A JSON number arrives as a double; its shortest text ("29.99") is what
     // the caller wrote, and that text is parsed exactly.
-    std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+    std::string text = v.is_string() ? v.get<std::string>() : json_text::dump(v);
     std::string problem;
     auto parsed = money::parse(text, scale, &problem);
     if (!parsed) fail_field(path, problem);
@@ -318,10 +319,11 @@ json format_value(const Field& f, const Value& v) {
   switch (f.kind) {
     case Kind::Object:
     case Kind::Array:
-    case Kind::Json: {
-      json parsed = json::parse(text, nullptr, false);
-      return parsed.is_discarded() ? json(std::string(text)) : parsed;
-    }
+    case Kind::Json:
+      // Stored JSON goes back out as the text it is (the json_valid CHECK
+      // keeps it valid; raw SQL could still have stored anything else, which
+      // is answered as the string it is).
+      return json_text::valid(text) ? json_text::raw(text) : json(std::string(text));
     default: return std::string(text);
   }
 }

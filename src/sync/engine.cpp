@@ -2,6 +2,7 @@
 #include "engine_state.hpp"
 
 #include "campaign_store/args.hpp"
+#include "campaign_store/json_text.hpp"
 
 namespace cs::sync {
 
@@ -128,8 +129,8 @@ void Engine::record_conflict(const std::string& table, const std::string& id, co
   db_.cached("INSERT INTO sync_conflicts(table_name, row_id, local, remote, winner) VALUES (?, ?, ?, ?, ?)")
       .bind(1, std::string_view(table))
       .bind(2, std::string_view(id))
-      .bind(3, std::string_view(local.dump()))
-      .bind(4, std::string_view(remote.dump()))
+      .bind(3, std::string_view(json_text::dump(local)))
+      .bind(4, std::string_view(json_text::dump(remote)))
       .bind(5, std::string_view(winner))
       .run();
   // Keep the log bounded: the newest 500 decisions are plenty for the app.

@@ -9,6 +9,8 @@
 // cascades off loses nothing.
 #include "engine_state.hpp"
 
+#include "campaign_store/json_text.hpp"
+
 #include <sqlite3.h>
 
 #include <map>
@@ -81,7 +83,7 @@ json Engine::apply_pull(const json& /*request*/, const json& body) {
       // A table this version does not know: keep it for a newer version.
       db_.cached("INSERT OR REPLACE INTO sync_parked(table_name, row_id, change, reason) VALUES (?, ?, ?, 'unknown table')")
           .bind(1, std::string_view(tname)).bind(2, std::string_view(id))
-          .bind(3, std::string_view(change.dump())).run();
+          .bind(3, std::string_view(json_text::dump(change))).run();
       summary["parked"] = summary["parked"].get<int>() + 1;
       continue;
     }

@@ -2,6 +2,8 @@
 // and what the server said about each of them.
 #include "engine_state.hpp"
 
+#include "campaign_store/json_text.hpp"
+
 namespace cs::sync {
 
 json Engine::build_push() {
@@ -113,7 +115,7 @@ json Engine::apply_push(const json& request, const json& body) {
           .bind(5, std::string_view(c["hlc"].get_ref<const std::string&>()))
           .bind(6, std::string_view(r.value("code", "")))
           .bind(7, std::string_view(r.value("message", "")))
-          .bind_json(8, row.is_null() ? json() : json(row.dump()))
+          .bind_json(8, row.is_null() ? json() : json(json_text::dump(row)))
           .run();
       forget(c);
       summary["rejected"] = summary["rejected"].get<int>() + 1;

@@ -2,6 +2,8 @@
 // that does not decode is kept as it came (text), never dropped.
 #include "engine_state.hpp"
 
+#include "campaign_store/json_text.hpp"
+
 #include <cmath>
 #include <cstdlib>
 
@@ -90,11 +92,11 @@ void bind_column(Statement& stmt, int index, const json& value, const ColumnSpec
       }
       break;
     case ColumnKind::Json:
-      stmt.bind(index, std::string_view(value.dump()));
+      stmt.bind(index, std::string_view(json_text::dump(value)));
       return;
     case ColumnKind::Decimal: {
       std::int64_t scaled = 0;
-      std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+      std::string text = value.is_string() ? value.get<std::string>() : json_text::dump(value);
       if (decimal_to_scaled(text, column.scale, scaled)) {
         stmt.bind(index, scaled);
         return;

@@ -1,0 +1,387 @@
+// The parser and validator of json_text.hpp: one recursive descent over the
+// text, building a tree when given somewhere to put it and only checking
+// otherwise, so both accept exactly the same documents.
+#include "campaign_store/json_text.hpp"
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+namespace cs::json_text {
+
+namespace {
+
+// Bytes that end a run of plain ASCII string content: '"', '\\', controls,
+// and every byte >= 0x80 (its UTF-8 sequence is checked on its own).
+struct StringStops {
+  bool stop[256];
+  constexpr StringStops() : stop{} {
+    for (int i = 0; i < 0x20; ++i) stop[i] = true;
+    for (int i = 0x80; i < 0x100; ++i) stop[i] = true;
+    stop[static_cast<unsigned char>('"')] = true;
+    stop[static_cast<unsigned char>('\\')] = true;
+  }
+};
+constexpr StringStops kStops;
+
+// Length of the well-formed UTF-8 sequence at p (Unicode table 3-7), or 0.
+std::size_t utf8_sequence(const unsigned char* p, const unsigned char* end) {
+  const unsigned char c = p[0];
+  std::size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (static_cast<std::size_t>(end - p) < n) return 0;
+  if (p[1] < lo || p[1] > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if ((p[k] & 0xC0) != 0x80) return 0;
+  return n;
+}
+
+int hex4(const char* q) {
+  int v = 0;
+  for (int k = 0; k < 4; ++k) {
+    const char c = q[k];
+    const int h = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : -1;
+    if (h < 0) return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  char b[4];
+  std::size_t n;
+  if (cp < 0x80) {
+    b[0] = static_cast<char>(cp);
+    n = 1;
+  } else if (cp < 0x800) {
+    b[0] = static_cast<char>(0xC0 | (cp >> 6));
+    b[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    n = 2;
+  } else if (cp < 0x10000) {
+    b[0] = static_cast<char>(0xE0 | (cp >> 12));
+    b[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    b[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    n = 3;
+  } else {
+    b[0] = static_cast<char>(0xF0 | (cp >> 18));
+    b[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    b[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    b[3] = static_cast<char>(0x80 | (cp & 0x3F));
+    n = 4;
+  }
+  out.append(b, n);
+}
+
+template <class Json>
+class Parser {
+ public:
+  Parser(std::string_view text, int max_depth)
+      : p_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth) {}
+
+  // out == nullptr: check only.
+  Parsed document(Json* out) {
+    if (!value(out, 0)) return too_deep_ ? Parsed::TooDeep : Parsed::Invalid;
+    ws();
+    return p_ == end_ ? Parsed::Ok : Parsed::Invalid;
+  }
+
+ private:
+  void ws() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+
+  bool value(Json* out, int depth) {
+    ws();
+    if (p_ >= end_) return false;
+    switch (*p_) {
+      case '{': return object(out, depth + 1);
+      case '[': return array(out, depth + 1);
+      case '"': {
+        if (out == nullptr) return string(nullptr);
+        std::string s;
+        if (!string(&s)) return false;
+        *out = std::move(s);
+        return true;
+      }
+      case 't': return literal("true", 4) && (out == nullptr || (*out = true, true));
+      case 'f': return literal("false", 5) && (out == nullptr || (*out = false, true));
+      case 'n': return literal("null", 4) && (out == nullptr || (*out = nullptr, true));
+      default: return number(out);
+    }
+  }
+
+  bool literal(const char* word, std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, word, n) != 0) return false;
+    p_ += n;
+    return true;
+  }
+
+  bool deeper(int depth) {
+    if (depth <= max_depth_) return true;
+    too_deep_ = true;
+    return false;
+  }
+
+  bool object(Json* out, int depth) {
+    if (!deeper(depth)) return false;
+    ++p_;  // '{'
+    if (out != nullptr) *out = Json::object();
+    ws();
+    if (p_ < end_ && *p_ == '}') {
+      ++p_;
+      return true;
+    }
+    std::string key;
+    for (;;) {
+      ws();
+      if (p_ >= end_ || *p_ != '"') return false;
+      key.clear();
+      if (!string(out != nullptr ? &key : nullptr)) return false;
+      ws();
+      if (p_ >= end_ || *p_ != ':') return false;
+      ++p_;
+      // operator[]: a repeated key keeps its first place and its last value.
+      if (!value(out != nullptr ? &(*out)[key] : nullptr, depth)) return false;
+      ws();
+      if (p_ >= end_) return false;
+      if (*p_ == ',') {
+        ++p_;
+        continue;
+      }
+      if (*p_ == '}') {
+        ++p_;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  bool array(Json* out, int depth) {
+    if (!deeper(depth)) return false;
+    ++p_;  // '['
+    if (out != nullptr) *out = Json::array();
+    ws();
+    if (p_ < end_ && *p_ == ']') {
+      ++p_;
+      return true;
+    }
+    for (;;) {
+      Json* slot = nullptr;
+      if (out != nullptr) {
+        out->push_back(nullptr);
+        slot = &out->back();
+      }
+      if (!value(slot, depth)) return false;
+      ws();
+      if (p_ >= end_) return false;
+      if (*p_ == ',') {
+        ++p_;
+        continue;
+      }
+      if (*p_ == ']') {
+        ++p_;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  // At the opening quote. Appends the decoded string to *out when given.
+  bool string(std::string* out) {
+    ++p_;
+    for (;;) {
+      const char* run = p_;
+      while (p_ < end_ && !kStops.stop[static_cast<unsigned char>(*p_)]) ++p_;
+      if (out != nullptr) out->append(run, static_cast<std::size_t>(p_ - run));
+      if (p_ >= end_) return false;
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c >= 0x80) {
+        const std::size_t n = utf8_sequence(reinterpret_cast<const unsigned char*>(p_),
+                                            reinterpret_cast<const unsigned char*>(end_));
+        if (n == 0) return false;
+        if (out != nullptr) out->append(p_, n);
+        p_ += n;
+        continue;
+      }
+      ++p_;
+      if (c == '"') return true;
+      if (c != '\\') return false;  // a raw control character
+      if (p_ >= end_) return false;
+      char decoded;
+      switch (*p_++) {
+        case '"': decoded = '"'; break;
+        case '\\': decoded = '\\'; break;
+        case '/': decoded = '/'; break;
+        case 'b': decoded = '\b'; break;
+        case 'f': decoded = '\f'; break;
+        case 'n': decoded = '\n'; break;
+        case 'r': decoded = '\r'; break;
+        case 't': decoded = '\t'; break;
+        case 'u': {
+          if (!unicode_escape(out)) return false;
+          continue;
+        }
+        default: return false;
+      }
+      if (out != nullptr) out->push_back(decoded);
+    }
+  }
+
+  // After "\u": four hex digits, and a low surrogate after a high one.
+  bool unicode_escape(std::string* out) {
+    if (end_ - p_ < 4) return false;
+    const int u = hex4(p_);
+    if (u < 0) return false;
+    p_ += 4;
+    auto cp = static_cast<std::uint32_t>(u);
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u') return false;
+      const int low = hex4(p_ + 2);
+      if (low < 0xDC00 || low > 0xDFFF) return false;
+      p_ += 6;
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<std::uint32_t>(low) - 0xDC00);
+    } else if (u >= 0xDC00 && u <= 0xDFFF) {
+      return false;
+    }
+    if (out != nullptr) append_utf8(*out, cp);
+    return true;
+  }
+
+  bool number(Json* out) {
+    const char* start = p_;
+    const char* q = p_;
+    const bool negative = q < end_ && *q == '-';
+    if (negative) ++q;
+    if (q >= end_) return false;
+    if (*q == '0') {
+      ++q;
+    } else if (*q >= '1' && *q <= '9') {
+      while (q < end_ && *q >= '0' && *q <= '9') ++q;
+    } else {
+      return false;
+    }
+    bool integral = true;
+    if (q < end_ && *q == '.') {
+      integral = false;
+      const char* digits = ++q;
+      while (q < end_ && *q >= '0' && *q <= '9') ++q;
+      if (q == digits) return false;
+    }
+    if (q < end_ && (*q == 'e' || *q == 'E')) {
+      integral = false;
+      ++q;
+      if (q < end_ && (*q == '+' || *q == '-')) ++q;
+      const char* digits = q;
+      while (q < end_ && *q >= '0' && *q <= '9') ++q;
+      if (q == digits) return false;
+    }
+    p_ = q;
+    if (out == nullptr) return true;
+    // strtoll/strtod need a terminator; numbers are short.
+    char small[64];
+    std::string big;
+    const auto len = static_cast<std::size_t>(q - start);
+    const char* text = small;
+    if (len < sizeof small) {
+      std::memcpy(small, start, len);
+      small[len] = '\0';
+    } else {
+      big.assign(start, len);
+      text = big.c_str();
+    }
+    if (integral) {
+      errno = 0;
+      if (negative) {
+        const long long v = std::strtoll(text, nullptr, 10);
+        if (errno == 0) {
+          *out = static_cast<std::int64_t>(v);
+          return true;
+        }
+      } else {
+        const unsigned long long v = std::strtoull(text, nullptr, 10);
+        if (errno == 0) {
+          *out = static_cast<std::uint64_t>(v);
+          return true;
+        }
+      }
+    }
+    *out = std::strtod(text, nullptr);  // beyond 64 bits, or a fraction
+    return true;
+  }
+
+  const char* p_;
+  const char* end_;
+  int max_depth_;
+  bool too_deep_ = false;
+};
+
+template <class Json>
+Parsed parse_into(std::string_view text, Json& out, int max_depth) {
+  Parser<Json> parser(text, max_depth);
+  const Parsed result = parser.document(&out);
+  if (result != Parsed::Ok) out = nullptr;
+  return result;
+}
+
+}  // namespace
+
+Parsed parse(std::string_view text, json& out, int max_depth) { return parse_into(text, out, max_depth); }
+
+Parsed parse(std::string_view text, ordered_json& out, int max_depth) {
+  return parse_into(text, out, max_depth);
+}
+
+bool valid(std::string_view text, int max_depth) {
+  return Parser<json>(text, max_depth).document(nullptr) == Parsed::Ok;
+}
+
+json raw(std::string_view valid_text) {
+  return json::binary(json::binary_t::container_type(valid_text.begin(), valid_text.end()), kRawSubtype);
+}
+
+bool is_raw(const json& value) {
+  return value.is_binary() && value.get_binary().has_subtype() && value.get_binary().subtype() == kRawSubtype;
+}
+
+std::string_view raw_text(const json& value) {
+  const auto& bytes = value.get_binary();
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+json materialize(const json& value) {
+  if (is_raw(value)) {
+    json out;
+    parse(raw_text(value), out);
+    return out;
+  }
+  if (value.is_object()) {
+    json out = json::object();
+    for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = materialize(*it);
+    return out;
+  }
+  if (value.is_array()) {
+    json out = json::array();
+    for (const json& item : value) out.push_back(materialize(item));
+    return out;
+  }
+  return value;
+}
+
+}  // namespace cs::json_text

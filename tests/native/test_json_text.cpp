@@ -1,0 +1,222 @@
+// json_text against nlohmann, its reference: the parser must accept exactly
+// what nlohmann accepts (JSON.parse's grammar) and build the same tree; the
+// writer must produce exactly what dump(-1, ' ', false, replace) produces,
+// on fixed cases and on thousands of random trees, strings and mutated
+// documents (seeded, so a failure repeats).
+#include "campaign_store/json_text.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace jt = cs::json_text;
+using json = nlohmann::json;
+using ordered_json = nlohmann::ordered_json;
+
+namespace {
+
+std::string reference_dump(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string reference_dump(const ordered_json& v) {
+  return v.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+// nlohmann skips a leading UTF-8 byte order mark; JSON.parse (and we) do not.
+bool starts_with_bom(const std::string& s) { return s.rfind("\xEF\xBB\xBF", 0) == 0; }
+
+// nlohmann refuses a number beyond the range of a double; JSON.parse (and
+// we) read it as an infinity, which is written back as null.
+bool has_infinity(const json& v) {
+  if (v.is_number_float()) return std::isinf(v.get<double>());
+  for (const json& item : v)
+    if ((v.is_array() || v.is_object()) && has_infinity(item)) return true;
+  return false;
+}
+
+void check_same_parse(const std::string& text) {
+  if (starts_with_bom(text)) return;
+  if (text.find('\0') != std::string::npos) {
+    // nlohmann stops at a NUL byte as if the text ended there. A NUL is
+    // never valid JSON (raw in a string it is a control character).
+    json got;
+    CHECK(jt::parse(text, got) == jt::Parsed::Invalid);
+    return;
+  }
+  INFO("text: " << json(text).dump(-1, ' ', true, json::error_handler_t::replace));
+  json expected = json::parse(text, nullptr, false);
+  json got;
+  const jt::Parsed result = jt::parse(text, got);
+  if (result == jt::Parsed::Ok && expected.is_discarded() && has_infinity(got)) return;
+  REQUIRE((result == jt::Parsed::Ok) == !expected.is_discarded());
+  CHECK(jt::valid(text) == !expected.is_discarded());
+  if (result == jt::Parsed::Ok) {
+    CHECK(got == expected);
+    CHECK(got.dump() == expected.dump());  // same number types too (5 is unsigned, -5 signed)
+  }
+}
+
+class Random {
+ public:
+  explicit Random(unsigned seed) : rng_(seed) {}
+  int below(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+  bool chance(int percent) { return below(100) < percent; }
+
+  // Mostly readable text, with escapes, controls, multi-byte UTF-8 and, when
+  // allowed, malformed bytes.
+  std::string text(bool malformed) {
+    static const char* pieces[] = {"a",  "Z",      "7",        " ",        "\"",           "\\",     "/",
+                                   "\n", "\t",     "\x01",     "\x1f",     "\x7f",         "é",      "€",
+                                   "😀", "\xC3",  "\xA9",     "\xE2\x82", "\xF0\x9F\x98", "\xFF",   "\xC0\xAF",
+                                   "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE0\x80\x80", "key", "0"};
+    const int n = below(12);
+    const int choices = malformed ? 25 : 15;
+    std::string s;
+    for (int i = 0; i < n; ++i) s += pieces[below(choices)];
+    return s;
+  }
+
+  template <class Json>
+  Json tree(int depth, bool malformed) {
+    const int kind = depth > 4 ? below(6) : below(8);
+    switch (kind) {
+      case 0: return nullptr;
+      case 1: return chance(50);
+      case 2: return static_cast<std::int64_t>(below(2000000)) - 1000000;
+      case 3: return static_cast<std::uint64_t>(below(1000000)) * 1000003ULL;
+      case 4: return (below(2000000) - 1000000) / 64.0;
+      case 5: return text(malformed);
+      case 6: {
+        Json a = Json::array();
+        for (int i = below(5); i > 0; --i) a.push_back(tree<Json>(depth + 1, malformed));
+        return a;
+      }
+      default: {
+        Json o = Json::object();
+        for (int i = below(5); i > 0; --i) o[text(malformed)] = tree<Json>(depth + 1, malformed);
+        return o;
+      }
+    }
+  }
+
+  // A valid document with a few bytes flipped, inserted or removed.
+  std::string mutate(std::string s) {
+    for (int m = 1 + below(3); m > 0 && !s.empty(); --m) {
+      const auto at = static_cast<std::size_t>(below(static_cast<int>(s.size())));
+      static const char bytes[] = {'{', '}', '[', ']', '"', '\\', ',', ':', '0', '-', '.', 'e', 'u', 't', ' ', '\x80', '\xC3', '\0'};
+      switch (below(3)) {
+        case 0: s[at] = bytes[below(sizeof bytes)]; break;
+        case 1: s.insert(at, 1, bytes[below(sizeof bytes)]); break;
+        default: s.erase(at, 1);
+      }
+    }
+    return s;
+  }
+
+ private:
+  std::mt19937 rng_;
+};
+
+}  // namespace
+
+TEST_CASE("json_text::parse accepts what nlohmann accepts and builds the same tree") {
+  const char* cases[] = {
+      "null", "true", "false", "0", "-0", "1", "-1", "18446744073709551615", "18446744073709551616",
+      "-9223372036854775808", "-9223372036854775809", "1.5", "-1.5e3", "1E+2", "1e-2", "0.0",
+      "01", "1.", ".5", "-", "+1", "1e", "1e+", "--1", "0x10", "NaN", "Infinity",
+      "\"\"", "\"a\"", "\"\\u00e9\"", "\"\\ud83d\\ude00\"", "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83dx\"",
+      "\"\\u12\"", "\"\\x\"", "\"\\/\\b\\f\\n\\r\\t\\\"\\\\\"", "\"tab\there\"", "\"é€😀\"",
+      "\"\xC3\"", "\"\xED\xA0\x80\"", "\"\xF4\x90\x80\x80\"", "\"\xC0\xAF\"", "\"unterminated",
+      "[]", "[1,2,3]", "[1,]", "[,1]", "[1 2]", "{}", "{\"a\":1}", "{\"a\":1,}", "{\"a\"}", "{a:1}",
+      "{\"a\":1,\"a\":2}", "{\"b\":1,\"a\":2}", " \t\n\r[ 1 , { \"k\" : [ ] } ] \n", "[1] x", "",
+      " ", "nul", "truex", "[\"a\",{\"b\":[null,true,false,{\"c\":\"d\"}]}]", "\"\x7f\"", "\"\x01\"",
+      "1.7976931348623157e308", "1e400", "-1e400", "123456789012345678901234567890",
+  };
+  for (const char* text : cases) check_same_parse(text);
+}
+
+TEST_CASE("json_text::parse matches nlohmann on random and mutated documents") {
+  Random r(20261203);
+  for (int i = 0; i < 3000; ++i) {
+    const json tree = r.tree<json>(0, false);
+    const std::string text = reference_dump(tree);
+    check_same_parse(text);
+    check_same_parse(r.mutate(text));
+  }
+}
+
+TEST_CASE("json_text::parse reads numbers beyond a double as JSON.parse does") {
+  json out;
+  REQUIRE(jt::parse("[1e400,-1e400]", out) == jt::Parsed::Ok);
+  CHECK(std::isinf(out[0].get<double>()));
+  CHECK(out[1].get<double>() < 0);
+  CHECK(jt::dump(out) == "[null,null]");  // as JSON.stringify(JSON.parse(...))
+}
+
+TEST_CASE("json_text::parse keeps key order and the last of repeated keys in ordered_json") {
+  ordered_json got;
+  REQUIRE(jt::parse(R"({"b":1,"a":2,"b":3})", got) == jt::Parsed::Ok);
+  CHECK(jt::dump(got) == R"({"b":3,"a":2})");
+}
+
+TEST_CASE("json_text::parse refuses nesting deeper than the limit, and says so") {
+  const std::string ok = std::string(jt::kMaxDepth, '[') + std::string(jt::kMaxDepth, ']');
+  const std::string deep = "[" + ok + "]";
+  json out;
+  CHECK(jt::parse(ok, out) == jt::Parsed::Ok);
+  CHECK(jt::parse(deep, out) == jt::Parsed::TooDeep);
+  CHECK(out.is_null());
+  CHECK_FALSE(jt::valid(deep));
+  CHECK(jt::parse("[[1]]", out, 1) == jt::Parsed::TooDeep);
+  CHECK(jt::parse("[1]", out, 1) == jt::Parsed::Ok);
+}
+
+TEST_CASE("json_text::dump writes exactly what nlohmann's dump writes") {
+  SECTION("fixed values") {
+    const json cases[] = {nullptr, true, false, 0, -1, std::int64_t{-9223372036854775807LL - 1},
+                          std::uint64_t{18446744073709551615ULL}, 1.5, -0.0, 1e300, 0.1,
+                          std::nan(""), "", "a\"b\\c", "\x01\x1f\x7f\n\r\t\b\f", "é€😀",
+                          json::array(), json::object(), json::binary({1, 2, 3}), json::binary({4}, 7),
+                          {{"z", 1}, {"a", {1, "two", nullptr}}}};
+    for (const json& v : cases) CHECK(jt::dump(v) == reference_dump(v));
+  }
+  SECTION("random trees with malformed UTF-8 in strings and keys") {
+    Random r(42);
+    for (int i = 0; i < 3000; ++i) {
+      const json tree = r.tree<json>(0, true);
+      REQUIRE(jt::dump(tree) == reference_dump(tree));
+      const ordered_json otree = r.tree<ordered_json>(0, true);
+      REQUIRE(jt::dump(otree) == reference_dump(otree));
+    }
+  }
+  SECTION("every one- and two-byte string") {
+    for (int a = 0; a < 256; ++a) {
+      const json one = std::string(1, static_cast<char>(a));
+      REQUIRE(jt::dump(one) == reference_dump(one));
+      for (int b = 0; b < 256; ++b) {
+        const json two = std::string{static_cast<char>(a), static_cast<char>(b), 'x'};
+        REQUIRE(jt::dump(two) == reference_dump(two));
+      }
+    }
+  }
+  SECTION("append adds to what is there") {
+    std::string out = "x=";
+    jt::append(out, json{{"k", "v"}});
+    CHECK(out == R"(x={"k":"v"})");
+  }
+}
+
+TEST_CASE("RawJson travels inside a tree and is written as it is") {
+  const std::string text = R"({"steps":[1,2,{"a":"é"}],"n":null})";
+  REQUIRE(jt::valid(text));
+  json row = {{"id", "d1"}, {"stepData", jt::raw(text)}};
+  CHECK(jt::is_raw(row["stepData"]));
+  CHECK_FALSE(jt::is_raw(json::binary({1, 2})));
+  CHECK(jt::raw_text(row["stepData"]) == text);
+  CHECK(jt::dump(row) == R"({"id":"d1","stepData":)" + text + "}");
+  // materialize() turns it back into a tree equal to parsing the answer.
+  const json expected = json::parse(jt::dump(row));
+  CHECK(jt::materialize(row) == expected);
+  CHECK(jt::materialize(json::array({jt::raw("[1]"), 2})) == json::array({json::array({1}), 2}));
+}
