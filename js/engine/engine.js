@@ -9,12 +9,58 @@ import { loadWasmModule } from './load.js';
 const RELEASES_STORAGE = new Set(['close', 'storage.delete']);
 // Error codes a storage host can be behind.
 const STORAGE_CODES = new Set(['IO', 'STORAGE_FULL', 'CORRUPT', 'BUSY']);
+// Requests and answers above this are not kept in the heap between calls.
+const KEEP_BYTES = 1 << 20;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * The door's C side (src/bindings/engine_bindings.cpp): the op and its JSON
+ * arguments are encoded straight into a buffer in the wasm heap, and the
+ * answer is decoded from a view of it.
+ */
+class NativeDoor {
+  constructor(module) {
+    this.module = module;
+    this.handle = module._cs_engine_new();
+    if (!this.handle) throw new CampaignStoreError('STORAGE_FULL', 'out of memory creating the engine');
+  }
+
+  call(op, argsText) {
+    const m = this.module;
+    // Most text is ASCII (one byte per unit); grow to the worst case (three
+    // bytes per UTF-16 unit) only when the first encoding did not fit.
+    let capacity = op.length + argsText.length + 64;
+    for (;;) {
+      const ptr = m._cs_engine_request(this.handle, capacity);
+      if (!ptr) throw new CampaignStoreError('STORAGE_FULL', `out of memory for a ${capacity}-byte request`);
+      const buffer = m.HEAPU8.subarray(ptr, ptr + capacity);
+      const o = encoder.encodeInto(op, buffer);
+      const a = encoder.encodeInto(argsText, buffer.subarray(o.written));
+      if (o.read === op.length && a.read === argsText.length) {
+        const length = m._cs_engine_call(this.handle, o.written, a.written);
+        if (length === 0) throw new CampaignStoreError('STORAGE_FULL', 'out of memory for the answer');
+        const at = m._cs_engine_response(this.handle);
+        const text = decoder.decode(m.HEAPU8.subarray(at, at + length));
+        if (length > KEEP_BYTES || capacity > KEEP_BYTES) m._cs_engine_trim(this.handle, KEEP_BYTES);
+        return text;
+      }
+      capacity = (op.length + argsText.length) * 3 + 64;
+    }
+  }
+
+  delete() {
+    this.module._cs_engine_delete(this.handle);
+    this.handle = 0;
+  }
+}
 
 export class Engine {
   /** @param {any} module the instantiated wasm module */
   constructor(module) {
     this.module = module;
-    this.native = new module.Engine();
+    this.native = new NativeDoor(module);
     /** Tables touched by the last call's committed transactions. */
     this.lastChanges = [];
     /** The persistent storage behind the open database (openStorage), or null. */

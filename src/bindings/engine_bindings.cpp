@@ -1,28 +1,69 @@
-// embind glue: the only Emscripten-specific C++ besides the VFS host bridge.
-// It exposes exactly one door, Engine.call(op, argsJson) -> envelopeJson;
-// the dispatcher behind it catches every exception, so none crosses into JS.
+// The one door as seen from JS: plain exported C functions around one
+// Dispatcher, with the request and the answer as UTF-8 bytes in the wasm
+// heap. JS encodes straight into the request buffer (TextEncoder.encodeInto)
+// and decodes the answer from a view of it (TextDecoder); embind's
+// std::string marshalling walked every byte in JS three times and its
+// invoker is a generic function without eval (-sDYNAMIC_EXECUTION=0), which
+// cost more than the call itself on small requests (profiled: fromWireType,
+// lengthBytesUTF8, stringToUTF8Array). The dispatcher catches everything, so
+// no exception crosses into JS; allocation failure is a null/zero result.
 #include "campaign_store/dispatcher.hpp"
 
-#include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 
+#include <new>
 #include <string>
+#include <string_view>
 
 namespace {
 
-class Engine {
- public:
-  std::string call(const std::string& op, const std::string& args) {
-    return dispatcher_.call(op, args);
-  }
-
- private:
-  cs::Dispatcher dispatcher_;
+struct Engine {
+  cs::Dispatcher dispatcher;
+  std::string request;   // op bytes then argument bytes, written by JS
+  std::string response;  // the last answer, read by JS until the next call
 };
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(campaign_store) {
-  emscripten::class_<Engine>("Engine")
-      .constructor<>()
-      .function("call", &Engine::call);
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE Engine* cs_engine_new() { return new (std::nothrow) Engine(); }
+
+EMSCRIPTEN_KEEPALIVE void cs_engine_delete(Engine* engine) { delete engine; }
+
+// A request buffer of at least `capacity` bytes (its address moves when it
+// grows), or null when the heap cannot hold it.
+EMSCRIPTEN_KEEPALIVE char* cs_engine_request(Engine* engine, std::size_t capacity) {
+  try {
+    if (engine->request.size() < capacity) engine->request.resize(capacity);
+    return engine->request.data();
+  } catch (...) {
+    return nullptr;
+  }
 }
+
+// Runs the request buffer's first op_len bytes as the op and the next
+// args_len as its JSON arguments; returns the answer's length in bytes (the
+// answer is at cs_engine_response), or 0 when even that could not be stored.
+EMSCRIPTEN_KEEPALIVE std::size_t cs_engine_call(Engine* engine, std::size_t op_len, std::size_t args_len) {
+  if (op_len + args_len > engine->request.size()) return 0;
+  const std::string_view op(engine->request.data(), op_len);
+  const std::string_view args(engine->request.data() + op_len, args_len);
+  try {
+    engine->response = engine->dispatcher.call(op, args);
+  } catch (...) {
+    engine->response.clear();  // std::bad_alloc while moving the answer in
+  }
+  return engine->response.size();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* cs_engine_response(Engine* engine) { return engine->response.data(); }
+
+// Hands back the memory of a large answer or request once JS has read it,
+// so one big export or batch does not pin megabytes of heap until the next call.
+EMSCRIPTEN_KEEPALIVE void cs_engine_trim(Engine* engine, std::size_t keep) {
+  if (engine->response.capacity() > keep) std::string().swap(engine->response);
+  if (engine->request.size() > keep) std::string().swap(engine->request);
+}
+
+}  // extern "C"
