@@ -48,6 +48,8 @@ void append(std::string& out, const json& value);
 void append(std::string& out, const ordered_json& value);
 std::string dump(const json& value);
 std::string dump(const ordered_json& value);
+// One string value, quoted and escaped as append() would write it.
+void append_string(std::string& out, std::string_view text);
 
 // RawJson: text already known to be valid JSON (valid() said so, or SQLite's
 // json_valid CHECK did), carried inside a tree as a binary value with this
@@ -59,5 +61,7 @@ bool is_raw(const json& value);
 std::string_view raw_text(const json& value);
 // `value` with every RawJson inside parsed into an ordinary tree.
 json materialize(const json& value);
+// A RawJson object with `key: value` added at its end (value may hold RawJson).
+json extend(const json& raw_object, std::string_view key, const json& value);
 
 }  // namespace cs::json_text

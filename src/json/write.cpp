@@ -160,6 +160,25 @@ void write(std::string& out, const Json& v) {
 void append(std::string& out, const json& value) { write(out, value); }
 void append(std::string& out, const ordered_json& value) { write(out, value); }
 
+void append_string(std::string& out, std::string_view text) { escaped(out, text); }
+
+json extend(const json& raw_object, std::string_view key, const json& value) {
+  if (!is_raw(raw_object)) {  // an ordinary tree: just add the member
+    json out = raw_object;
+    out[std::string(key)] = value;
+    return out;
+  }
+  std::string text(raw_text(raw_object));
+  const bool empty = text == "{}";
+  text.pop_back();  // '}'
+  if (!empty) text.push_back(',');
+  escaped(text, key);
+  text.push_back(':');
+  write(text, value);
+  text.push_back('}');
+  return raw(text);
+}
+
 std::string dump(const json& value) {
   std::string out;
   write(out, value);

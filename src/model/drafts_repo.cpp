@@ -43,7 +43,7 @@ json latest(Database& db, std::string_view campaign_id) {
   q.bind(1, campaign_id);
   q.bind(2, std::string_view(clock::now_iso()));
   if (!q.step()) return nullptr;
-  json out = read_row(t, q);
+  json out = read_row_raw(t, q);
   q.reset();
   return out;
 }
@@ -76,7 +76,7 @@ json save(Database& db, const json& args) {
     update_row(db, t, row);
     for (std::size_t i = 1; i < existing.size(); ++i) delete_row(db, t, existing[i]);
   }
-  json out = get_row(db, t, id);
+  json out = get_row_raw(db, t, id);
   tx.commit();
   return out;
 }

@@ -8,6 +8,8 @@
 #include "repo.hpp"
 #include "repos.hpp"
 
+#include "campaign_store/json_text.hpp"
+
 namespace cs::model {
 
 namespace {
@@ -89,9 +91,7 @@ json add(Database& db, const json& args) {
   row.set(t, "isPrimary", std::int64_t{primary ? 1 : 0});
   insert_row(db, t, row);
   tx.commit();
-  json out = row_json(t, row);
-  out["backgrounds"] = json::array();
-  return out;
+  return json_text::extend(row_raw(t, row), "backgrounds", json::array());
 }
 
 json list(Database& db, const json& args) {

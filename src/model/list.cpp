@@ -143,7 +143,7 @@ json list_rows(Database& db, const ListSpec& spec, const json& args) {
       more = true;
       break;
     }
-    items.push_back(read_row(t, q));
+    items.push_back(read_row_raw(t, q));
     last_key = q.column_json(key_col);
     last_rowid = q.column_json(key_col + 1);
   }

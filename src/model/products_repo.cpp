@@ -4,9 +4,8 @@
 #include "repo.hpp"
 #include "repos.hpp"
 
+#include "campaign_store/json_text.hpp"
 #include "campaign_store/limits.hpp"
-
-#include <unordered_map>
 
 namespace cs::model::products {
 
@@ -64,39 +63,35 @@ json create(Database& db, const json& args) {
   check_new_id(db, pt, product, args, "");
   check_references(db, pt, product, "");
   insert_row(db, pt, product);
-  json out = row_json(pt, product);
-  out["images"] = json::array();
+  json answered = json::array();
   for (std::size_t i = 0; i < rows.size(); ++i) {
     check_new_id(db, it, rows[i], images[i], "images[" + std::to_string(i) + "]");
     insert_row(db, it, rows[i]);
-    json image = row_json(it, rows[i]);
-    image["backgrounds"] = json::array();
-    out["images"].push_back(std::move(image));
+    answered.push_back(json_text::extend(row_raw(it, rows[i]), "backgrounds", json::array()));
   }
   tx.commit();
-  out["campaigns"] = json::array();
-  return out;
+  json out = json_text::extend(row_raw(pt, product), "images", answered);
+  return json_text::extend(out, "campaigns", json::array());
 }
 
 json get(Database& db, const json& args) {
   const std::string id = parse_id(args, "id");
-  json product = get_row(db, spec::products(), id);
+  json product = get_row_raw(db, spec::products(), id);
 
   const TableSpec& it = spec::product_images();
   const TableSpec& bt = spec::background_versions();
-  json images = json::array();
-  std::unordered_map<std::string, std::size_t> by_id;
+  struct Image {
+    std::string id;
+    json row;                           // RawJson
+    json backgrounds = json::array();  // RawJson rows
+  };
+  std::vector<Image> images;
   {
     static const std::string sql =
         "SELECT " + it.select_list + " FROM product_images WHERE product_id = ?1 ORDER BY created_at, rowid";
     Statement& q = db.cached(sql);
     q.bind(1, std::string_view(id));
-    while (q.step()) {
-      json image = read_row(it, q);
-      image["backgrounds"] = json::array();
-      by_id.emplace(image["id"].get<std::string>(), images.size());
-      images.push_back(std::move(image));
-    }
+    while (q.step()) images.push_back({q.column_text(0), read_row_raw(it, q)});
   }
   if (!images.empty()) {
     // One query for every image's versions, grouped here, instead of one
@@ -108,10 +103,13 @@ json get(Database& db, const json& args) {
     q.bind(1, std::string_view(id));
     const int image_col = 1 + bt.index_of("productImageId");
     while (q.step()) {
-      auto found = by_id.find(std::string(q.column_text_view(image_col)));
-      if (found != by_id.end()) images[found->second]["backgrounds"].push_back(read_row(bt, q));
+      const std::string_view image_id = q.column_text_view(image_col);
+      for (Image& image : images)  // a product has a handful of images
+        if (image.id == image_id) image.backgrounds.push_back(read_row_raw(bt, q));
     }
   }
+  json answered = json::array();
+  for (Image& image : images) answered.push_back(json_text::extend(image.row, "backgrounds", image.backgrounds));
   json campaigns = json::array();
   {
     Statement& q = db.cached(
@@ -120,9 +118,8 @@ json get(Database& db, const json& args) {
     while (q.step())
       campaigns.push_back({{"id", q.column_text(0)}, {"name", q.column_text(1)}, {"status", q.column_text(2)}});
   }
-  product["images"] = std::move(images);
-  product["campaigns"] = std::move(campaigns);
-  return product;
+  product = json_text::extend(product, "images", answered);
+  return json_text::extend(product, "campaigns", campaigns);
 }
 
 json list(Database& db, const json& args) { return list_rows(db, list_spec(), args); }

@@ -34,12 +34,28 @@ std::optional<json> find_row(Database& db, const TableSpec& spec, std::string_vi
   return row;
 }
 
+namespace {
+
+[[noreturn]] void no_such_row(const TableSpec& spec, std::string_view id, const std::string& field) {
+  throw Error(Code::NotFound, field + ": no " + noun(spec) + " with id '" + std::string(id) + "'",
+              {{"field", field}, {"table", spec.name}, {"id", std::string(id)}});
+}
+
+}  // namespace
+
 json get_row(Database& db, const TableSpec& spec, std::string_view id, const std::string& field) {
   auto row = find_row(db, spec, id);
-  if (!row)
-    throw Error(Code::NotFound, field + ": no " + noun(spec) + " with id '" + std::string(id) + "'",
-                {{"field", field}, {"table", spec.name}, {"id", std::string(id)}});
+  if (!row) no_such_row(spec, id, field);
   return std::move(*row);
+}
+
+json get_row_raw(Database& db, const TableSpec& spec, std::string_view id, const std::string& field) {
+  Statement& q = db.cached(spec.select_by_id);
+  q.bind(1, id);
+  if (!q.step()) no_such_row(spec, id, field);
+  json row = read_row_raw(spec, q);
+  q.reset();
+  return row;
 }
 
 bool row_exists(Database& db, const TableSpec& spec, std::string_view id) {
@@ -51,9 +67,7 @@ bool row_exists(Database& db, const TableSpec& spec, std::string_view id) {
 }
 
 void require_row(Database& db, const TableSpec& spec, std::string_view id, const std::string& field) {
-  if (!row_exists(db, spec, id))
-    throw Error(Code::NotFound, field + ": no " + noun(spec) + " with id '" + std::string(id) + "'",
-                {{"field", field}, {"table", spec.name}, {"id", std::string(id)}});
+  if (!row_exists(db, spec, id)) no_such_row(spec, id, field);
 }
 
 void check_references(Database& db, const TableSpec& spec, const Row& row, const std::string& prefix,
@@ -109,7 +123,7 @@ json create_checked(Database& db, const TableSpec& spec, const json& args, const
   check_references(db, spec, row, options.prefix);
   check_unique(db, spec, row, options.prefix);
   insert_row(db, spec, row);
-  return row_json(spec, row);
+  return row_raw(spec, row);
 }
 
 json create_entity(Database& db, const TableSpec& spec, const json& args) {
@@ -120,7 +134,7 @@ json create_entity(Database& db, const TableSpec& spec, const json& args) {
 }
 
 json get_entity(Database& db, const TableSpec& spec, const json& args) {
-  return get_row(db, spec, parse_id(args, "id"));
+  return get_row_raw(db, spec, parse_id(args, "id"));
 }
 
 json update_entity(Database& db, const TableSpec& spec, const json& args, const ParseOptions& options) {
@@ -132,7 +146,7 @@ json update_entity(Database& db, const TableSpec& spec, const json& args, const 
     check_unique(db, spec, row, options.prefix);
     update_row(db, spec, row);
   }
-  json out = get_row(db, spec, row.id);
+  json out = get_row_raw(db, spec, row.id);
   tx.commit();
   return out;
 }

@@ -14,6 +14,8 @@ namespace cs::model {
 std::optional<json> find_row(Database& db, const TableSpec& spec, std::string_view id);
 // The row as JSON; NOT_FOUND naming `field` when absent.
 json get_row(Database& db, const TableSpec& spec, std::string_view id, const std::string& field = "id");
+// The same as RawJson (read_row_raw), for answers.
+json get_row_raw(Database& db, const TableSpec& spec, std::string_view id, const std::string& field = "id");
 bool row_exists(Database& db, const TableSpec& spec, std::string_view id);
 // NOT_FOUND naming `field` unless the row exists.
 void require_row(Database& db, const TableSpec& spec, std::string_view id, const std::string& field);

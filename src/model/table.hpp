@@ -80,6 +80,15 @@ struct TableSpec {
   std::string update_sql[2];  // SET col = CASE WHEN ?flag THEN ?value ELSE col END ...
   std::string delete_sql;     // WHERE id = ?1
 
+  // The members of a row's JSON answer in the order a std::map-backed
+  // json object writes them (sorted): `"key":` and its slot (-1 id,
+  // 0..n-1 fields[i], n createdAt, n+1 updatedAt). See row_text.cpp.
+  struct AnswerMember {
+    std::string quoted_key;
+    int slot;
+  };
+  std::vector<AnswerMember> answer_members;
+
   int index_of(std::string_view api) const;        // -1 when absent
   const Field& field(std::string_view api) const;  // throws INTERNAL when absent
   std::string columns_with(const char* alias) const;  // select_list with "alias." prefixes

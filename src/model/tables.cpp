@@ -6,6 +6,8 @@
 #include "campaign_store/error.hpp"
 #include "campaign_store/limits.hpp"
 
+#include <algorithm>
+
 namespace cs::model {
 
 namespace L = cs::limits;
@@ -77,6 +79,12 @@ TableSpec finish(std::string name, bool has_seq, std::vector<Field> fields) {
   t.select_by_id = "SELECT " + cols + " FROM " + q + " WHERE id = ?1";
   t.exists_by_id = "SELECT 1 FROM " + q + " WHERE id = ?1";
   t.delete_sql = "DELETE FROM " + q + " WHERE id = ?1";
+  std::vector<std::pair<std::string, int>> keys = {{"id", -1}};
+  for (std::size_t i = 0; i < t.fields.size(); ++i) keys.emplace_back(t.fields[i].api, static_cast<int>(i));
+  keys.emplace_back("createdAt", static_cast<int>(t.fields.size()));
+  keys.emplace_back("updatedAt", static_cast<int>(t.fields.size()) + 1);
+  std::sort(keys.begin(), keys.end());
+  for (const auto& [key, slot] : keys) t.answer_members.push_back({"\"" + key + "\":", slot});  // ASCII names
 
   // Insert: every column, always, so there is one statement per table (the
   // defaults are applied in C++ from the same spec). hlc comes from the

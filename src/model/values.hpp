@@ -62,4 +62,10 @@ json read_row(const TableSpec& spec, const Statement& row, int first = 0);
 // The response for a row just inserted, without reading it back.
 json row_json(const TableSpec& spec, const Row& row);
 
+// The same two answers as RawJson text written straight from the columns
+// (row_text.cpp), for rows that go out unchanged or only gain members
+// (json_text::extend). Code that looks inside a row uses the trees above.
+json read_row_raw(const TableSpec& spec, const Statement& row, int first = 0);
+json row_raw(const TableSpec& spec, const Row& row);
+
 }  // namespace cs::model
