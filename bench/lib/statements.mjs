@@ -25,12 +25,22 @@ export const STATEMENTS = {
   insertDraft: 'INSERT INTO "campaign_drafts" (id, "campaign_id", "step_data", "auto_saved_at", "expires_at", created_at, updated_at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)',
   updateDraft: 'UPDATE "campaign_drafts" SET "campaign_id" = CASE WHEN ?2 THEN ?3 ELSE "campaign_id" END, "step_data" = CASE WHEN ?4 THEN ?5 ELSE "step_data" END, "auto_saved_at" = CASE WHEN ?6 THEN ?7 ELSE "auto_saved_at" END, "expires_at" = CASE WHEN ?8 THEN ?9 ELSE "expires_at" END, updated_at = ?10, hlc = ?11 WHERE id = ?1',
   getDraft: 'SELECT id, "campaign_id", "step_data", "auto_saved_at", "expires_at", created_at, updated_at FROM "campaign_drafts" WHERE id = ?1',
+  // Before every commit: index what the transaction queued (schema v5 defers
+  // full-text indexing to commit time, src/model/search.cpp).
+  ftsPending: 'SELECT EXISTS (SELECT 1 FROM fts_products_pending) OR EXISTS (SELECT 1 FROM fts_campaigns_pending)',
+  ftsIndexProducts: 'INSERT INTO fts_products(rowid, name, brand, description) SELECT p.seq, p.name, p.brand, p.description FROM fts_products_pending q JOIN products p ON p.seq = q.seq',
+  ftsClearProducts: 'DELETE FROM fts_products_pending',
+  ftsIndexCampaigns: 'INSERT INTO fts_campaigns(rowid, name) SELECT c.seq, c.name FROM fts_campaigns_pending q JOIN campaigns c ON c.seq = q.seq',
+  ftsClearCampaigns: 'DELETE FROM fts_campaigns_pending',
   // Verification (run by every peer after the workload; not timed)
   checkProducts: 'SELECT count(*) AS c1, sum(price) AS c2, sum(length(name)) AS c3 FROM products',
   checkImages: 'SELECT count(*) AS c1, sum(is_primary) AS c2 FROM product_images',
   checkFts: "SELECT count(*) AS c1 FROM fts_products WHERE fts_products MATCH 'acme'",
   checkDrafts: "SELECT count(*) AS c1, sum(json_extract(step_data, '$.rev')) AS c2 FROM campaign_drafts",
 };
+
+/** The statements a commit runs when ftsPending says rows are queued. */
+export const FTS_INDEX = ['ftsIndexProducts', 'ftsClearProducts', 'ftsIndexCampaigns', 'ftsClearCampaigns'];
 
 /** Our statement text for a peer statement (the hlc parameter back to cs_hlc_now()). */
 export function asOurs(name) {

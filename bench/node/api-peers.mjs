@@ -8,7 +8,7 @@
 // The native peers (raw C API, and our core's dispatcher) are in
 // bench/native/driver.cpp and do the same steps in C++.
 import { cents, readChecksum, stepData } from '../lib/data.mjs';
-import { STATEMENTS as S } from '../lib/statements.mjs';
+import { FTS_INDEX, STATEMENTS as S } from '../lib/statements.mjs';
 
 // Runs in Node and in a browser worker (bench/browser/worker.js) alike.
 const now = () => performance.now();
@@ -136,6 +136,15 @@ export function sqliteWasmPeer(db) {
   const stmts = {};
   const st = (name) => (stmts[name] ??= db.prepare(S[name]));
   const run = (name, params) => (params.length ? st(name).bind(params) : st(name)).stepReset();
+  // As our Transaction::commit does: index what the transaction queued.
+  const commit = () => {
+    const q = st('ftsPending');
+    q.step();
+    const pending = q.get(0);
+    q.reset();
+    if (pending) for (const name of FTS_INDEX) run(name, []);
+    run('commit', []);
+  };
   return {
     bulk(products) {
       const t0 = now();
@@ -161,7 +170,7 @@ export function sqliteWasmPeer(db) {
           status: 'active', createdAt: at, updatedAt: at, images };
         ids.push(out.id);
       }
-      run('commit', []);
+      commit();
       return { ms: now() - t0, ids };
     },
     reads(ids, reads) {
@@ -236,7 +245,7 @@ export function sqliteWasmPeer(db) {
         run('begin', []);
         run('insertCampaign', [id, null, null, `Campaign ${c}`, null, 'draft', null, 'USD', null, null, null, '{}', '{}',
           '{}', '{}', null, 'v2', at, at, nextHlc()]);
-        run('commit', []);
+        commit();
         ids.push(id);
       }
       return ids;
@@ -268,7 +277,7 @@ export function sqliteWasmPeer(db) {
         get.step();
         const row = get.get({});
         get.reset();
-        run('commit', []);
+        commit();
         const out = { ...row, stepData: sd };
         if (!out.id) throw new Error('draft not saved');
         each.push(now() - t);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <memory>
 #include <string>
@@ -107,8 +108,15 @@ class Database {
 
   sqlite3* handle() const { return db_; }
 
+  // Work that must be part of every outermost Transaction, run by its
+  // commit() just before COMMIT (derived data brought up to date in the same
+  // transaction; model::search defers its index here). Throwing fails the
+  // commit, which then rolls back.
+  void set_before_commit(std::function<void(Database&)> hook) { before_commit_ = std::move(hook); }
+
  private:
   friend class Transaction;
+  std::function<void(Database&)> before_commit_;
   int flatten_depth_ = 0;  // open Transaction(Nested::Flatten) scopes
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;

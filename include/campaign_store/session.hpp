@@ -26,8 +26,9 @@ class Session {
   // callers get a clear "open first" instead of a null dereference.
   Database& db();
 
-  // Installs sync capture on the open database (after its schema migrated).
-  void start_sync();
+  // On the open, migrated database: the full-text index's commit hook and
+  // sync capture.
+  void start_engines();
   // The sync engine of the open database; throws when none is open.
   sync::Engine& sync();
 

@@ -1,9 +1,13 @@
 #include "campaign_store/args.hpp"
 #include "campaign_store/schema.hpp"
 #include "campaign_store/version.hpp"
+#include "model/repos.hpp"
 #include "ops.hpp"
 
 #include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
 
 namespace cs::ops {
 
@@ -41,7 +45,7 @@ json open(Session& session, const json& args) {
   int schema_version = 0;
   try {
     schema_version = schema::migrate(session.db());
-    session.start_sync();
+    session.start_engines();
   } catch (...) {
     session.close();  // a database we cannot migrate is not left half-open
     throw;
@@ -65,6 +69,12 @@ Statement& prepare_user_sql(Session& session, const Args& a) {
 
 json sql_query(Session& session, const json& args) {
   Args a(args);
+  // A raw read of the full-text tables sees every row written so far (the
+  // index is brought up to date at commit, and raw SQL can write without one).
+  const std::string sql = a.string("sql");
+  std::string lower(sql.size(), ' ');
+  std::transform(sql.begin(), sql.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lower.find("fts_") != std::string::npos) model::search::catch_up(session.db());
   Statement& stmt = prepare_user_sql(session, a);
   // query is for reading; writes go through exec so that the caller states
   // its intent (and, later, so writes can be tracked for sync).

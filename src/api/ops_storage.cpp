@@ -164,7 +164,7 @@ json open_pool(Session& session, const json& args) {
   try {
     apply_durability(session.db(), durability);
     schema_version = schema::migrate(session.db());
-    session.start_sync();  // as `open` does for memory databases
+    session.start_engines();  // as `open` does for memory databases
   } catch (const Error& e) {
     session.close();  // not left half-open
     rethrow_with(e, *storage);
@@ -199,7 +199,7 @@ json storage_import(Session& session, const json&) {
   const int schema_version = schema::migrate(db);
   // The imported file brings its own outbox and clock (or none): capture
   // and the clock are set up again for it.
-  session.start_sync();
+  session.start_engines();
   return {{"bytes", info.bytes}, {"pageSize", info.page_size}, {"schemaVersion", schema_version}};
 }
 

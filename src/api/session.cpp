@@ -1,6 +1,7 @@
 #include "campaign_store/session.hpp"
 
 #include "campaign_store/model.hpp"
+#include "model/repos.hpp"
 
 #include <sqlite3.h>
 
@@ -19,7 +20,9 @@ void Session::open(const OpenOptions& options) {
   db_ = std::move(db);
 }
 
-void Session::start_sync() {
+void Session::start_engines() {
+  // Every data-API commit brings the full-text index up to date first.
+  db().set_before_commit([](Database& db) { model::search::index_pending(db); });
   sync_ = std::make_unique<sync::Engine>(db(), model::sync_tables());
   sync_->install();
 }

@@ -283,6 +283,7 @@ Transaction::~Transaction() {
 
 void Transaction::commit() {
   if (flattened_) return;
+  if (!nested_ && db_.before_commit_) db_.before_commit_(db_);
   db_.exec(nested_ ? ("RELEASE " + savepoint_).c_str() : "COMMIT");
   done_ = true;
 }

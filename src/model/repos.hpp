@@ -103,6 +103,12 @@ json remove(Database& db, const json& args);
 
 namespace search {
 json query(Database& db, const json& args);
+// Indexes the rows written since the last call (schema v5 defers full-text
+// indexing to here: run before every commit and before reading the index).
+void index_pending(Database& db);
+// The same in a transaction of its own when anything is queued, for readers
+// of the index (search, raw SQL over fts_* tables).
+void catch_up(Database& db);
 }  // namespace search
 
 namespace cache {
