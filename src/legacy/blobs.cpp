@@ -40,7 +40,7 @@ std::optional<BlobInfo> blob_read(Database& db, std::string_view hash_or_ref, st
 }
 
 BlobInfo blob_put(Database& db, const std::uint8_t* data, std::size_t size, std::string_view mime) {
-  BlobInfo info{sha256_hex(data, size), static_cast<std::int64_t>(size), sniff_mime(data, size, mime)};
+  BlobInfo info{Sha256::hex(data, size), static_cast<std::int64_t>(size), sniff_mime(data, size, mime)};
   Statement& st = db.cached(
       "INSERT INTO blobs(hash, data, size, mime, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(hash) DO NOTHING");
   st.bind(1, std::string_view(info.hash)).bind_blob(2, data, size).bind(3, info.size);

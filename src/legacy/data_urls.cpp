@@ -189,7 +189,7 @@ std::optional<std::string> BlobSink::intern(std::string& s) {
   }
   std::string_view meta;
   if (!decode_data_url(s, &meta, bytes_)) return std::nullopt;
-  std::string hash = sha256_hex(bytes_.data(), bytes_.size());
+  std::string hash = Sha256::hex(bytes_.data(), bytes_.size());
   auto& insert = db_.cached(
       "INSERT INTO blobs(hash, data, size, mime, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(hash) DO NOTHING");
   insert.bind(1, std::string_view(hash));

@@ -58,13 +58,6 @@ std::string dump(const json& value);
 json to_json(const ojson& value);
 ojson to_ojson(const json& value);
 
-// --------------------------------------------------------------- sha256.cpp
-// SHA-256; lower-case hex is the content address of a blob.
-void sha256(const void* data, std::size_t size, std::uint8_t out[32]);
-std::string sha256_hex(const void* data, std::size_t size);
-// Runs the hash once on dummy data (once per process): see sha256.cpp.
-void warm_up_hashing();
-
 // ----------------------------------------------------------- value_hash.cpp
 std::uint64_t xxh64(const void* data, std::size_t len, std::uint64_t seed);
 // "xxh64:<16 hex>" of a localStorage value: legacy_sources.hash and echo_hash.

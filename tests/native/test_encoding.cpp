@@ -30,6 +30,18 @@ TEST_CASE("SHA-256 gives the same digest however the input is split") {
   }
 }
 
+TEST_CASE("SHA-256 byte by byte and in one call agree at every length across the block boundaries") {
+  std::string data;
+  for (int n = 0; n < 300; ++n) {
+    Sha256 s;
+    for (char c : data) s.update(&c, 1);
+    auto d = s.finish();
+    INFO(n);
+    CHECK(cs::to_hex(d.data(), d.size()) == Sha256::hex(data));
+    data += static_cast<char>(n * 131 + 7);
+  }
+}
+
 TEST_CASE("base64 round-trips the RFC 4648 vectors") {
   const char* plain[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
   const char* encoded[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};

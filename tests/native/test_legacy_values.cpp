@@ -249,23 +249,6 @@ TEST_CASE("value hashes are XXH64 (known vectors), the change detector of legacy
   CHECK(cs::legacy::value_hash(bytes) == "xxh64:afd18a3957d3670a");
 }
 
-TEST_CASE("the blob hash is SHA-256: FIPS 180-4 vectors and agreement with cs::Sha256 at every length") {
-  auto h = [](const std::string& s) { return cs::legacy::sha256_hex(s.data(), s.size()); };
-  CHECK(h("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  CHECK(h("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  CHECK(h("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
-        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  std::string data;
-  for (int n = 0; n < 300; ++n) {
-    INFO(n);
-    CHECK(h(data) == cs::Sha256::hex(data));
-    data += static_cast<char>(n * 131 + 7);
-  }
-  std::string big(1 << 20, 'x');
-  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 2654435761u) >> 13);
-  CHECK(h(big) == cs::Sha256::hex(big));
-}
-
 TEST_CASE("values nested deeper than the walkers allow are unparsed (too-deep), not a crash") {
   Store s;
   const std::string deep = std::string(5000, '[') + std::string(5000, ']');
