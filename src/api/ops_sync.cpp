@@ -1,6 +1,10 @@
 // sync.*: the sans-I/O sync engine's steps, driven by js/sync/ (the fetch loop).
 #include "campaign_store/args.hpp"
+#include "campaign_store/legacy.hpp"
+#include "campaign_store/vfs_transfer.hpp"
 #include "ops.hpp"
+
+#include <cstring>
 
 namespace cs::ops {
 
@@ -16,9 +20,24 @@ json sync_configure(Session& s, const json& args) {
   return out;
 }
 json sync_begin(Session& s, const json&) { return s.sync().begin(); }
-json sync_next(Session& s, const json&) { return s.sync().next_request(); }
+json sync_next(Session& s, const json&) {
+  json request = s.sync().next_request();
+  if (request.value("kind", "") == "upload") {
+    // The body of an upload is the blob's bytes: staged in the export slot,
+    // where the binary path (js/sync/binary.js) takes them as a Uint8Array.
+    std::vector<std::uint8_t> bytes;
+    const std::string& hash = request["blob"]["hash"].get_ref<const std::string&>();
+    if (!legacy::blob_read(s.db(), hash, bytes)) throw Error(Code::Internal, "blob " + hash + " vanished");
+    unsigned char* slot = vfs::export_slot().allocate(bytes.size());
+    if (slot == nullptr) throw Error(Code::StorageFull, "out of memory staging a blob", {{"bytes", bytes.size()}});
+    if (!bytes.empty()) std::memcpy(slot, bytes.data(), bytes.size());
+  }
+  return request;
+}
 json sync_apply(Session& s, const json& args) { return s.sync().apply_response(args); }
 json sync_status(Session& s, const json&) { return s.sync().status(); }
+json sync_blobs(Session& s, const json& args) { return s.sync().blobs(args); }
+json sync_retry_blobs(Session& s, const json& args) { return s.sync().retry_blobs(args); }
 
 json sync_conflicts(Session& s, const json& args) {
   Args a(args);

@@ -19,8 +19,22 @@ void Session::open(const OpenOptions& options) {
   db_ = std::move(db);
 }
 
+namespace {
+
+// The columns that hold "blob:sha256:<hex>" references (legacy data: URLs,
+// store.blobs.put uploads) and the Storage bucket each one's blobs go to.
+std::vector<sync::BlobColumn> blob_columns() {
+  return {
+      {"product_images", "url", "storage_path", "product-images"},
+      {"background_versions", "url", "storage_path", "product-images"},
+      {"creative_assets", "url", "storage_path", "creative-assets"},
+  };
+}
+
+}  // namespace
+
 void Session::start_sync() {
-  sync_ = std::make_unique<sync::Engine>(db(), model::sync_tables());
+  sync_ = std::make_unique<sync::Engine>(db(), model::sync_tables(), blob_columns());
   sync_->install();
 }
 
