@@ -1,6 +1,7 @@
 // A thin stand-in for the Supabase API in front of a real PostgreSQL: the
 // RPC part of PostgREST, the upload/read part of Storage, a demo GoTrue, the
-// gateway's apikey check, and bounded fault injection for sync tests.
+// gateway's apikey check, bounded fault injection for sync tests, and a
+// bounded log of the requests it saw (what tests count, e.g. uploads).
 //
 // CLI:  node tools/backend/gateway.mjs --db <authenticator connection string> --jwt-secret S [--port N]
 //       node tools/backend/gateway.mjs mint --secret S --sub <uuid> [--role r] [--expires-in s]
@@ -24,6 +25,7 @@ import { createStorage, STORAGE_MAX_BYTES, StorageError } from './storage.mjs';
 export { mintToken } from './jwt.mjs';
 
 const REST_MAX_BYTES = 16 * 1024 * 1024;
+const REQUEST_LOG_MAX = 10_000;
 const TEN_YEARS = 10 * 365 * 24 * 3600;
 const API_ROLES = new Set(['anon', 'authenticated', 'service_role']);
 
@@ -73,6 +75,22 @@ export async function createGateway({
   const auth = createAuth({ jwtSecret, users });
   const storage = createStorage({ pool, root: storageDir });
   const apiKeys = [anonKey, serviceKey];
+
+  // {method, path, status, fault?}: status 0 when no answer was sent (a
+  // dropped request), fault names the injected fault that hit it.
+  const requestLog = [];
+  const requests = {
+    /** The logged requests, oldest first, optionally only those matching {method, path prefix}. */
+    list({ method, pathPrefix } = {}) {
+      return requestLog.filter((r) => (!method || r.method === method) && (!pathPrefix || r.path.startsWith(pathPrefix)))
+        .map((r) => ({ ...r }));
+    },
+    clear() { requestLog.length = 0; },
+  };
+  const logRequest = (req, url, status, fault) => {
+    requestLog.push(fault ? { method: req.method, path: url.pathname, status, fault } : { method: req.method, path: url.pathname, status });
+    if (requestLog.length > REQUEST_LOG_MAX) requestLog.splice(0, requestLog.length - REQUEST_LOG_MAX);
+  };
 
   /** Verified {role, claims}, or a ready error response. */
   function authenticate(req, url, flavor) {
@@ -248,19 +266,23 @@ export async function createGateway({
       const delay = faults.takeDelay();
       if (delay) await sleep(delay);
       if (faults.take('drop')) {
+        logRequest(req, url, 0, 'drop');
         req.socket.destroy();
         return;
       }
       if (faults.take('fail503')) {
+        logRequest(req, url, 503, 'fail503');
         return write(res, json(503, { message: 'Service Unavailable', hint: 'injected fault' }));
       }
     }
     const loseResponse = url.pathname !== '/health' && faults.take('dropResponse');
     const out = await route(req, url);
     if (loseResponse) {
+      logRequest(req, url, out.status, 'dropResponse');
       req.socket.destroy();
       return;
     }
+    logRequest(req, url, out.status);
     write(res, out);
   }
 
@@ -289,6 +311,7 @@ export async function createGateway({
     serviceKey,
     jwtSecret,
     faults,
+    requests,
     users,
     storageDir,
     mintToken: (opts) => mintToken({ secret: jwtSecret, ...opts }),
