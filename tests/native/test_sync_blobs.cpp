@@ -368,3 +368,37 @@ TEST_CASE("sync.next stages an upload's bytes for the binary path") {
   CHECK(image["url"].get<std::string>().rfind(std::string(kUrl) + "/storage/v1/object/public/product-images/", 0) == 0);
   CHECK(call("sync.blobs")[0]["state"] == "acknowledged");
 }
+
+TEST_CASE("a rollback export after the upload still writes the migrated data: URL back") {
+  cs::Dispatcher d;
+  auto call = [&](const char* op, const json& args = json::object()) {
+    json envelope = json::parse(d.call(op, args.dump()));
+    INFO(op << " " << envelope.dump());
+    REQUIRE(envelope["ok"] == true);
+    return envelope["result"];
+  };
+  call("open");
+  const std::string photo = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+  const std::string bg = "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/";
+  const json products = json::array({{{"id", 7}, {"name", "Shoe"},
+                                      {"images", {{{"url", photo}, {"isPrimary", true},
+                                                   {"backgroundVersions", {{{"url", bg}, {"prompt", "beach"}}}}}}}},
+                                     {{"id", 8}, {"name", "Bare"}, {"images", photo}}});
+  REQUIRE(call("legacy.import", {{"entries", {{{"key", "products"}, {"value", products.dump()}}}}})["ok"] == true);
+  const json options{{"keys", {"products"}}, {"inlineImages", true}};
+  const json before = call("legacy.export", options)["entries"];
+  REQUIRE(json::parse(before[0]["value"].get<std::string>()) == products);
+
+  call("sync.configure", {{"userId", "u1"}, {"url", kUrl}});
+  call("sync.begin");
+  int uploads = 0;
+  for (json r = call("sync.next"); r["kind"] == "upload"; r = call("sync.next")) {
+    ++uploads;
+    call("sync.apply", {{"id", r["id"]}, {"status", 200}, {"body", kCreated}});
+  }
+  cs::vfs::export_slot().reset();
+  CHECK(uploads == 2);
+  json rows = call("sql.query", {{"sql", "SELECT count(*) AS n FROM product_images WHERE url LIKE 'http://sb.test/storage/v1/object/public/product-images/u1/%'"}});
+  CHECK(rows["rows"][0]["n"] == 2);
+  CHECK(call("legacy.export", options)["entries"] == before);
+}
