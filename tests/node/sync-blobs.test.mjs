@@ -273,3 +273,19 @@ test('an expired token on an upload is refreshed once and the upload goes throug
     a.close();
   }
 });
+
+test('a loop wired to the bare door (no binary path) refuses to send an upload without its bytes', async () => {
+  const userId = crypto.randomUUID();
+  const a = await device(userId);
+  try {
+    const bytes = png();
+    a.call('products.create', { name: 'x', images: [{ url: a.call('blobs.put', { bytes: new Uint8Array(bytes) }).ref }] });
+    const bare = new SyncLoop({ call: (op, args) => a.engine.call(op, args), url: be.url, anonKey: be.anonKey,
+      getAccessToken: () => be.mintToken({ sub: userId }) });
+    await assert.rejects(bare.now(), (e) => e.code === 'INTERNAL' && /binary/.test(e.message));
+    assert.deepEqual(uploads(sha256(bytes)), []);
+    assert.equal(a.call('sync.status').blobsPending, 1);
+  } finally {
+    a.close();
+  }
+});
