@@ -8,17 +8,6 @@
 
 namespace cs {
 
-Session::~Session() { close(); }
-
-void Session::open(const OpenOptions& options) {
-  if (db_) throw Error(Code::Conflict, "a database is already open in this engine; close it first");
-  auto db = std::make_unique<Database>(options);
-  sqlite3_update_hook(db->handle(), &Session::on_update, this);
-  sqlite3_commit_hook(db->handle(), &Session::on_commit, this);
-  sqlite3_rollback_hook(db->handle(), &Session::on_rollback, this);
-  db_ = std::move(db);
-}
-
 namespace {
 
 // The columns that hold "blob:sha256:<hex>" references (legacy data: URLs,
@@ -33,8 +22,20 @@ std::vector<sync::BlobColumn> blob_columns() {
 
 }  // namespace
 
+Session::~Session() { close(); }
+
+void Session::open(const OpenOptions& options) {
+  if (db_) throw Error(Code::Conflict, "a database is already open in this engine; close it first");
+  auto db = std::make_unique<Database>(options);
+  sqlite3_update_hook(db->handle(), &Session::on_update, this);
+  sqlite3_commit_hook(db->handle(), &Session::on_commit, this);
+  sqlite3_rollback_hook(db->handle(), &Session::on_rollback, this);
+  db_ = std::move(db);
+}
+
 void Session::start_sync() {
-  sync_ = std::make_unique<sync::Engine>(db(), model::sync_tables(), blob_columns());
+  sync_ = std::make_unique<sync::Engine>(db(), model::sync_tables());
+  sync_->set_blob_columns(blob_columns());
   sync_->install();
 }
 
