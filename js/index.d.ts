@@ -547,7 +547,27 @@ export interface SyncStatus {
   lastSyncedAt: number | null;
   conflicts: number;
   rejected: number;
+  /** Blobs referenced by local rows and not in Supabase Storage yet (uploaded before those rows are pushed). */
+  blobsPending: number;
+  /** Blob uploads Storage refused (403, 400, 413, ...): kept with the reason, see sync.blobs(). */
+  blobsRejected: number;
   error: { code: string; message: string } | null;
+}
+
+/** One blob upload to Supabase Storage, at `<bucket>/<storagePath>`. */
+export interface SyncBlob {
+  bucket: 'product-images' | 'creative-assets' | string;
+  /** SHA-256 of the bytes (hex). */
+  hash: string;
+  /** 'acknowledged' is final: never uploaded again. */
+  state: 'pending' | 'acknowledged' | 'rejected';
+  attempts: number;
+  lastStatus: number | null;
+  /** The server's reason of the last failed attempt, e.g. "403 Unauthorized: new row violates row-level security policy". */
+  lastError: string | null;
+  /** `<userId>/<sha256>`. */
+  storagePath: string;
+  updatedAt: Timestamp | null;
 }
 
 export interface SyncConflict {
@@ -565,6 +585,10 @@ export interface SyncSummary {
   superseded: number;
   rejected: number;
   conflicts: number;
+  /** Blobs Storage acknowledged in this cycle. */
+  uploaded: number;
+  /** Blob uploads Storage refused in this cycle. */
+  blobsRejected: number;
   requests: number;
 }
 
@@ -574,6 +598,10 @@ export interface SyncMethods {
   now(): Promise<SyncSummary>;
   status(): Promise<SyncStatus>;
   conflicts(limit?: number): Promise<Array<SyncConflict & { seq: number; seenAt: Timestamp }>>;
+  /** Blob uploads and their state (rejected ones first to look at). */
+  blobs(options?: { state?: SyncBlob['state']; limit?: number }): Promise<SyncBlob[]>;
+  /** Makes rejected uploads (all, or those of one hash) pending again. */
+  retryBlobs(hash?: string): Promise<{ retried: number }>;
   onStatus(cb: (status: SyncStatus) => void): () => void;
   onConflict(cb: (conflict: SyncConflict) => void): () => void;
 }

@@ -4,9 +4,9 @@
 //   pull        a fresh in-memory engine of the same user: initial pull (SyncLoop)
 //   push        a fresh user's engine with n new products: one sync cycle
 //               (push everything, then the pull that follows)
-//   naive-push  the same n changes sent one row per request with supabase-js:
-//               rpc('sync_push', {client_id, changes: [change]}) — the gateway
-//               serves RPC only, so this is what a per-row upsert costs
+//   naive-push  the same n rows written one per request with supabase-js:
+//               from(table).upsert(row), i.e. PostgREST's POST /rest/v1/<table>
+//               with Prefer: resolution=merge-duplicates (the gateway serves it)
 //   naive-pull  supabase-js rpc('sync_pull') page by page (500 rows, like
 //               ours), rows kept as one JSON string (the status quo's storage)
 // workerData: {role, url, anonKey, token, userId, n}
@@ -80,9 +80,10 @@ async function main() {
     return { ms, pulled: summary.pulled, requests: summary.requests, rows, ok: rows === n };
   }
   if (role === 'naive-push') {
-    // The changes our engine would push, sent one per request; each batch's
-    // per-row answers are handed back to the engine as one answer, so the
-    // engine moves on to the next batch (only the requests are timed).
+    // The rows our engine would push (same data, same encoding), each written
+    // with its own supabase-js upsert; a batch's upserts are then handed back
+    // to the engine as applied, so it moves on to the next batch (only the
+    // requests are timed).
     const { engine } = await engineFor();
     createProducts(engine, n, 'naive');
     const db = await supabase();
@@ -91,13 +92,14 @@ async function main() {
     for (;;) {
       const request = engine.call('sync.next');
       if (request.kind !== 'push') break;
-      const { client_id: clientId, changes } = request.body;
+      const { changes } = request.body;
       const results = [];
       const t0 = now();
       for (const change of changes) {
-        const { data, error } = await db.rpc('sync_push', { client_id: clientId, changes: [change] });
-        if (error) throw new Error(`sync_push: ${error.message}`);
-        results.push(...data.results);
+        if (change.op !== 'upsert') throw new Error(`naive peer: only upserts are expected, got ${change.op}`);
+        const { error } = await db.from(change.table).upsert({ ...change.row, id: change.id, user_id: userId });
+        if (error) throw new Error(`upsert into ${change.table}: ${error.message}`);
+        results.push({ mutation_id: change.mutation_id, status: 'applied' });
       }
       ms += now() - t0;
       sent += changes.length;

@@ -10,6 +10,12 @@
 //
 // Protocol (supabase/README.md): push = rpc/sync_push {client_id, changes},
 // pull = rpc/sync_pull {cursor, limit}. Last writer wins by HLC, per row.
+//
+// Blobs (src/sync/blobs.cpp): rows that reference a local content-addressed
+// blob ("blob:sha256:<hex>[#label]" in a BlobColumn) make the cycle upload
+// that blob to Supabase Storage at <bucket>/<userId>/<sha256> before any
+// push; its answer rewrites those rows to the object's storage path and
+// public URL (captured, so the next push carries them).
 #pragma once
 
 #include "campaign_store/database.hpp"
@@ -47,37 +53,63 @@ struct TableSpec {
   std::vector<ColumnSpec> columns;  // the primary key column `id` included
 };
 
+// A column that may hold a reference to a local blob, and where the blob
+// goes once uploaded. The local blobs live in `blobs(hash, data, size, mime)`.
+struct BlobColumn {
+  std::string table;        // a synced table
+  std::string url_column;   // "blob:sha256:<hex>[#label]" until uploaded, then the public URL
+  std::string path_column;  // gets "<userId>/<sha256>" (the object's name in its bucket)
+  std::string bucket;       // Supabase Storage bucket
+};
+
 struct Options {
   int push_batch = 200;   // changes per push request
   int pull_page = 500;    // rows per pull page
+  std::string storage_url;  // the Supabase project URL; empty: blobs are not uploaded
 };
 
 class Engine {
  public:
-  Engine(Database& db, std::vector<TableSpec> tables);
+  Engine(Database& db, std::vector<TableSpec> tables, std::vector<BlobColumn> blobs = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
+
+  // The columns whose blob references are uploaded (the constructor's
+  // `blobs`); before install(), which creates their capture triggers.
+  void set_blob_columns(std::vector<BlobColumn> blobs) { blob_columns_ = std::move(blobs); }
 
   // Creates the sync tables and capture triggers (idempotent), registers the
   // SQL functions, and restores the clock. Called on every open.
   void install();
 
-  // {userId, pushBatch?, pullPage?}: binds this database to a user. A
+  // {userId, url?, pushBatch?, pullPage?}: binds this database to a user. A
   // database already bound to another user refuses (UNAUTHORIZED): one local
   // database per user, so nobody's data is pushed under another account.
+  // `url` (the Supabase project URL) turns blob uploads on: it is what the
+  // public URLs written into rows start with.
   json configure(const json& args);
 
   // Starts a sync cycle: push everything pending, then pull until caught up.
   json begin();
   // The next request of the cycle: {kind:"push"|"pull", id, method, path,
-  // body} or {kind:"idle"} when the cycle is done.
+  // body}, {kind:"upload", id, method, path, headers, blob:{hash, bucket,
+  // size, mime, storagePath, publicUrl}} (the body is the blob's bytes,
+  // which the caller reads from the blobs table: see ops_sync.cpp), or
+  // {kind:"idle"} when the cycle is done. Uploads come before every push.
   json next_request();
   // {id, status, body}: applies the response of request `id`. Non-2xx
   // statuses change nothing and say whether to retry ({retry:"auth"|"backoff"}).
   json apply_response(const json& args);
 
   json status();
+
+  // {state?, limit?}: the blobs this user's rows reference and what became
+  // of their uploads: [{bucket, hash, state, attempts, lastStatus, lastError,
+  // storagePath, updatedAt}].
+  json blobs(const json& args);
+  // {hash?}: rejected uploads (all, or of one hash) become pending again.
+  json retry_blobs(const json& args);
 
   // Enqueues every existing row that has no pending change (used when a
   // database is first bound to a user, so data written before sign-in syncs).
@@ -89,6 +121,14 @@ class Engine {
 
  private:
   json build_push();
+  json build_upload();
+  json apply_upload(const json& request, std::int64_t http, const json& body);
+  void install_blob_capture();
+  bool blob_refs_live(const std::string& bucket, const std::string& hash);
+  std::int64_t rewrite_blob_refs(const std::string& bucket, const std::string& hash,
+                                 const std::string& storage_path, const std::string& public_url);
+  void record_blob(const std::string& bucket, const std::string& hash, const char* state,
+                   std::int64_t http, const std::string& error);
   json build_pull();
   json apply_push(const json& request, const json& body);
   json apply_pull(const json& request, const json& body);
@@ -103,6 +143,7 @@ class Engine {
 
   Database& db_;
   std::vector<TableSpec> tables_;
+  std::vector<BlobColumn> blob_columns_;
   std::unique_ptr<State> state_;
 };
 

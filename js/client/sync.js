@@ -43,7 +43,8 @@ export async function attachSync(store, settings, name) {
     loop.cycle = () => locks.request(`campaign-store-sync:${name}`, cycle);
   }
 
-  await store.call('sync.configure', { userId });
+  // The project URL also turns blob uploads on (rows get public URLs under it).
+  await store.call('sync.configure', { userId, url });
   // Local writes (any table) make the loop sync soon, debounced.
   const off = store.subscribe('*', ({ tables }) => {
     if (tables.some((t) => !t.startsWith('sync_'))) loop.notifyLocalChange();
@@ -57,10 +58,14 @@ export async function attachSync(store, settings, name) {
     stop: () => loop.stop(),
     /** One full cycle now; resolves with {pushed, pulled, conflicts, ...}. */
     now: () => loop.now(),
-    /** {state, pending, lastSyncedAt, conflicts, rejected, error}. */
+    /** {state, pending, lastSyncedAt, conflicts, rejected, blobsPending, blobsRejected, error}. */
     status: () => loop.status(),
     /** Last-writer-wins decisions that discarded a write, newest first. */
     conflicts: (limit) => store.call('sync.conflicts', limit ? { limit } : {}),
+    /** Blob uploads to Storage and their state ({state?: 'pending'|'acknowledged'|'rejected', limit?}). */
+    blobs: (options) => store.call('sync.blobs', options ?? {}),
+    /** Rejected uploads (all, or one hash) become pending again; uploads on the next cycle. */
+    retryBlobs: (hash) => store.call('sync.retryBlobs', hash ? { hash } : {}),
     /** Hears status changes; returns an unsubscribe function. */
     onStatus(cb) { statusListeners.add(cb); if (lastStatus) cb(lastStatus); return () => statusListeners.delete(cb); },
     /** Hears conflicts as sync resolves them ({table, id, winner, local, remote}). */

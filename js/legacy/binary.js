@@ -4,6 +4,7 @@
 // 5 MB dump is neither escaped into JSON nor parsed twice; blob bytes leave
 // through the export slot (storageExportView) as a copy the caller owns.
 import { CampaignStoreError } from '../errors.js';
+import { SYNC_BINARY_OPS } from '../sync/binary.js';
 
 const encoder = new TextEncoder();
 
@@ -82,6 +83,6 @@ export const LEGACY_BINARY_OPS = Object.freeze({
  * one: what the worker does, for createEngine() users (benchmarks, scripts).
  */
 export function callEngine(engine, op, args) {
-  const binary = LEGACY_BINARY_OPS[op];
+  const binary = LEGACY_BINARY_OPS[op] ?? SYNC_BINARY_OPS[op];
   return binary ? binary(engine, args) : engine.call(op, args ?? {});
 }

@@ -9,10 +9,17 @@ import { migrateLegacyStorage } from './migrate.js';
 import { exportLegacy, releaseLegacyKeys } from './rollback.js';
 
 const HASH = /^(?:blob:sha256:)?([0-9a-f]{64})(?:#|$)/;
+// What sync writes into a row once its blob is in Supabase Storage:
+// <url>/storage/v1/object/public/<bucket>/<userId>/<sha256> (src/sync/blobs.cpp).
+const PUBLIC_URL = /\/storage\/v1\/object\/public\/[^/?#]+\/(?:[^?#]*\/)?([0-9a-f]{64})(?:[?#]|$)/;
 
-/** "blob:sha256:<hex>#label" or a bare hex hash -> the hash (or null). */
+/**
+ * "blob:sha256:<hex>#label", a bare hex hash, or the public Storage URL sync
+ * gave the blob -> the hash (or null).
+ */
 export function blobHash(ref) {
-  const m = typeof ref === 'string' ? HASH.exec(ref) : null;
+  if (typeof ref !== 'string') return null;
+  const m = HASH.exec(ref) ?? PUBLIC_URL.exec(ref);
   return m ? m[1] : null;
 }
 
@@ -35,7 +42,11 @@ export function attachMigrationApi(store) {
     get: async (ref) => (await call('blobs.get', { hash: blobHash(ref) ?? String(ref) })).bytes,
     info: (ref) => call('blobs.info', { hash: blobHash(ref) ?? String(ref) }),
     put: (bytes, mime) => call('blobs.put', mime === undefined ? { bytes } : { bytes, mime }),
-    /** An object URL for a blob, made once per blob and store; revoked on close. */
+    /**
+     * An object URL for a blob, made once per blob and store; revoked on
+     * close. A synced row's public Storage URL resolves to the local copy
+     * when this device has it (offline display), else to the URL itself.
+     */
     objectUrl: async (ref) => {
       const hash = blobHash(ref);
       if (!hash) return ref;
@@ -46,6 +57,7 @@ export function attachMigrationApi(store) {
         return await urls.get(hash);
       } catch (err) {
         urls.delete(hash);
+        if (err?.code === 'NOT_FOUND' && !HASH.test(ref)) return ref;  // another device's upload
         throw err;
       }
     },

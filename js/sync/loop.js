@@ -2,7 +2,9 @@
 // (sync.next) to the Supabase backend and hands the answers back (sync.apply).
 // It decides nothing about data; it owns only transport concerns: auth
 // headers, timeouts, exponential backoff with jitter, offline pauses, and
-// never running two cycles at once.
+// never running two cycles at once. Requests are RPC calls with a JSON body,
+// or blob uploads to Storage whose body is the blob's bytes (a Uint8Array
+// from the binary path, js/sync/binary.js) with the headers the engine chose.
 
 const DEFAULTS = {
   intervalMs: 30_000,     // background cycle while started
@@ -16,13 +18,15 @@ const DEFAULTS = {
 /**
  * @typedef {'idle'|'syncing'|'offline'|'error'|'stopped'} SyncState
  * @typedef {{state: SyncState, pending: number, lastSyncedAt: number|null,
- *   conflicts: number, rejected: number, error: {code: string, message: string}|null}} SyncStatus
+ *   conflicts: number, rejected: number, blobsPending: number, blobsRejected: number,
+ *   error: {code: string, message: string}|null}} SyncStatus
  */
 
 export class SyncLoop {
   /**
    * @param {object} o
-   * @param {(op: string, args?: object) => any} o.call  the engine's door (sync or async)
+   * @param {(op: string, args?: object) => any} o.call  the engine's door (sync or async), binary
+   *   path included (the store's call, or callEngine(engine, ...) for an in-thread engine)
    * @param {string} o.url        Supabase project URL, e.g. http://127.0.0.1:54321
    * @param {string} o.anonKey    the project's anon key (sent as `apikey`)
    * @param {(opts: {refresh: boolean}) => Promise<string|null>|string|null} o.getAccessToken
@@ -116,7 +120,8 @@ export class SyncLoop {
   async status() {
     const s = await this.call('sync.status');
     return { state: this.state, pending: s.pending, lastSyncedAt: s.lastSyncedAt,
-      conflicts: s.conflicts, rejected: s.rejected, error: this.lastError };
+      conflicts: s.conflicts, rejected: s.rejected, blobsPending: s.blobsPending ?? 0,
+      blobsRejected: s.blobsRejected ?? 0, error: this.lastError };
   }
 
   async emit(state) {
@@ -130,7 +135,8 @@ export class SyncLoop {
       return { ok: false, offline: true };
     }
     await this.emit('syncing');
-    const totals = { pushed: 0, pulled: 0, superseded: 0, rejected: 0, conflicts: 0, requests: 0 };
+    const totals = { pushed: 0, pulled: 0, superseded: 0, rejected: 0, conflicts: 0, uploaded: 0,
+      blobsRejected: 0, requests: 0 };
     try {
       await this.call('sync.begin');
       for (;;) {
@@ -142,6 +148,9 @@ export class SyncLoop {
           totals.pushed += result.applied;
           totals.superseded += result.superseded;
           totals.rejected += result.rejected;
+        } else if (result.kind === 'upload') {
+          totals.uploaded += result.acknowledged;
+          totals.blobsRejected += result.rejected;
         } else {
           totals.pulled += result.applied;
         }
@@ -192,6 +201,13 @@ export class SyncLoop {
   }
 
   async send(request, refresh) {
+    const upload = request.kind === 'upload';
+    if (upload && !(request.body instanceof Uint8Array)) {
+      const error = new Error('an upload request came without its bytes: call sync.next through the binary ' +
+        'path (the store, or callEngine(engine, op, args) for an in-thread engine)');
+      error.code = 'INTERNAL';
+      throw error;
+    }
     if (refresh || !this.token) this.token = await this.getAccessToken({ refresh: Boolean(refresh) });
     if (!this.token) {
       const error = new Error('not signed in: no access token for sync');
@@ -206,9 +222,9 @@ export class SyncLoop {
         headers: {
           apikey: this.anonKey,
           Authorization: `Bearer ${this.token}`,
-          'Content-Type': 'application/json',
+          ...(request.headers ?? { 'Content-Type': 'application/json' }),
         },
-        body: JSON.stringify(request.body),
+        body: upload ? request.body : JSON.stringify(request.body),
         signal: controller.signal,
       });
       const text = await response.text();

@@ -6,6 +6,8 @@
 import { CampaignStoreError } from '../errors.js';
 // ---- legacy migration and blobs (issue 6): staged dumps, blob bytes
 import { LEGACY_BINARY_OPS } from '../legacy/binary.js';
+// ---- sync blobs: an upload's body is the blob's bytes
+import { SYNC_BINARY_OPS } from '../sync/binary.js';
 
 function asBytes(value) {
   if (value instanceof Uint8Array) return value;
@@ -22,4 +24,6 @@ export const BINARY_OPS = Object.freeze({
   'storage.import': (engine, args) => engine.importDatabase(asBytes(args?.bytes)),
   // ---- legacy migration and blobs (issue 6): js/legacy/binary.js
   ...LEGACY_BINARY_OPS,
+  // ---- sync blobs: js/sync/binary.js
+  ...SYNC_BINARY_OPS,
 });

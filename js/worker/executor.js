@@ -14,10 +14,12 @@ import { BINARY_OPS } from './binary.js';
 export const REQUEST_LOG_TABLE = '_cs_tab_requests';
 const LOG_RETENTION_MS = 10 * 60 * 1000;
 
-// Ops that skip the request log: reads (safe to run again), and storage
-// ops, which refuse to run inside a transaction (import, checkpoint,
-// delete; replaying them is harmless).
-const UNLOGGED_OP = /^(ping|version|ops|health|metrics|sql\.query|search\.query|cache\.get)$|^storage\.|\.(get|list)$/;
+// Ops that skip the request log: reads (safe to run again), storage ops,
+// which refuse to run inside a transaction (import, checkpoint, delete;
+// replaying them is harmless), and sync's request builder and reads: a
+// replayed sync.next just builds the request afresh, and its result can be
+// an upload's bytes, which do not belong in the log.
+const UNLOGGED_OP = /^(ping|version|ops|health|metrics|sql\.query|search\.query|cache\.get|sync\.(next|status|conflicts|blobs))$|^storage\.|\.(get|list)$/;
 
 export class Executor {
   /** @param {import('../engine/engine.js').Engine} engine */

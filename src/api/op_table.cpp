@@ -22,12 +22,22 @@ const std::vector<OpSpec>& op_table() {
       {"sql.exec", "{sql: string, params?: array|object}", ops::sql_exec},
       {"batch", "{ops: [{op: string, args?: object}]}", ops::batch},
       // sync (sans-I/O: the JS fetch loop carries the requests)
-      {"sync.configure", "{userId: string, pushBatch?: 1..1000, pullPage?: 1..5000}", ops::sync_configure},
+      {"sync.configure", "{userId: string, url?: string (Supabase project URL: uploads blobs), pushBatch?: 1..1000, "
+       "pullPage?: 1..5000}",
+       ops::sync_configure},
       {"sync.begin", "{}", ops::sync_begin},
-      {"sync.next", "{} -> {kind: push|pull|idle, id, method, path, body}", ops::sync_next},
+      {"sync.next",
+       "{} -> {kind: upload|push|pull|idle, id, method, path, body} | upload: {headers, blob: {hash, bucket, size, "
+       "mime, storagePath, publicUrl}} (bytes: storageExportView())",
+       ops::sync_next},
       {"sync.apply", "{id: integer, status: integer (0 = network error), body: any}", ops::sync_apply},
       {"sync.status", "{}", ops::sync_status},
       {"sync.conflicts", "{limit?: 1..500}", ops::sync_conflicts},
+      {"sync.blobs",
+       "{state?: 'pending'|'acknowledged'|'rejected', limit?: 1..1000 (100)} -> [{bucket, hash, state, attempts, "
+       "lastStatus, lastError, storagePath, updatedAt}]",
+       ops::sync_blobs},
+      {"sync.retryBlobs", "{hash?} -> {retried} (rejected uploads become pending again)", ops::sync_retry_blobs},
       // storage (pool VFS over OPFS / Node / memory hosts); image bytes travel
       // through storageExportView/storageImportBuffer, never in JSON
       {"storage.info", "{} -> {open, kind, journalMode, synchronous, pool?: {files, free, used, damaged, bytes}}",

@@ -24,6 +24,8 @@ json sync_next(Session&, const json& args);
 json sync_apply(Session&, const json& args);
 json sync_status(Session&, const json& args);
 json sync_conflicts(Session&, const json& args);
+json sync_blobs(Session&, const json& args);
+json sync_retry_blobs(Session&, const json& args);
 
 // ops_storage.cpp: persistent storage (the pool VFS over a storage host)
 json open_pool(Session&, const json& args);  // `open` with storage 'pool'

@@ -1,6 +1,11 @@
 // sync.*: the sans-I/O sync engine's steps, driven by js/sync/ (the fetch loop).
 #include "campaign_store/args.hpp"
+#include "campaign_store/vfs_transfer.hpp"
 #include "ops.hpp"
+
+#include <sqlite3.h>
+
+#include <cstring>
 
 namespace cs::ops {
 
@@ -16,9 +21,32 @@ json sync_configure(Session& s, const json& args) {
   return out;
 }
 json sync_begin(Session& s, const json&) { return s.sync().begin(); }
-json sync_next(Session& s, const json&) { return s.sync().next_request(); }
+json sync_next(Session& s, const json&) {
+  json request = s.sync().next_request();
+  if (request.value("kind", "") == "upload") {
+    // The body of an upload is the blob's bytes: staged in the export slot,
+    // where the binary path (js/sync/binary.js) takes them as a Uint8Array.
+    const std::string& hash = request["blob"]["hash"].get_ref<const std::string&>();
+    Statement& q = s.db().cached("SELECT data FROM blobs WHERE hash = ?");
+    q.bind(1, std::string_view(hash));
+    if (!q.step()) {
+      q.reset();
+      throw Error(Code::Internal, "blob " + hash + " vanished");
+    }
+    // Straight from SQLite's row into the slot: one copy of the bytes.
+    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(q.handle(), 0));
+    const void* data = sqlite3_column_blob(q.handle(), 0);
+    unsigned char* slot = vfs::export_slot().allocate(size);
+    if (slot != nullptr && size > 0) std::memcpy(slot, data, size);
+    q.reset();
+    if (slot == nullptr) throw Error(Code::StorageFull, "out of memory staging a blob", {{"bytes", size}});
+  }
+  return request;
+}
 json sync_apply(Session& s, const json& args) { return s.sync().apply_response(args); }
 json sync_status(Session& s, const json&) { return s.sync().status(); }
+json sync_blobs(Session& s, const json& args) { return s.sync().blobs(args); }
+json sync_retry_blobs(Session& s, const json& args) { return s.sync().retry_blobs(args); }
 
 json sync_conflicts(Session& s, const json& args) {
   Args a(args);

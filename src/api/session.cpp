@@ -9,6 +9,20 @@
 
 namespace cs {
 
+namespace {
+
+// The columns that hold "blob:sha256:<hex>" references (legacy data: URLs,
+// store.blobs.put uploads) and the Storage bucket each one's blobs go to.
+std::vector<sync::BlobColumn> blob_columns() {
+  return {
+      {"product_images", "url", "storage_path", "product-images"},
+      {"background_versions", "url", "storage_path", "product-images"},
+      {"creative_assets", "url", "storage_path", "creative-assets"},
+  };
+}
+
+}  // namespace
+
 Session::~Session() { close(); }
 
 void Session::open(const OpenOptions& options) {
@@ -24,6 +38,7 @@ void Session::start_engines() {
   // Every data-API commit brings the full-text index up to date first.
   db().set_before_commit([](Database& db) { model::search::index_pending(db); });
   sync_ = std::make_unique<sync::Engine>(db(), model::sync_tables());
+  sync_->set_blob_columns(blob_columns());
   sync_->install();
 }
 

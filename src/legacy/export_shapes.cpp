@@ -151,6 +151,24 @@ ojson reference_to(Database& db, const Value& row_id) {
 
 ojson iso_field(Overlay& o, const char* column) { return o.text(column); }
 
+// Sync replaces a migrated image's reference by the public URL of the same
+// bytes in Supabase Storage (".../storage/v1/object/public/<bucket>/<user>/
+// <sha256>", src/sync/blobs.cpp). That is not an edit by the app: the column
+// is read as the original reference again, so the export still writes the
+// data: URL the app had, not the Storage URL.
+void unsync_url(std::map<std::string, Value>& row, const MapInfo& m) {
+  const ojson* original = m.original.is_string() ? &m.original : field(m.original, "url");
+  Value& url = row["url"];
+  if (original == nullptr || !original->is_string() || url.kind != Value::Text) return;
+  const auto hash = hash_of_ref(original->get_ref<const std::string&>());
+  if (!hash) return;
+  const std::string& now = url.s;
+  const std::string tail = "/" + *hash;
+  if (now.size() > tail.size() && now.compare(now.size() - tail.size(), tail.size(), tail) == 0 &&
+      now.find("/storage/v1/object/public/") != std::string::npos)
+    url = Value::of(original->get<std::string>());
+}
+
 }  // namespace
 
 ojson Shaper::product(const std::string& row_id) {
@@ -192,6 +210,7 @@ ojson Shaper::product(const std::string& row_id) {
 ojson Shaper::image(const std::string& row_id) {
   MapInfo m = map_info(db, row_id);
   auto row = load_row(db, "product_images", "url, file_name, alt_text, size, is_primary, created_at", row_id);
+  unsync_url(row, m);
   Overlay o{m, row};
   ojson im = m.found && m.original.is_object() ? m.original : ojson{{"id", row_id}};
   bool edited = !m.found;
@@ -225,6 +244,7 @@ ojson Shaper::image(const std::string& row_id) {
 ojson Shaper::background(const std::string& row_id) {
   MapInfo m = map_info(db, row_id);
   auto row = load_row(db, "background_versions", "url, prompt, request_id, processing_time, is_active, created_at", row_id);
+  unsync_url(row, m);
   Overlay o{m, row};
   ojson v = m.found && m.original.is_object() ? m.original : ojson{{"id", row_id}};
   auto text = [&](const char* c) { return o.text(c); };
@@ -327,6 +347,7 @@ ojson Shaper::creative(const std::string& row_id) {
   for (const std::string& id : children(db, "creative_assets", "creative_id", row_id)) {
     MapInfo am = map_info(db, id);
     auto arow = load_row(db, "creative_assets", "type, url, content", id);
+    unsync_url(arow, am);
     Overlay ao{am, arow};
     ojson a = am.found && am.original.is_object() ? am.original : ojson{{"id", id}};
     auto atext = [&](const char* c) { return ao.text(c); };

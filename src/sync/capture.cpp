@@ -40,6 +40,24 @@ CREATE TABLE IF NOT EXISTS sync_seen(table_name TEXT NOT NULL, row_id TEXT NOT N
 CREATE TABLE IF NOT EXISTS sync_parked(
   table_name TEXT NOT NULL, row_id TEXT NOT NULL, change TEXT NOT NULL, reason TEXT NOT NULL,
   PRIMARY KEY (table_name, row_id));
+-- Blob uploads to Supabase Storage (blobs.cpp), per user, bucket and content
+-- hash, once one was answered: 'acknowledged' is final (never uploaded
+-- again), 'rejected' keeps the server's reason until sync.retryBlobs,
+-- 'pending' was tried and will be again. A referenced blob without a row
+-- here is pending too (never tried).
+CREATE TABLE IF NOT EXISTS sync_blobs(
+  user_id TEXT NOT NULL, bucket TEXT NOT NULL, hash TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'acknowledged', 'rejected')),
+  attempts INTEGER NOT NULL DEFAULT 0, last_status INTEGER, last_error TEXT,
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (user_id, bucket, hash)) WITHOUT ROWID;
+-- Local rows whose blob column references a blob that is not acknowledged
+-- yet, written by capture triggers in the writing transaction; the upload's
+-- acknowledgement rewrites them and removes their entries.
+CREATE TABLE IF NOT EXISTS sync_blob_refs(
+  seq INTEGER PRIMARY KEY, bucket TEXT NOT NULL, hash TEXT NOT NULL,
+  table_name TEXT NOT NULL, row_id TEXT NOT NULL,
+  UNIQUE (bucket, hash, table_name, row_id));
 )sql";
 
 void fn_capture(sqlite3_context* ctx, int, sqlite3_value**) {
@@ -85,6 +103,7 @@ void Engine::install() {
       if (s && (s->wall_ms > high.wall_ms || (s->wall_ms == high.wall_ms && s->counter > high.counter)))
         high = *s;
     }
+    q.reset();  // an open read would keep the SQL functions from being re-registered
   }
   state_ = std::make_unique<State>(client);
   state_->clock.observe(high);
@@ -124,6 +143,7 @@ void Engine::install() {
         " INSERT INTO sync_outbox(table_name, row_id, op, hlc) VALUES (" + lit + ", OLD.id, 'delete', cs_hlc_now()); END;";
     db_.exec(triggers.c_str());
   }
+  install_blob_capture();
 }
 
 Engine::~Engine() {

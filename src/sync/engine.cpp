@@ -6,7 +6,8 @@
 
 namespace cs::sync {
 
-Engine::Engine(Database& db, std::vector<TableSpec> tables) : db_(db), tables_(std::move(tables)) {}
+Engine::Engine(Database& db, std::vector<TableSpec> tables, std::vector<BlobColumn> blobs)
+    : db_(db), tables_(std::move(tables)), blob_columns_(std::move(blobs)) {}
 
 const TableSpec* Engine::table(const std::string& name) const {
   for (const TableSpec& t : tables_)
@@ -36,6 +37,13 @@ json Engine::configure(const json& args) {
   if (user.empty()) a.fail("userId", "must not be empty");
   state_->options.push_batch = static_cast<int>(a.integer_or("pushBatch", 200, 1, 1000));
   state_->options.pull_page = static_cast<int>(a.integer_or("pullPage", 500, 1, 5000));
+  if (a.has("url")) {
+    std::string url = a.string("url");
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+      a.fail("url", "must be the Supabase project URL (http:// or https://)");
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    state_->options.storage_url = url;
+  }
   Transaction tx(db_);
   std::string owner = get_state("user_id");
   bool first_binding = owner.empty();
@@ -68,6 +76,12 @@ json Engine::next_request() {
   state_->inflight = nullptr;  // a new request supersedes one whose answer never came
   if (!state_->cycle_active) return {{"kind", "idle"}};
   if (!state_->push_done) {
+    // Blobs first: a row is never pushed before the blob it references is
+    // in Storage (or was refused there), so no device pulls a row whose
+    // image it cannot fetch. Checked before every push batch, so a blob
+    // written during the cycle still goes first.
+    json upload = build_upload();
+    if (!upload.is_null()) return upload;
     json push = build_push();
     if (!push.is_null()) return push;
     state_->push_done = true;
@@ -88,6 +102,7 @@ json Engine::apply_response(const json& args) {
   state_->inflight = nullptr;
   std::int64_t http = a.integer("status");
   const json& body = a.raw("body");
+  if (request["kind"] == "upload") return apply_upload(request, http, body);
   if (http == 401) return {{"ok", false}, {"retry", "auth"}, {"status", http}};
   if (http == 0 || http == 408 || http == 429 || http >= 500)
     return {{"ok", false}, {"retry", "backoff"}, {"status", http}};
@@ -112,6 +127,23 @@ json Engine::status() {
   };
   std::string last = get_state("last_synced_at");
   std::string user = get_state("user_id");
+  // Referenced local blobs not in Storage yet (never tried, or to retry).
+  std::int64_t pending_blobs = 0;
+  if (state_->blobs_table) {
+    auto& q = db_.cached(
+        "SELECT count(*) FROM (SELECT DISTINCT r.bucket, r.hash FROM sync_blob_refs r "
+        "WHERE EXISTS (SELECT 1 FROM blobs b WHERE b.hash = r.hash) AND NOT EXISTS (SELECT 1 FROM sync_blobs s "
+        "WHERE s.user_id = ?1 AND s.bucket = r.bucket AND s.hash = r.hash AND s.state <> 'pending'))");
+    q.bind(1, std::string_view(user));
+    q.step();
+    pending_blobs = q.column_int(0);
+    q.reset();
+  }
+  auto& blobs_rejected = db_.cached("SELECT count(*) FROM sync_blobs WHERE user_id = ?1 AND state = 'rejected'");
+  blobs_rejected.bind(1, std::string_view(user));
+  blobs_rejected.step();
+  std::int64_t rejected_blobs = blobs_rejected.column_int(0);
+  blobs_rejected.reset();
   return {
       {"userId", user.empty() ? json(nullptr) : json(user)},
       {"clientId", state_->clock.node()},
@@ -119,6 +151,8 @@ json Engine::status() {
       {"rejected", count("SELECT count(*) FROM sync_rejected")},
       {"conflicts", count("SELECT count(*) FROM sync_conflicts")},
       {"parked", count("SELECT count(*) FROM sync_parked")},
+      {"blobsPending", pending_blobs},
+      {"blobsRejected", rejected_blobs},
       {"cycleActive", state_->cycle_active},
       {"lastSyncedAt", last.empty() ? json(nullptr) : json(std::stoll(last))},
   };

@@ -22,6 +22,9 @@ struct Engine::State {
   // (the outbox rows a push carries). null when none is out.
   json inflight;
 
+  // A `blobs` table exists (blob uploads need one; a bare test schema may lack it).
+  bool blobs_table = false;
+
   // Per table: the SELECT of one row and the UPSERT of one remote row.
   std::map<std::string, std::string> select_sql;
   std::map<std::string, std::string> upsert_sql;
@@ -68,5 +71,7 @@ void bind_column(Statement& stmt, int index, const json& value, const ColumnSpec
 
 inline constexpr const char* kPushPath = "/rest/v1/rpc/sync_push";
 inline constexpr const char* kPullPath = "/rest/v1/rpc/sync_pull";
+inline constexpr const char* kStoragePath = "/storage/v1/object/";
+inline constexpr const char* kPublicPath = "/storage/v1/object/public/";
 
 }  // namespace cs::sync

@@ -55,3 +55,42 @@ test('sync options are checked up front', async () => {
   await assert.rejects(openCampaignStore({ storage: 'memory', worker: false, sync: { url: be.url } }),
     /sync needs/);
 });
+
+test('store.sync uploads a blob through the worker before its row; objectUrl shows the local copy, or Storage elsewhere', async () => {
+  const userId = crypto.randomUUID();
+  const a = await openCampaignStore({ storage: 'memory', sync: syncFor(userId) });
+  const b = await openCampaignStore({ storage: 'memory', worker: false, sync: syncFor(userId) });
+  try {
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...crypto.getRandomValues(new Uint8Array(64))]);
+    const put = await a.blobs.put(bytes.slice(), 'image/png');  // its buffer moves to the worker
+    const product = await a.products.create({ name: 'With photo', images: [{ url: put.ref }] });
+    const statuses = [];
+    a.sync.onStatus((s) => statuses.push(s));
+    assert.equal((await a.sync.status()).blobsPending, 1);
+    const summary = await a.sync.now();
+    assert.equal(summary.uploaded, 1);
+    assert.deepEqual([statuses.at(-1).state, statuses.at(-1).blobsPending, statuses.at(-1).blobsRejected], ['idle', 0, 0]);
+
+    const image = (await a.products.get(product.id)).images[0];
+    const url = `${be.url}/storage/v1/object/public/product-images/${userId}/${put.hash}`;
+    assert.equal(image.url, url);
+    assert.equal(image.storagePath, `${userId}/${put.hash}`);
+    const remote = await fetch(url);
+    assert.deepEqual(new Uint8Array(await remote.arrayBuffer()), bytes);
+    // Offline display: the row's public URL resolves to the bytes kept locally.
+    const local = await a.blobs.objectUrl(image.url);
+    assert.match(local, /^blob:/);
+    assert.deepEqual(new Uint8Array(await (await fetch(local)).arrayBuffer()), bytes);
+    assert.deepEqual(await a.sync.blobs(), [{ bucket: 'product-images', hash: put.hash, state: 'acknowledged', attempts: 1,
+      lastStatus: 200, lastError: null, storagePath: `${userId}/${put.hash}`, updatedAt: (await a.sync.blobs())[0].updatedAt }]);
+
+    // The other device has no local copy: the URL is Storage's.
+    await b.sync.now();
+    const pulled = (await b.products.get(product.id)).images[0];
+    assert.equal(pulled.url, url);
+    assert.equal(await b.blobs.objectUrl(pulled.url), url);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});

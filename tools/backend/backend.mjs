@@ -3,7 +3,8 @@
 //
 //   import { startBackend } from './tools/backend/backend.mjs';
 //   const be = await startBackend();
-//   // be.url, be.anonKey, be.mintToken({ sub }), be.faults.set({ fail503: 1 }), be.pg.connectionString
+//   // be.url, be.anonKey, be.mintToken({ sub }), be.faults.set({ fail503: 1 }), be.pg.connectionString,
+//   // be.requests.list({ method: 'POST', pathPrefix: '/storage/' }) (what the gateway saw)
 //   await be.stop();
 //
 // CLI: node tools/backend/backend.mjs [--port 54321] [--jwt-secret S] [--write backend.json]
@@ -33,6 +34,7 @@ export async function startBackend({ port = 0, jwtSecret, log = () => {} } = {})
     jwtSecret,
     users: gateway.users,
     faults: gateway.faults,
+    requests: gateway.requests,
     storageDir: gateway.storageDir,
     mintToken: gateway.mintToken,
     pg: {

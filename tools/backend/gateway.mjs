@@ -1,6 +1,8 @@
 // A thin stand-in for the Supabase API in front of a real PostgreSQL: the
-// RPC part of PostgREST, the upload/read part of Storage, a demo GoTrue, the
-// gateway's apikey check, and bounded fault injection for sync tests.
+// RPC part of PostgREST and its table insert/upsert (synced tables), the
+// upload/read part of Storage, a demo GoTrue, the
+// gateway's apikey check, bounded fault injection for sync tests, and a
+// bounded log of the requests it saw (what tests count, e.g. uploads).
 //
 // CLI:  node tools/backend/gateway.mjs --db <authenticator connection string> --jwt-secret S [--port N]
 //       node tools/backend/gateway.mjs mint --secret S --sub <uuid> [--role r] [--expires-in s]
@@ -19,11 +21,13 @@ import { BodyTooLarge, CORS_HEADERS, isLoopback, readBody, sleep } from './http-
 import { JwtError, mintToken, verifyJwt } from './jwt.mjs';
 import { callRpc, RpcError } from './rpc.mjs';
 import { withRequestTx } from './request-tx.mjs';
+import { createSchemaCache, insertRows, readRequest, RestError } from './rest-tables.mjs';
 import { createStorage, STORAGE_MAX_BYTES, StorageError } from './storage.mjs';
 
 export { mintToken } from './jwt.mjs';
 
 const REST_MAX_BYTES = 16 * 1024 * 1024;
+const REQUEST_LOG_MAX = 10_000;
 const TEN_YEARS = 10 * 365 * 24 * 3600;
 const API_ROLES = new Set(['anon', 'authenticated', 'service_role']);
 
@@ -72,7 +76,24 @@ export async function createGateway({
   const faults = createFaults();
   const auth = createAuth({ jwtSecret, users });
   const storage = createStorage({ pool, root: storageDir });
+  const schemaCache = createSchemaCache(pool);
   const apiKeys = [anonKey, serviceKey];
+
+  // {method, path, status, fault?}: status 0 when no answer was sent (a
+  // dropped request), fault names the injected fault that hit it.
+  const requestLog = [];
+  const requests = {
+    /** The logged requests, oldest first, optionally only those matching {method, path prefix}. */
+    list({ method, pathPrefix } = {}) {
+      return requestLog.filter((r) => (!method || r.method === method) && (!pathPrefix || r.path.startsWith(pathPrefix)))
+        .map((r) => ({ ...r }));
+    },
+    clear() { requestLog.length = 0; },
+  };
+  const logRequest = (req, url, status, fault) => {
+    requestLog.push(fault ? { method: req.method, path: url.pathname, status, fault } : { method: req.method, path: url.pathname, status });
+    if (requestLog.length > REQUEST_LOG_MAX) requestLog.splice(0, requestLog.length - REQUEST_LOG_MAX);
+  };
 
   /** Verified {role, claims}, or a ready error response. */
   function authenticate(req, url, flavor) {
@@ -136,6 +157,37 @@ export async function createGateway({
       const { status, body } = fromPgError(err, who.role);
       const headers = status === 401 ? { 'www-authenticate': 'Bearer' } : {};
       return json(status, body, headers);
+    }
+  }
+
+  // POST /rest/v1/<table>: supabase-js insert()/upsert() (rest-tables.mjs).
+  async function table(req, url, name) {
+    const denied = checkApiKey(req, url, apiKeys);
+    if (denied) return denied;
+    const profile = req.headers['content-profile'] ?? req.headers['accept-profile'];
+    if (profile && profile !== 'public') {
+      return json(406, pgrstError('PGRST106', 'The schema must be one of the following: public'));
+    }
+    const who = authenticate(req, url, 'rest');
+    if (who.error) return who.error;
+    const meta = (await schemaCache()).get(name);
+    if (!meta) {
+      return json(404, pgrstError('PGRST205', `Could not find the table 'public.${name}' in the schema cache`,
+        { hint: 'this local gateway serves the synced tables only' }));
+    }
+    if (req.method !== 'POST') {
+      return json(405, pgrstError('PGRST117', `Unsupported HTTP method: ${req.method}`,
+        { hint: 'this local gateway serves POST (insert/upsert) on tables, nothing else' }));
+    }
+    try {
+      const request = readRequest(name, meta, (await readBody(req, REST_MAX_BYTES)).toString('utf8'), url, req.headers.prefer);
+      const ctx = { role: who.role, claims: who.claims, method: req.method, path: url.pathname };
+      const out = await withRequestTx(pool, ctx, (c) => insertRows(c, name, meta, request));
+      return { status: out.status, body: out.text, headers: out.headers };
+    } catch (err) {
+      if (err instanceof RestError) return json(err.status, err.body);
+      const { status, body } = fromPgError(err, who.role);
+      return json(status, body, status === 401 ? { 'www-authenticate': 'Bearer' } : {});
     }
   }
 
@@ -219,11 +271,12 @@ export async function createGateway({
     if (url.pathname === '/health') return json(200, { status: 'ok' });
     if (parts[0] === 'rest' && parts[1] === 'v1') {
       if (parts[2] === 'rpc' && parts.length === 4) return rpc(req, url, decodeURIComponent(parts[3]));
+      if (parts.length === 3 && parts[2] !== 'rpc') return table(req, url, decodeURIComponent(parts[2]));
       const denied = checkApiKey(req, url, apiKeys);
       if (denied) return denied;
       if (parts.length === 2) return json(200, { status: 'ok', service: 'campaign-store gateway', rpc: '/rest/v1/rpc/<fn>' });
-      return json(404, pgrstError('PGRST205', `Could not find the table 'public.${parts[2]}' in the schema cache`,
-        { hint: 'this local gateway serves only /rest/v1/rpc/<fn>' }));
+      return json(404, pgrstError('PGRST125', `Invalid path specified in request URL`,
+        { hint: 'this local gateway serves /rest/v1/rpc/<fn> and POST /rest/v1/<synced table>' }));
     }
     if (parts[0] === 'storage' && parts[1] === 'v1' && parts[2] === 'object') return storageRoute(req, url, parts.slice(3));
     if (parts[0] === 'auth' && parts[1] === 'v1') return authRoute(req, url, parts.slice(2));
@@ -248,19 +301,23 @@ export async function createGateway({
       const delay = faults.takeDelay();
       if (delay) await sleep(delay);
       if (faults.take('drop')) {
+        logRequest(req, url, 0, 'drop');
         req.socket.destroy();
         return;
       }
       if (faults.take('fail503')) {
+        logRequest(req, url, 503, 'fail503');
         return write(res, json(503, { message: 'Service Unavailable', hint: 'injected fault' }));
       }
     }
     const loseResponse = url.pathname !== '/health' && faults.take('dropResponse');
     const out = await route(req, url);
     if (loseResponse) {
+      logRequest(req, url, out.status, 'dropResponse');
       req.socket.destroy();
       return;
     }
+    logRequest(req, url, out.status);
     write(res, out);
   }
 
@@ -289,6 +346,7 @@ export async function createGateway({
     serviceKey,
     jwtSecret,
     faults,
+    requests,
     users,
     storageDir,
     mintToken: (opts) => mintToken({ secret: jwtSecret, ...opts }),

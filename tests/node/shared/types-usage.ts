@@ -38,6 +38,14 @@ export async function app(): Promise<void> {
   const stop = live.subscribe((snap) => { if (snap.status === 'success') snap.data.items.map((p) => p.name); });
   stop();
   try { await store.products.get('nope'); } catch (e) { if (e instanceof CampaignStoreError && e.code === 'NOT_FOUND') console.log(e.details); }
+  // Sync status with blob uploads, and the rejected ones with their reasons.
+  const status = await store.sync.status();
+  const waiting: number = status.blobsPending + status.blobsRejected;
+  const refused = await store.sync.blobs({ state: 'rejected', limit: 10 });
+  const reasons: Array<string | null> = refused.map((b) => b.lastError);
+  const { retried } = await store.sync.retryBlobs(refused[0]?.hash);
+  const summary = await store.sync.now();
+  void [waiting, reasons, retried, summary.uploaded + summary.blobsRejected];
   const engine = await createEngine();
   engine.call('open', {});
   void [firstImage, next, draftStep, n, changes];

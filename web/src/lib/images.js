@@ -9,6 +9,9 @@ import { blobsApi } from './capabilities.js';
 
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
 const DIRECT = /^(data:|https?:|blob:(?!sha256:))/i;  // blob:sha256:… is a stored blob, not an object URL
+// A synced image's public Storage URL ends in its content hash: shown from the
+// local copy when there is one (offline), else from Storage (store.blobs.objectUrl).
+const STORED = /\/storage\/v1\/object\/public\/[^/?#]+\/(?:[^?#]*\/)?[0-9a-f]{64}(?:[?#]|$)/;
 
 /** A picked File -> the fields of images.add / products.create({images}). */
 export async function imageFromFile(store, file) {
@@ -121,11 +124,12 @@ function seeded(text) {
 
 /**
  * What an <img> can show for a stored image URL: data:/http(s): as they are,
- * anything else (a blob reference) through the store's blob API.
+ * anything else (a blob reference, a synced blob's Storage URL) through the
+ * store's blob API.
  */
 export function useImageSrc(url) {
   const store = useCampaignStore();
-  const direct = typeof url === 'string' && DIRECT.test(url);
+  const direct = typeof url === 'string' && DIRECT.test(url) && !(STORED.test(url) && blobsApi(store)?.objectUrl);
   const [resolved, setResolved] = useState(null);
   useEffect(() => {
     if (!url || direct) return undefined;
