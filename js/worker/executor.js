@@ -16,10 +16,18 @@ const LOG_RETENTION_MS = 10 * 60 * 1000;
 
 // Ops that skip the request log: reads (safe to run again), storage ops,
 // which refuse to run inside a transaction (import, checkpoint, delete;
-// replaying them is harmless), and sync's request builder and reads: a
-// replayed sync.next just builds the request afresh, and its result can be
-// an upload's bytes, which do not belong in the log.
-const UNLOGGED_OP = /^(ping|version|ops|health|metrics|sql\.query|search\.query|cache\.get|sync\.(next|status|conflicts|blobs))$|^storage\.|\.(get|list)$/;
+// replaying them is harmless), and sync's request builder, reads and
+// answers: a replayed sync.next just builds the request afresh, and its
+// result can be an upload's bytes, which do not belong in the log; sync.apply
+// must run outside any transaction, because a pull page is applied with
+// foreign keys off (a child can come a page before its parent) and
+// PRAGMA foreign_keys does nothing inside one. Replaying an apply is
+// harmless: a leader that never built the request refuses its answer, and
+// the loop asks again.
+const UNLOGGED_OP = /^(ping|version|ops|health|metrics|sql\.query|search\.query|cache\.get|sync\.(next|apply|status|conflicts|blobs))$|^storage\.|\.(get|list)$/;
+
+/** True when `op` runs without the request log (exported for tests). */
+export const isUnlogged = (op) => UNLOGGED_OP.test(op);
 
 export class Executor {
   /** @param {import('../engine/engine.js').Engine} engine */

@@ -125,3 +125,11 @@ test('rpc: one settlement per request; late and unknown answers are ignored; fai
   assert.deepEqual(busy, [true, false]);
   assert.equal(rpc.pendingCount, 0);
 });
+
+test('a forwarded sync.apply runs outside the request log (pull pages need foreign keys off, which a transaction ignores)', async () => {
+  const { isUnlogged } = await import('../../js/worker/executor.js');
+  for (const op of ['sync.apply', 'sync.next', 'sync.status', 'products.get', 'sql.query', 'storage.export'])
+    assert.equal(isUnlogged(op), true, op);
+  for (const op of ['products.create', 'drafts.save', 'sync.configure', 'batch', 'sql.exec'])
+    assert.equal(isUnlogged(op), false, op);
+});
