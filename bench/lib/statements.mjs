@@ -72,7 +72,9 @@ export function peerSchema(rows) {
     let sql = r.sql;
     if (r.type === 'trigger' && /cs_/.test(sql)) {
       const row = /AFTER DELETE/i.test(sql) ? 'OLD' : 'NEW';
-      sql = sql.replace(/\s+WHEN cs_sync_capture\(\)/g, '').replaceAll('cs_hlc_now()', `${row}.hlc`);
+      // "WHEN cs_sync_capture() AND <condition>" keeps its condition.
+      sql = sql.replace(/\bWHEN cs_sync_capture\(\) AND /g, 'WHEN ').replace(/\s+WHEN cs_sync_capture\(\)/g, '')
+        .replaceAll('cs_hlc_now()', `${row}.hlc`);
     }
     if (/\bcs_\w+\(/.test(sql)) throw new Error(`peer schema: ${r.name} still calls a custom function: ${sql}`);
     out.push(sql);

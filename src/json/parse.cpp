@@ -3,6 +3,8 @@
 // otherwise, so both accept exactly the same documents.
 #include "campaign_store/json_text.hpp"
 
+#include "utf8.hpp"
+
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -24,31 +26,6 @@ struct StringStops {
   }
 };
 constexpr StringStops kStops;
-
-// Length of the well-formed UTF-8 sequence at p (Unicode table 3-7), or 0.
-std::size_t utf8_sequence(const unsigned char* p, const unsigned char* end) {
-  const unsigned char c = p[0];
-  std::size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;  // no surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (static_cast<std::size_t>(end - p) < n) return 0;
-  if (p[1] < lo || p[1] > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k)
-    if ((p[k] & 0xC0) != 0x80) return 0;
-  return n;
-}
 
 int hex4(const char* q) {
   int v = 0;
@@ -213,10 +190,10 @@ class Parser {
       if (p_ >= end_) return false;
       const auto c = static_cast<unsigned char>(*p_);
       if (c >= 0x80) {
-        const std::size_t n = utf8_sequence(reinterpret_cast<const unsigned char*>(p_),
-                                            reinterpret_cast<const unsigned char*>(end_));
-        if (n == 0) return false;
-        if (out != nullptr) out->append(p_, n);
+        const int n = utf8_unit(reinterpret_cast<const unsigned char*>(p_),
+                                reinterpret_cast<const unsigned char*>(end_));
+        if (n <= 0) return false;
+        if (out != nullptr) out->append(p_, static_cast<std::size_t>(n));
         p_ += n;
         continue;
       }

@@ -3,6 +3,8 @@
 // splices RawJson in as it is.
 #include "campaign_store/json_text.hpp"
 
+#include "utf8.hpp"
+
 #include <cstdint>
 #include <cstdio>
 
@@ -20,36 +22,6 @@ struct PlainBytes {
   }
 };
 constexpr PlainBytes kPlain;
-
-// How many bytes at p form a well-formed UTF-8 sequence (n > 0), or, for a
-// malformed one, minus the length of its longest valid prefix (at least 1 is
-// consumed): the unit nlohmann replaces with one U+FFFD.
-int utf8_unit(const unsigned char* p, const unsigned char* end) {
-  const unsigned char c = p[0];
-  int n;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return -1;  // a stray continuation byte or an impossible lead byte
-  }
-  const auto avail = end - p;
-  for (int k = 1; k < n; ++k) {
-    if (k >= avail) return -k;  // cut short by the end of the string
-    const unsigned char b = p[k];
-    const bool ok = k == 1 ? (b >= lo && b <= hi) : (b & 0xC0) == 0x80;
-    if (!ok) return -k;  // the bad byte starts over
-  }
-  return n;
-}
 
 void escaped(std::string& out, std::string_view s) {
   out.push_back('"');

@@ -118,15 +118,21 @@ export async function createGateway({
     }
   }
 
-  async function rpc(req, url, fnName) {
+  /** PostgREST's checks before any /rest/v1 route: apikey, schema, JWT. {who} or {error}. */
+  function restCaller(req, url) {
     const denied = checkApiKey(req, url, apiKeys);
-    if (denied) return denied;
+    if (denied) return { error: denied };
     const profile = req.headers['content-profile'] ?? req.headers['accept-profile'];
     if (profile && profile !== 'public') {
-      return json(406, pgrstError('PGRST106', 'The schema must be one of the following: public'));
+      return { error: json(406, pgrstError('PGRST106', 'The schema must be one of the following: public')) };
     }
     const who = authenticate(req, url, 'rest');
-    if (who.error) return who.error;
+    return who.error ? { error: who.error } : { who };
+  }
+
+  async function rpc(req, url, fnName) {
+    const { who, error } = restCaller(req, url);
+    if (error) return error;
 
     let args;
     if (req.method === 'GET') {
@@ -162,14 +168,8 @@ export async function createGateway({
 
   // POST /rest/v1/<table>: supabase-js insert()/upsert() (rest-tables.mjs).
   async function table(req, url, name) {
-    const denied = checkApiKey(req, url, apiKeys);
-    if (denied) return denied;
-    const profile = req.headers['content-profile'] ?? req.headers['accept-profile'];
-    if (profile && profile !== 'public') {
-      return json(406, pgrstError('PGRST106', 'The schema must be one of the following: public'));
-    }
-    const who = authenticate(req, url, 'rest');
-    if (who.error) return who.error;
+    const { who, error } = restCaller(req, url);
+    if (error) return error;
     const meta = (await schemaCache()).get(name);
     if (!meta) {
       return json(404, pgrstError('PGRST205', `Could not find the table 'public.${name}' in the schema cache`,
