@@ -1,7 +1,9 @@
 // Shared helpers for the server tests: raw HTTP calls against the gateway,
 // clocks, and direct database sessions that act like PostgREST would.
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import pg from 'pg';
+import { startBackend } from '../../tools/backend/backend.mjs';
 
 export const uuid = () => randomUUID();
 
@@ -61,6 +63,24 @@ export async function superuser(be) {
   const client = new pg.Client({ connectionString: be.pg.connectionString });
   await client.connect();
   return client;
+}
+
+/**
+ * A local backend and a superuser connection to it for this test file:
+ * started before its tests (handed to `ready({be, db})`), stopped after.
+ */
+export function useBackend(ready) {
+  let be = null;
+  let db = null;
+  before(async () => {
+    be = await startBackend();
+    db = await superuser(be);
+    ready({ be, db });
+  });
+  after(async () => {
+    await db?.end();
+    await be?.stop();
+  });
 }
 
 /**

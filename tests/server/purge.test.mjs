@@ -1,24 +1,15 @@
 // Tombstone retention: service_role purges old tombstones; a client whose
 // cursor predates a purged tombstone is told to resync, nobody else is.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startBackend } from '../../tools/backend/backend.mjs';
-import { del, rpc, superuser, upsert, user, uuid } from './helpers.mjs';
+import { test } from 'node:test';
+import { del, rpc, upsert, useBackend, user, uuid } from './helpers.mjs';
 
 let be;
 let db;
 const DAY = 24 * 3600 * 1000;
 const clockAt = (ms, node = 'old-device') => `${String(ms).padStart(13, '0')}-00000-${node}`;
 
-before(async () => {
-  be = await startBackend();
-  db = await superuser(be);
-});
-
-after(async () => {
-  await db?.end();
-  await be?.stop();
-});
+useBackend((env) => ({ be, db } = env));
 
 test('old tombstones are purged, recent ones kept, stale cursors reset', async () => {
   const alice = user(be);

@@ -2,22 +2,13 @@
 // replays, tombstones, stable paging, push order independence, parent
 // tombstones, validation that rejects one change without failing others.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startBackend } from '../../tools/backend/backend.mjs';
-import { del, hlc, rpc, superuser, upsert, user, uuid } from './helpers.mjs';
+import { describe, test } from 'node:test';
+import { del, hlc, rpc, upsert, useBackend, user, uuid } from './helpers.mjs';
 
 let be;
 let db;
 
-before(async () => {
-  be = await startBackend();
-  db = await superuser(be);
-});
-
-after(async () => {
-  await db?.end();
-  await be?.stop();
-});
+useBackend((env) => ({ be, db } = env));
 
 const statuses = (r) => r.body.results.map((x) => x.status);
 

@@ -3,10 +3,9 @@
 // with PostgREST's status codes and error JSON. Checked through supabase-js
 // and raw fetch, and against what PostgreSQL really stored.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createClient } from '@supabase/supabase-js';
-import { startBackend } from '../../tools/backend/backend.mjs';
-import { superuser, uuid } from './helpers.mjs';
+import { useBackend, uuid } from './helpers.mjs';
 
 let be;
 let db;
@@ -20,14 +19,7 @@ const clientFor = (token) => createClient(be.url, be.anonKey, {
   global: token ? { headers: { Authorization: `Bearer ${token}` } } : {},
 });
 
-before(async () => {
-  be = await startBackend();
-  db = await superuser(be);
-});
-after(async () => {
-  await db?.end();
-  await be?.stop();
-});
+useBackend((env) => ({ be, db } = env));
 
 /** POST /rest/v1/<table> with raw fetch. */
 async function post(table, body, { token, prefer, query = '', apikey = be.anonKey, raw } = {}) {

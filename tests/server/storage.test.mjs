@@ -2,23 +2,14 @@
 // policies, 409 without upsert, public and owner reads.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import { startBackend } from '../../tools/backend/backend.mjs';
-import { superuser, uuid } from './helpers.mjs';
+import { before, describe, test } from 'node:test';
+import { useBackend, uuid } from './helpers.mjs';
 
 const BUCKET = 'campaign-assets';
 let be;
 let db;
 
-before(async () => {
-  be = await startBackend();
-  db = await superuser(be);
-});
-
-after(async () => {
-  await db?.end();
-  await be?.stop();
-});
+useBackend((env) => ({ be, db } = env));
 
 function upload(token, name, bytes, { method = 'POST', upsert, type = 'image/png', apikey = be.anonKey } = {}) {
   const headers = { 'content-type': type };
