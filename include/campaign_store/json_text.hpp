@@ -22,8 +22,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace cs::json_text {
 
@@ -53,15 +55,15 @@ void append_string(std::string& out, std::string_view text);
 
 // RawJson: text already known to be valid JSON (valid() said so, or SQLite's
 // json_valid CHECK did), carried inside a tree as a binary value with this
-// subtype. Only append()/dump() understand it; code that needs to look inside
-// calls materialize() first.
+// subtype. Only append()/dump() understand it: it is for answers on their
+// way out, and code that needs to look inside a row reads it as a tree.
 inline constexpr std::uint8_t kRawSubtype = 0x4A;  // 'J'
 json raw(std::string_view valid_text);
 bool is_raw(const json& value);
 std::string_view raw_text(const json& value);
-// `value` with every RawJson inside parsed into an ordinary tree.
-json materialize(const json& value);
-// A RawJson object with `key: value` added at its end (value may hold RawJson).
-json extend(const json& raw_object, std::string_view key, const json& value);
+// A RawJson object with members added at its end, in the order given
+// (values may hold RawJson): a row answered with its children.
+using Member = std::pair<std::string_view, const json&>;
+json extend(const json& raw_object, std::initializer_list<Member> members);
 
 }  // namespace cs::json_text

@@ -3,7 +3,7 @@
 // otherwise, so both accept exactly the same documents.
 #include "campaign_store/json_text.hpp"
 
-#include "utf8.hpp"
+#include "string_bytes.hpp"
 
 #include <cerrno>
 #include <cstdint>
@@ -13,19 +13,6 @@
 namespace cs::json_text {
 
 namespace {
-
-// Bytes that end a run of plain ASCII string content: '"', '\\', controls,
-// and every byte >= 0x80 (its UTF-8 sequence is checked on its own).
-struct StringStops {
-  bool stop[256];
-  constexpr StringStops() : stop{} {
-    for (int i = 0; i < 0x20; ++i) stop[i] = true;
-    for (int i = 0x80; i < 0x100; ++i) stop[i] = true;
-    stop[static_cast<unsigned char>('"')] = true;
-    stop[static_cast<unsigned char>('\\')] = true;
-  }
-};
-constexpr StringStops kStops;
 
 int hex4(const char* q) {
   int v = 0;
@@ -110,23 +97,34 @@ class Parser {
     return true;
   }
 
-  bool deeper(int depth) {
-    if (depth <= max_depth_) return true;
-    too_deep_ = true;
-    return false;
+  // At '{' or '[': checks the depth, makes *out the empty container, and
+  // says whether it is already closed.
+  bool open(Json* out, int depth, char close, bool& closed) {
+    if (depth > max_depth_) {
+      too_deep_ = true;
+      return false;
+    }
+    ++p_;
+    if (out != nullptr) *out = close == '}' ? Json::object() : Json::array();
+    ws();
+    closed = p_ < end_ && *p_ == close;
+    if (closed) ++p_;
+    return true;
+  }
+
+  // After an item: ',' (another item follows) or `close` (the end).
+  bool next(char close, bool& closed) {
+    ws();
+    if (p_ >= end_ || (*p_ != ',' && *p_ != close)) return false;
+    closed = *p_++ == close;
+    return true;
   }
 
   bool object(Json* out, int depth) {
-    if (!deeper(depth)) return false;
-    ++p_;  // '{'
-    if (out != nullptr) *out = Json::object();
-    ws();
-    if (p_ < end_ && *p_ == '}') {
-      ++p_;
-      return true;
-    }
+    bool closed;
+    if (!open(out, depth, '}', closed)) return false;
     std::string key;
-    for (;;) {
+    while (!closed) {
       ws();
       if (p_ >= end_ || *p_ != '"') return false;
       key.clear();
@@ -136,48 +134,24 @@ class Parser {
       ++p_;
       // operator[]: a repeated key keeps its first place and its last value.
       if (!value(out != nullptr ? &(*out)[key] : nullptr, depth)) return false;
-      ws();
-      if (p_ >= end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ == '}') {
-        ++p_;
-        return true;
-      }
-      return false;
+      if (!next('}', closed)) return false;
     }
+    return true;
   }
 
   bool array(Json* out, int depth) {
-    if (!deeper(depth)) return false;
-    ++p_;  // '['
-    if (out != nullptr) *out = Json::array();
-    ws();
-    if (p_ < end_ && *p_ == ']') {
-      ++p_;
-      return true;
-    }
-    for (;;) {
+    bool closed;
+    if (!open(out, depth, ']', closed)) return false;
+    while (!closed) {
       Json* slot = nullptr;
       if (out != nullptr) {
         out->push_back(nullptr);
         slot = &out->back();
       }
       if (!value(slot, depth)) return false;
-      ws();
-      if (p_ >= end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ == ']') {
-        ++p_;
-        return true;
-      }
-      return false;
+      if (!next(']', closed)) return false;
     }
+    return true;
   }
 
   // At the opening quote. Appends the decoded string to *out when given.
@@ -185,7 +159,7 @@ class Parser {
     ++p_;
     for (;;) {
       const char* run = p_;
-      while (p_ < end_ && !kStops.stop[static_cast<unsigned char>(*p_)]) ++p_;
+      while (p_ < end_ && kPlain.plain[static_cast<unsigned char>(*p_)]) ++p_;
       if (out != nullptr) out->append(run, static_cast<std::size_t>(p_ - run));
       if (p_ >= end_) return false;
       const auto c = static_cast<unsigned char>(*p_);
@@ -340,25 +314,6 @@ bool is_raw(const json& value) {
 std::string_view raw_text(const json& value) {
   const auto& bytes = value.get_binary();
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
-json materialize(const json& value) {
-  if (is_raw(value)) {
-    json out;
-    parse(raw_text(value), out);
-    return out;
-  }
-  if (value.is_object()) {
-    json out = json::object();
-    for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = materialize(*it);
-    return out;
-  }
-  if (value.is_array()) {
-    json out = json::array();
-    for (const json& item : value) out.push_back(materialize(item));
-    return out;
-  }
-  return value;
 }
 
 }  // namespace cs::json_text

@@ -3,7 +3,7 @@
 // splices RawJson in as it is.
 #include "campaign_store/json_text.hpp"
 
-#include "utf8.hpp"
+#include "string_bytes.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -11,17 +11,6 @@
 namespace cs::json_text {
 
 namespace {
-
-// Bytes a string can hold as they are: printable ASCII but '"' and '\\'.
-struct PlainBytes {
-  bool plain[256];
-  constexpr PlainBytes() : plain{} {
-    for (int i = 0x20; i < 0x80; ++i) plain[i] = true;
-    plain[static_cast<unsigned char>('"')] = false;
-    plain[static_cast<unsigned char>('\\')] = false;
-  }
-};
-constexpr PlainBytes kPlain;
 
 void escaped(std::string& out, std::string_view s) {
   out.push_back('"');
@@ -134,19 +123,17 @@ void append(std::string& out, const ordered_json& value) { write(out, value); }
 
 void append_string(std::string& out, std::string_view text) { escaped(out, text); }
 
-json extend(const json& raw_object, std::string_view key, const json& value) {
-  if (!is_raw(raw_object)) {  // an ordinary tree: just add the member
-    json out = raw_object;
-    out[std::string(key)] = value;
-    return out;
-  }
+json extend(const json& raw_object, std::initializer_list<Member> members) {
   std::string text(raw_text(raw_object));
-  const bool empty = text == "{}";
+  bool first = text == "{}";
   text.pop_back();  // '}'
-  if (!empty) text.push_back(',');
-  escaped(text, key);
-  text.push_back(':');
-  write(text, value);
+  for (const auto& [key, value] : members) {
+    if (!first) text.push_back(',');
+    first = false;
+    escaped(text, key);
+    text.push_back(':');
+    write(text, value);
+  }
   text.push_back('}');
   return raw(text);
 }

@@ -91,7 +91,7 @@ json add(Database& db, const json& args) {
   row.set(t, "isPrimary", std::int64_t{primary ? 1 : 0});
   insert_row(db, t, row);
   tx.commit();
-  return json_text::extend(row_raw(t, row), "backgrounds", json::array());
+  return json_text::extend(row_raw(t, row), {{"backgrounds", json::array()}});
 }
 
 json list(Database& db, const json& args) {

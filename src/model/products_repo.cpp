@@ -67,11 +67,10 @@ json create(Database& db, const json& args) {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     check_new_id(db, it, rows[i], images[i], "images[" + std::to_string(i) + "]");
     insert_row(db, it, rows[i]);
-    answered.push_back(json_text::extend(row_raw(it, rows[i]), "backgrounds", json::array()));
+    answered.push_back(json_text::extend(row_raw(it, rows[i]), {{"backgrounds", json::array()}}));
   }
   tx.commit();
-  json out = json_text::extend(row_raw(pt, product), "images", answered);
-  return json_text::extend(out, "campaigns", json::array());
+  return json_text::extend(row_raw(pt, product), {{"images", answered}, {"campaigns", json::array()}});
 }
 
 json get(Database& db, const json& args) {
@@ -109,7 +108,7 @@ json get(Database& db, const json& args) {
     }
   }
   json answered = json::array();
-  for (Image& image : images) answered.push_back(json_text::extend(image.row, "backgrounds", image.backgrounds));
+  for (Image& image : images) answered.push_back(json_text::extend(image.row, {{"backgrounds", image.backgrounds}}));
   json campaigns = json::array();
   {
     Statement& q = db.cached(
@@ -118,8 +117,7 @@ json get(Database& db, const json& args) {
     while (q.step())
       campaigns.push_back({{"id", q.column_text(0)}, {"name", q.column_text(1)}, {"status", q.column_text(2)}});
   }
-  product = json_text::extend(product, "images", answered);
-  return json_text::extend(product, "campaigns", campaigns);
+  return json_text::extend(product, {{"images", answered}, {"campaigns", campaigns}});
 }
 
 json list(Database& db, const json& args) { return list_rows(db, list_spec(), args); }

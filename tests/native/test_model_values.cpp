@@ -112,7 +112,7 @@ TEST_CASE("field values: JSON in, stored values, JSON out") {
   // Stored JSON is answered as the text it is (RawJson), not rebuilt...
   const json out = m::format_value(meta, stored);
   CHECK(cs::json_text::is_raw(out));
-  CHECK(cs::json_text::materialize(out) == json{{"a", {1, 2}}});
+  CHECK(json::parse(cs::json_text::dump(out)) == json{{"a", {1, 2}}});
   // ...unless raw SQL stored text that is not JSON: that is a string.
   CHECK(m::format_value(meta, m::Value{std::string("{oops")}) == "{oops");
   // The text form of JSON is accepted too, and must parse.

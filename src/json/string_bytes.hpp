@@ -1,8 +1,22 @@
-// UTF-8 as the parser accepts it and the writer keeps it (Unicode table 3-7:
-// no overlong forms, no surrogates, nothing above U+10FFFF).
+// The bytes of a JSON string, as the parser reads them and the writer writes
+// them: which stand for themselves, and which UTF-8 sequences are well formed
+// (Unicode table 3-7: no overlong forms, no surrogates, nothing above
+// U+10FFFF).
 #pragma once
 
 namespace cs::json_text {
+
+// Printable ASCII but '"' and '\\': copied in runs. Everything else is an
+// escape, a control character or the start of a UTF-8 sequence.
+struct PlainBytes {
+  bool plain[256];
+  constexpr PlainBytes() : plain{} {
+    for (int i = 0x20; i < 0x80; ++i) plain[i] = true;
+    plain[static_cast<unsigned char>('"')] = false;
+    plain[static_cast<unsigned char>('\\')] = false;
+  }
+};
+inline constexpr PlainBytes kPlain;
 
 // The length of the well-formed sequence at p (> 0), or, for a malformed
 // one, minus the length of its longest valid prefix (at least 1): the unit
