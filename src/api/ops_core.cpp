@@ -6,9 +6,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
-#include <cctype>
-
 namespace cs::ops {
 
 json ping(Session&, const json& args) {
@@ -69,12 +66,10 @@ Statement& prepare_user_sql(Session& session, const Args& a) {
 
 json sql_query(Session& session, const json& args) {
   Args a(args);
-  // A raw read of the full-text tables sees every row written so far (the
-  // index is brought up to date at commit, and raw SQL can write without one).
-  const std::string sql = a.string("sql");
-  std::string lower(sql.size(), ' ');
-  std::transform(sql.begin(), sql.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (lower.find("fts_") != std::string::npos) model::search::catch_up(session.db());
+  // A raw read sees every row written so far in the full-text index too,
+  // through a view or not: the index is brought up to date at commit, and
+  // raw SQL can write without one (one indexed EXISTS when nothing is queued).
+  model::search::catch_up(session.db());
   Statement& stmt = prepare_user_sql(session, a);
   // query is for reading; writes go through exec so that the caller states
   // its intent (and, later, so writes can be tracked for sync).

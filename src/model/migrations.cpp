@@ -326,7 +326,7 @@ CREATE TABLE legacy_runs (
 // Full-text indexing moves out of the write statements (measured: a third
 // of a bulk insert, see search::index_pending). The triggers now queue the
 // rowid of a new or changed row; search::index_pending indexes the queue
-// before every commit of the data API, and search (or raw SQL over fts_*)
+// before every commit of the data API, and search (or a raw SQL read)
 // catches up with rows raw SQL wrote outside one. A row still queued is not
 // in the index yet, so its delete or change only drops it from the queue or
 // re-queues it; one already indexed is removed with its old values, as before.

@@ -107,7 +107,7 @@ json query(Database& db, const json& args);
 // indexing to here: run before every commit and before reading the index).
 void index_pending(Database& db);
 // The same in a transaction of its own when anything is queued, for readers
-// of the index (search, raw SQL over fts_* tables).
+// of the index (search, raw SQL reads).
 void catch_up(Database& db);
 }  // namespace search
 

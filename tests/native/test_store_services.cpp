@@ -95,6 +95,11 @@ TEST_CASE("deferred full-text indexing: every commit leaves the index complete a
   CHECK(queued() == 0);
   api.ok("sql.exec", {{"sql", "INSERT INTO products(id, name) VALUES ('raw-2', 'Epsilon Boot')"}});
   CHECK(hits("epsilon") == 1);
+  // A raw read through a view of the index catches up as well.
+  api.ok("sql.exec", {{"sql", "CREATE VIEW boot_hits AS SELECT rowid FROM fts_products WHERE fts_products MATCH 'zeta'"}});
+  api.ok("sql.exec", {{"sql", "INSERT INTO products(id, name) VALUES ('raw-3', 'Zeta Boot')"}});
+  CHECK(queued() == 1);
+  CHECK(count("SELECT count(*) AS n FROM boot_hits") == 1);
 
   // A random mix of writes through the API and raw SQL, committed in between
   // or not: after catching up, FTS5's own check against the product and
