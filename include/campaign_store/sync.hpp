@@ -70,14 +70,12 @@ struct Options {
 
 class Engine {
  public:
+  // `blobs`: the columns whose blob references are uploaded (install()
+  // creates their capture triggers).
   Engine(Database& db, std::vector<TableSpec> tables, std::vector<BlobColumn> blobs = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
-
-  // The columns whose blob references are uploaded (the constructor's
-  // `blobs`); before install(), which creates their capture triggers.
-  void set_blob_columns(std::vector<BlobColumn> blobs) { blob_columns_ = std::move(blobs); }
 
   // Creates the sync tables and capture triggers (idempotent), registers the
   // SQL functions, and restores the clock. Called on every open.

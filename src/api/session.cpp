@@ -37,8 +37,7 @@ void Session::open(const OpenOptions& options) {
 void Session::start_engines() {
   // Every data-API commit brings the full-text index up to date first.
   db().set_before_commit([](Database& db) { model::search::index_pending(db); });
-  sync_ = std::make_unique<sync::Engine>(db(), model::sync_tables());
-  sync_->set_blob_columns(blob_columns());
+  sync_ = std::make_unique<sync::Engine>(db(), model::sync_tables(), blob_columns());
   sync_->install();
 }
 
