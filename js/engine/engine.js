@@ -164,12 +164,33 @@ export class Engine {
   /** The open database as a standard SQLite file ("download my data"). */
   exportDatabase() {
     this.call('storage.export');
+    return this.takeExported();
+  }
+
+  /**
+   * The bytes the last op staged in the export slot (a database export, a
+   * blob, an upload's body), as a copy the caller owns: the heap may grow
+   * under a view. Frees the slot.
+   * @returns {Uint8Array}
+   */
+  takeExported() {
     const view = this.module.storageExportView();
     try {
       return view ? view.slice() : new Uint8Array(0);
     } finally {
       this.module.storageExportRelease();
     }
+  }
+
+  /**
+   * A view of `n` bytes in the import slot, for the next op that reads staged
+   * bytes (storage.import, blobs.put, legacy.import): fill it, then call.
+   * @returns {Uint8Array}
+   */
+  importSlot(n) {
+    const view = this.module.storageImportBuffer(n);
+    if (!view) throw new CampaignStoreError('STORAGE_FULL', `cannot stage ${n} bytes in memory`);
+    return view;
   }
 
   /**
@@ -181,9 +202,7 @@ export class Engine {
     if (!(bytes instanceof Uint8Array)) {
       throw new CampaignStoreError('INVALID_ARGUMENT', 'importDatabase expects a Uint8Array', { field: 'bytes' });
     }
-    const view = this.module.storageImportBuffer(bytes.length);
-    if (!view) throw new CampaignStoreError('STORAGE_FULL', `cannot stage ${bytes.length} bytes in memory`);
-    view.set(bytes);
+    this.importSlot(bytes.length).set(bytes);
     return this.call('storage.import');
   }
 

@@ -4,24 +4,10 @@
 // 5 MB dump is neither escaped into JSON nor parsed twice; blob bytes leave
 // through the export slot (storageExportView) as a copy the caller owns.
 import { CampaignStoreError } from '../errors.js';
+import { asBytes } from '../protocol/transfer.js';
 import { SYNC_BINARY_OPS } from '../sync/binary.js';
 
 const encoder = new TextEncoder();
-
-function entry(engine, name) {
-  const fn = engine.module?.[name];
-  if (typeof fn !== 'function') {
-    throw new CampaignStoreError('INTERNAL', `this build of the module has no ${name}()`, { entry: name });
-  }
-  return fn;
-}
-
-function asBytes(value) {
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  throw new CampaignStoreError('INVALID_ARGUMENT', 'bytes must be a Uint8Array or an ArrayBuffer', { field: 'bytes' });
-}
 
 /**
  * Copies the values into the import slot; returns the entries as {key, bytes}.
@@ -35,9 +21,7 @@ export function stageEntries(engine, entries) {
     }
     return encoder.encode(e.value);
   });
-  const total = encoded.reduce((n, b) => n + b.length, 0);
-  const view = entry(engine, 'storageImportBuffer')(total);
-  if (!view) throw new CampaignStoreError('STORAGE_FULL', `cannot stage ${total} bytes in memory`);
+  const view = engine.importSlot(encoded.reduce((n, b) => n + b.length, 0));
   let offset = 0;
   for (const bytes of encoded) {
     view.set(bytes, offset);
@@ -61,19 +45,12 @@ export const LEGACY_BINARY_OPS = Object.freeze({
   /** {hash} -> {hash, size, mime, bytes} (bytes: a copy out of the wasm heap). */
   'blobs.get': (engine, args) => {
     const info = engine.call('blobs.get', args ?? {});
-    const view = entry(engine, 'storageExportView')();
-    try {
-      return { ...info, bytes: view ? view.slice() : new Uint8Array(0) };
-    } finally {
-      entry(engine, 'storageExportRelease')();
-    }
+    return { ...info, bytes: engine.takeExported() };
   },
   /** {bytes, mime?} -> {hash, size, mime, ref} */
   'blobs.put': (engine, args) => {
     const bytes = asBytes(args?.bytes);
-    const view = entry(engine, 'storageImportBuffer')(bytes.byteLength);
-    if (!view) throw new CampaignStoreError('STORAGE_FULL', `cannot stage ${bytes.byteLength} bytes in memory`);
-    view.set(bytes);
+    engine.importSlot(bytes.byteLength).set(bytes);
     return engine.call('blobs.put', args?.mime === undefined ? {} : { mime: args.mime });
   },
 });

@@ -7,7 +7,17 @@
 // The walk is copy-on-write: plain JSON arguments come back as the very same
 // object with an empty transfer list, so the common case costs one pass.
 
+import { CampaignStoreError } from '../errors.js';
+
 const MAX_DEPTH = 64;
+
+/** Bytes given as a Uint8Array, another view or an ArrayBuffer, as a Uint8Array (no copy). */
+export function asBytes(value) {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  throw new CampaignStoreError('INVALID_ARGUMENT', 'bytes must be a Uint8Array or an ArrayBuffer', { field: 'bytes' });
+}
 
 /**
  * @template T

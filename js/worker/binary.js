@@ -3,18 +3,11 @@
 // (Engine.exportDatabase / importDatabase, over the module's
 // storageExportView / storageImportBuffer), and leave the worker as a
 // transferred ArrayBuffer (server.js reply -> transfer.js).
-import { CampaignStoreError } from '../errors.js';
+import { asBytes } from '../protocol/transfer.js';
 // ---- legacy migration and blobs (issue 6): staged dumps, blob bytes
 import { LEGACY_BINARY_OPS } from '../legacy/binary.js';
 // ---- sync blobs: an upload's body is the blob's bytes
 import { SYNC_BINARY_OPS } from '../sync/binary.js';
-
-function asBytes(value) {
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  throw new CampaignStoreError('INVALID_ARGUMENT', 'bytes must be a Uint8Array or an ArrayBuffer', { field: 'bytes' });
-}
 
 /** op -> (engine, args) => result, for the ops that carry bytes. */
 export const BINARY_OPS = Object.freeze({
