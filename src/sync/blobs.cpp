@@ -190,6 +190,11 @@ void Engine::record_blob(const std::string& bucket, const std::string& hash, con
 
 json Engine::build_upload() {
   if (blob_columns_.empty() || !state_->blobs_table || state_->options.storage_url.empty()) return nullptr;
+  // Most requests find nothing to upload: no write transaction for them.
+  auto& any = db_.cached("SELECT EXISTS (SELECT 1 FROM sync_blob_refs)");
+  const bool noted = any.step() && any.column_int(0) != 0;
+  any.reset();
+  if (!noted) return nullptr;
   const std::string user = get_state("user_id");
   Transaction tx(db_);  // rewrites and pruning below commit together
   for (;;) {
