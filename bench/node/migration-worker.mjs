@@ -1,7 +1,7 @@
 // One run of the legacy migration (the ~4.9 MB near-quota dump) by one peer,
 // in a fresh worker thread. Warm-up: the same peer on the 'small' preset.
 //   ours-staged  legacy.import with the values' UTF-8 bytes staged in the
-//                import slot (storageImportBuffer), {key, bytes} entries:
+//                import slot (engine.importSlot), {key, bytes} entries:
 //                the route the op table documents for large dumps
 //   ours-inline  legacy.import with {key, value} strings inside the JSON args
 //   status-quo   what the app does with the same keys today: JSON.parse of
@@ -20,7 +20,7 @@ function importStaged(engine, d) {
   const keys = Object.keys(d);
   const bufs = keys.map((k) => enc.encode(d[k]));
   const total = bufs.reduce((n, b) => n + b.length, 0);
-  const view = engine.module.storageImportBuffer(total);
+  const view = engine.importSlot(total);
   let off = 0;
   for (const b of bufs) {
     view.set(b, off);
