@@ -34,6 +34,10 @@ struct OpSpec {
   OpHandler handler;
   // Ops that do not need an open database (ping, version, open, ops).
   bool needs_database = true;
+  // Top-level arguments that go into a JSON column unchanged: the door keeps
+  // them as the text they came in (json_text::parse with raw members), so a
+  // draft's 3 KB of step data is never built into a tree and written back.
+  std::vector<std::string_view> raw_members = {};
 };
 
 // The op table: every op the core answers, in one place (src/api/op_table.cpp).
@@ -54,6 +58,8 @@ class Dispatcher {
   Session& session() { return session_; }
 
  private:
+  json run(const OpSpec* spec, std::string_view op, const json& args);
+
   Session session_;
 };
 

@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace cs::json_text {
 
@@ -41,6 +42,14 @@ enum class Parsed { Ok, Invalid, TooDeep };
 // On failure `out` is null.
 Parsed parse(std::string_view text, json& out, int max_depth = kMaxDepth);
 Parsed parse(std::string_view text, ordered_json& out, int max_depth = kMaxDepth);
+// The same, but members of the top-level object named in `raw_members` whose
+// value is an object or array arrive as RawJson, the text as it came, when
+// that text means what a tree of it would (compact, no repeated keys: what
+// JSON.stringify sends); otherwise as a tree, as by parse(). For
+// the door: a draft's step data goes into SQLite as the text it came in,
+// never through a tree (src/api/op_table.cpp names such members per op).
+Parsed parse(std::string_view text, json& out, const std::vector<std::string_view>& raw_members,
+             int max_depth = kMaxDepth);
 // The same grammar without building anything.
 bool valid(std::string_view text, int max_depth = kMaxDepth);
 
@@ -56,7 +65,9 @@ void append_string(std::string& out, std::string_view text);
 // RawJson: text already known to be valid JSON (valid() said so, or SQLite's
 // json_valid CHECK did), carried inside a tree as a binary value with this
 // subtype. Only append()/dump() understand it: it is for answers on their
-// way out, and code that needs to look inside a row reads it as a tree.
+// way out and for members the door kept as text (parse() with raw_members,
+// read by model::parse_value for JSON columns); code that needs to look
+// inside reads it as a tree.
 inline constexpr std::uint8_t kRawSubtype = 0x4A;  // 'J'
 json raw(std::string_view valid_text);
 bool is_raw(const json& value);

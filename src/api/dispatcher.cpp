@@ -30,8 +30,9 @@ const OpSpec* find_op(std::string_view name) {
   return nullptr;
 }
 
-json Dispatcher::call_json(std::string_view op, const json& args) {
-  const OpSpec* spec = find_op(op);
+json Dispatcher::call_json(std::string_view op, const json& args) { return run(find_op(op), op, args); }
+
+json Dispatcher::run(const OpSpec* spec, std::string_view op, const json& args) {
   if (spec == nullptr)
     throw Error(Code::NotFound, "unknown op '" + std::string(op) + "'", {{"op", std::string(op)}});
   if (spec->needs_database) session_.db();  // throws a clear error when closed
@@ -44,16 +45,19 @@ std::string Dispatcher::call(std::string_view op, std::string_view args_json) no
       if (args_json.size() > kMaxRequestBytes)
         throw Error(Code::InvalidArgument, "request too large",
                     {{"bytes", args_json.size()}, {"limit", kMaxRequestBytes}});
+      const OpSpec* spec = find_op(op);
       json args = json::object();
       if (!args_json.empty()) {
-        const json_text::Parsed parsed = json_text::parse(args_json, args);
+        const json_text::Parsed parsed = spec != nullptr && !spec->raw_members.empty()
+                                             ? json_text::parse(args_json, args, spec->raw_members)
+                                             : json_text::parse(args_json, args);
         if (parsed == json_text::Parsed::TooDeep)
           throw Error(Code::InvalidArgument, "arguments are nested too deeply",
                       {{"op", std::string(op)}, {"limit", json_text::kMaxDepth}});
         if (parsed != json_text::Parsed::Ok)
           throw Error(Code::InvalidArgument, "arguments are not valid JSON", {{"op", std::string(op)}});
       }
-      json result = call_json(op, args);
+      json result = run(spec, op, args);
       json envelope{{"ok", true}, {"result", std::move(result)}};
       auto changes = session_.take_committed_changes();
       if (!changes.empty()) envelope["changes"] = changes;

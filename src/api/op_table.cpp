@@ -106,7 +106,7 @@ const std::vector<OpSpec>& op_table() {
        "active->paused|completed|archived, paused->active|completed|archived, completed->archived",
        ops::campaigns_set_status},
       {"drafts.save", "{campaignId, stepData: json, expiresAt?: ts (now + 7 days)} -> draft (upsert)",
-       ops::drafts_save},
+       ops::drafts_save, true, {"stepData"}},
       {"drafts.get", "{campaignId} -> latest unexpired draft | null", ops::drafts_get},
       {"drafts.delete", "{campaignId} -> {removed}", ops::drafts_delete},
       {"drafts.cleanup", "{} -> {removed} (expired drafts)", ops::drafts_cleanup},

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
+#include <vector>
 
 namespace cs::json_text {
 
@@ -56,8 +58,8 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 template <class Json>
 class Parser {
  public:
-  Parser(std::string_view text, int max_depth)
-      : p_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth) {}
+  Parser(std::string_view text, int max_depth, const std::vector<std::string_view>* raw_members = nullptr)
+      : p_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth), raw_members_(raw_members) {}
 
   // out == nullptr: check only.
   Parsed document(Json* out) {
@@ -68,7 +70,9 @@ class Parser {
 
  private:
   void ws() {
+    const char* start = p_;
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    if (p_ != start) compact_ = false;
   }
 
   bool value(Json* out, int depth) {
@@ -124,19 +128,76 @@ class Parser {
     bool closed;
     if (!open(out, depth, '}', closed)) return false;
     std::string key;
+    const std::size_t keys_base = keys_.size();
     while (!closed) {
       ws();
       if (p_ >= end_ || *p_ != '"') return false;
       key.clear();
+      const char* key_start = p_ + 1;
       if (!string(out != nullptr ? &key : nullptr)) return false;
+      if (capturing_) note_key(keys_base, std::string_view(key_start, static_cast<std::size_t>(p_ - 1 - key_start)));
       ws();
       if (p_ >= end_ || *p_ != ':') return false;
       ++p_;
       // operator[]: a repeated key keeps its first place and its last value.
-      if (!value(out != nullptr ? &(*out)[key] : nullptr, depth)) return false;
+      Json* slot = out != nullptr ? &(*out)[key] : nullptr;
+      const bool ok = depth == 1 && slot != nullptr && is_raw_member(key) ? raw_member(slot, depth) : value(slot, depth);
+      if (!ok) return false;
       if (!next('}', closed)) return false;
     }
+    keys_.resize(keys_base);
     return true;
+  }
+
+  // ---- raw members (parse() with raw_members): a named member of the
+  // top-level object whose value is an object or array is checked without
+  // building anything and kept as RawJson, when its text means what the tree
+  // would: no whitespace (JSON.stringify writes none), no repeated or escaped
+  // key within an object, no number whose value the tree would change (see
+  // number()). Otherwise it is parsed again into a tree, as without raw
+  // members, so the result means the same either way.
+  bool is_raw_member(const std::string& key) const {
+    if (raw_members_ == nullptr) return false;
+    for (std::string_view name : *raw_members_)
+      if (name == key) return true;
+    return false;
+  }
+
+  bool raw_member(Json* slot, int depth) {
+    ws();
+    if (p_ >= end_ || (*p_ != '{' && *p_ != '[')) return value(slot, depth);
+    const char* start = p_;
+    compact_ = true;
+    capturing_ = true;
+    const bool ok = value(nullptr, depth);
+    capturing_ = false;
+    if (!ok) return false;
+    if (compact_) {
+      if constexpr (std::is_same_v<Json, json>) {
+        *slot = raw(std::string_view(start, static_cast<std::size_t>(p_ - start)));
+        return true;
+      }
+    }
+    p_ = start;
+    return value(slot, depth);
+  }
+
+  // A key of the object whose keys begin at keys_[base]: escaped or repeated
+  // keys are left to the tree (it decodes them and keeps the last value).
+  // Objects with very many keys too: the check is quadratic.
+  void note_key(std::size_t base, std::string_view key) {
+    constexpr std::size_t kMaxCheckedKeys = 64;
+    if (!compact_) return;
+    if (key.find('\\') != std::string_view::npos || keys_.size() - base >= kMaxCheckedKeys) {
+      compact_ = false;
+      return;
+    }
+    for (std::size_t i = base; i < keys_.size(); ++i)
+      if (keys_[i] == key) {
+        compact_ = false;
+        return;
+      }
+    keys_.push_back(key);
   }
 
   bool array(Json* out, int depth) {
@@ -244,6 +305,11 @@ class Parser {
       if (q == digits) return false;
     }
     p_ = q;
+    // A raw member keeps a number's text only when its value is the one the
+    // tree holds: no exponent (1e400 is an infinity there), no integer -0
+    // (0 there), no more digits than an int64 or a double keeps.
+    if (capturing_ && (q - start > 18 || has_exponent(start, q) || (integral && negative && start[1] == '0')))
+      compact_ = false;
     if (out == nullptr) return true;
     // strtoll/strtod need a terminator; numbers are short.
     char small[64];
@@ -277,15 +343,26 @@ class Parser {
     return true;
   }
 
+  static bool has_exponent(const char* from, const char* to) {
+    for (const char* c = from; c < to; ++c)
+      if (*c == 'e' || *c == 'E') return true;
+    return false;
+  }
+
   const char* p_;
   const char* end_;
   int max_depth_;
   bool too_deep_ = false;
+  const std::vector<std::string_view>* raw_members_;
+  bool capturing_ = false;  // inside a raw member's value
+  bool compact_ = true;     // so far, that value's text means what its tree would
+  std::vector<std::string_view> keys_;  // the keys of the objects being captured
 };
 
 template <class Json>
-Parsed parse_into(std::string_view text, Json& out, int max_depth) {
-  Parser<Json> parser(text, max_depth);
+Parsed parse_into(std::string_view text, Json& out, int max_depth,
+                  const std::vector<std::string_view>* raw_members = nullptr) {
+  Parser<Json> parser(text, max_depth, raw_members);
   const Parsed result = parser.document(&out);
   if (result != Parsed::Ok) out = nullptr;
   return result;
@@ -294,6 +371,10 @@ Parsed parse_into(std::string_view text, Json& out, int max_depth) {
 }  // namespace
 
 Parsed parse(std::string_view text, json& out, int max_depth) { return parse_into(text, out, max_depth); }
+
+Parsed parse(std::string_view text, json& out, const std::vector<std::string_view>& raw_members, int max_depth) {
+  return parse_into(text, out, max_depth, &raw_members);
+}
 
 Parsed parse(std::string_view text, ordered_json& out, int max_depth) {
   return parse_into(text, out, max_depth);

@@ -42,23 +42,36 @@ void check_no_nul(std::string_view s, const std::string& path) {
 }
 
 Value parse_json_column(const Field& f, const json& v, const std::string& path) {
-  const json* value = &v;
+  // The value as text, and what it is: '{' object, '[' array, 0 anything else.
+  std::string text;
+  char kind = 0;
+  const char* got = nullptr;
   json parsed;
-  if (v.is_string()) {
-    // JSON columns accept the value or its serialized text (what the old
-    // app kept in localStorage); the text must parse.
-    if (json_text::parse(v.get_ref<const std::string&>(), parsed) != json_text::Parsed::Ok)
-      fail_field(path, "is not valid JSON", {{"reason", "invalid_json"}});
-    value = &parsed;
+  const json* value = &v;
+  const bool as_text = json_text::is_raw(v);
+  if (as_text) {
+    // The door kept this member as the text it came in (json_text::parse
+    // with raw members): already checked, compact, an object or an array.
+    text = json_text::raw_text(v);
+    kind = text.front();
+    got = kind == '{' ? "object" : "array";
+  } else {
+    if (v.is_string()) {
+      // JSON columns accept the value or its serialized text (what the old
+      // app kept in localStorage); the text must parse.
+      if (json_text::parse(v.get_ref<const std::string&>(), parsed) != json_text::Parsed::Ok)
+        fail_field(path, "is not valid JSON", {{"reason", "invalid_json"}});
+      value = &parsed;
+    }
+    kind = value->is_object() ? '{' : value->is_array() ? '[' : 0;
+    got = type_of(*value);
   }
-  const bool ok = f.kind == Kind::Object ? value->is_object()
-                  : f.kind == Kind::Array ? value->is_array()
-                                          : (value->is_object() || value->is_array());
+  const bool ok = f.kind == Kind::Object ? kind == '{' : f.kind == Kind::Array ? kind == '[' : kind != 0;
   if (!ok) {
     const char* want = f.kind == Kind::Object ? "a JSON object" : f.kind == Kind::Array ? "a JSON array" : "a JSON object or array";
-    fail_field(path, std::string("must be ") + want + ", got " + type_of(*value));
+    fail_field(path, std::string("must be ") + want + ", got " + got);
   }
-  std::string text = json_text::dump(*value);
+  if (!as_text) text = json_text::dump(*value);
   if (static_cast<std::int64_t>(text.size()) > f.max)
     fail_field(path, "is too large: " + std::to_string(text.size()) + " bytes serialized, limit " + std::to_string(f.max),
                {{"limit", f.max}, {"size", text.size()}});

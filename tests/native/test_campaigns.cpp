@@ -2,6 +2,7 @@
 #include "data_api_support.hpp"
 
 #include "campaign_store/clock.hpp"
+#include "campaign_store/limits.hpp"
 
 using cs::json;
 using test_api::Api;
@@ -227,6 +228,38 @@ TEST_CASE("drafts: one live draft per campaign, expiry, cleanup") {
               "INVALID_ARGUMENT", "autoSavedAt");
   api.rejects("drafts.save", {{"stepData", json::object()}}, "INVALID_ARGUMENT", "campaignId");
   api.rejects("drafts.cleanup", {{"olderThan", 3}}, "INVALID_ARGUMENT", "olderThan");
+}
+
+TEST_CASE("drafts.save stores step data as the text it came in, and anything else as before") {
+  Api api;
+  const std::string campaign = api.ok("campaigns.create", {{"name", "Raw"}})["id"];
+  auto save = [&](const std::string& step_data) {
+    const std::string request = R"({"campaignId":")" + campaign + R"(","stepData":)" + step_data + "}";
+    return json::parse(api.d.call("drafts.save", request));
+  };
+  auto stored = [&] {
+    return api.ok("sql.query", {{"sql", "SELECT step_data AS s FROM campaign_drafts"}})["rows"][0]["s"].get<std::string>();
+  };
+  // What JSON.stringify sends: kept byte for byte, key order included, and
+  // answered as it is stored.
+  const std::string sent = R"({"z":1,"steps":[{"title":"Ünïcode \"quoted\"","done":false}],"a":{"n":2.5}})";
+  json r = save(sent);
+  INFO(r.dump());
+  REQUIRE(r["ok"] == true);
+  CHECK(stored() == sent);
+  CHECK(r["result"]["stepData"] == json::parse(sent));
+  // Whitespace and repeated keys: the tree's compact text, last value kept.
+  REQUIRE(save(R"({ "b" : [1, 2], "b": {"c":3} })")["ok"] == true);
+  CHECK(stored() == R"({"b":{"c":3}})");
+  // The column's checks still hold: an object, within its size limit.
+  json wrong = save("[1,2]");
+  CHECK(wrong["error"]["code"] == "INVALID_ARGUMENT");
+  CHECK(wrong["error"]["details"]["field"] == "stepData");
+  CHECK(wrong["error"]["message"].get<std::string>().find("got array") != std::string::npos);
+  const std::string big = R"({"x":")" + std::string(cs::limits::kMaxJsonBytes, 'x') + R"("})";
+  CHECK(save(big)["error"]["details"]["limit"].is_number());
+  CHECK(stored() == R"({"b":{"c":3}})");  // neither changed anything
+  CHECK(save(R"({"x":})")["error"]["code"] == "INVALID_ARGUMENT");
 }
 
 TEST_CASE("deleting a campaign removes its drafts, creatives, assets and publications") {

@@ -225,3 +225,100 @@ TEST_CASE("extend adds members to a RawJson object in the order given") {
   CHECK(jt::raw_text(jt::extend(jt::raw("{}"), {{"a", json(nullptr)}})) == R"({"a":null})");
   CHECK(jt::raw_text(jt::extend(jt::raw(R"({"q":1})"), {})) == R"({"q":1})");
 }
+
+// ---------------------------------------------------------- raw members
+namespace {
+
+const std::vector<std::string_view> kRawA = {"a"};
+
+// A tree with every RawJson member parsed: what the text means.
+json materialized(const json& v) {
+  if (jt::is_raw(v)) return json::parse(jt::raw_text(v));
+  json out = v;
+  if (v.is_object())
+    for (auto it = out.begin(); it != out.end(); ++it) *it = materialized(*it);
+  return out;
+}
+
+// parse() with raw members means what parse() without them does; returns
+// the member "a" as parsed.
+json check_raw_parse(const std::string& text) {
+  INFO("text: " << json(text).dump(-1, ' ', true, json::error_handler_t::replace));
+  json plain, with_raw;
+  const jt::Parsed expected = jt::parse(text, plain);
+  REQUIRE(jt::parse(text, with_raw, kRawA) == expected);
+  if (expected != jt::Parsed::Ok) {
+    CHECK(with_raw.is_null());
+    return nullptr;
+  }
+  CHECK(materialized(with_raw) == plain);
+  if (!with_raw.is_object() || !with_raw.contains("a")) return nullptr;
+  return with_raw["a"];
+}
+
+}  // namespace
+
+TEST_CASE("parse with raw members keeps a compact object or array member as the text it came in") {
+  json out;
+  REQUIRE(jt::parse(R"({"x":{"y":1},"a":{"z":1,"b":[1,2.5,"s\"\n",true,null,{}],"c":-3}})", out, kRawA) == jt::Parsed::Ok);
+  REQUIRE(jt::is_raw(out["a"]));
+  CHECK(jt::raw_text(out["a"]) == R"({"z":1,"b":[1,2.5,"s\"\n",true,null,{}],"c":-3})");  // key order as sent
+  CHECK(out["x"] == json{{"y", 1}});  // not named: a tree
+  CHECK(jt::dump(out) == R"({"a":{"z":1,"b":[1,2.5,"s\"\n",true,null,{}],"c":-3},"x":{"y":1}})");
+
+  CHECK(jt::is_raw(check_raw_parse(R"({"a" : [{"k":1},{"k":2}]})")));  // same key in two objects; space outside
+  CHECK(jt::is_raw(check_raw_parse(R"({"a":[-0.5,2.50,-7,0,18446744073709551]})")));  // values the tree holds too
+  CHECK(jt::is_raw(check_raw_parse(R"({"a":"{\"k\":1}"})")) == false);  // a string stays a string
+  CHECK(check_raw_parse(R"({"a":5})") == 5);
+  CHECK(check_raw_parse(R"({"x":{"a":{"b":1}}})").is_null());  // only top-level members
+  json nested;
+  REQUIRE(jt::parse(R"({"x":{"a":{"b":1}}})", nested, kRawA) == jt::Parsed::Ok);
+  CHECK(nested["x"]["a"].is_object());
+}
+
+TEST_CASE("parse with raw members builds a tree where the text would not mean the same") {
+  // Whitespace inside, a repeated or escaped key, numbers the tree rewrites.
+  const char* cases[] = {
+      R"({"a":{ "b":1}})", R"({"a":[1, 2]})", "{\"a\":[1,\n2]}", R"({"a":{"b":1,"b":2}})",
+      R"({"a":[{"k":1,"k":2}]})", R"({"a":{"\u0062":1}})", R"({"a":[1e3]})", R"({"a":[1.5E-7]})",
+      R"({"a":[0.12345678901234567891]})",
+      R"({"a":[-0]})", R"({"a":[12345678901234567890123]})", R"({"a":[1],"a":{"b":1,"b":2}})",
+  };
+  for (const char* text : cases) {
+    const json a = check_raw_parse(text);
+    CHECK_FALSE(jt::is_raw(a));
+  }
+  std::string many = R"({"a":{)";
+  for (int i = 0; i < 70; ++i) many += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
+  many += "}}";
+  CHECK_FALSE(jt::is_raw(check_raw_parse(many)));  // too many keys to check for repeats
+}
+
+TEST_CASE("parse with raw members refuses what parse refuses, inside them too") {
+  for (const char* text : {R"({"a":{"b":}})", R"({"a":[1,]})", R"({"a":["\ud800"]})", "{\"a\":[\"\xC3\"]}",
+                           R"({"a":{"b":1})", R"({"a":{"b":1}} x)"}) {
+    json out;
+    CHECK(jt::parse(text, out, kRawA) == jt::Parsed::Invalid);
+    CHECK(out.is_null());
+  }
+  json out;
+  std::string deep = "{\"a\":" + std::string(jt::kMaxDepth, '[') + std::string(jt::kMaxDepth, ']') + "}";
+  CHECK(jt::parse(deep, out, kRawA) == jt::Parsed::TooDeep);
+}
+
+TEST_CASE("parse with raw members means what parse means, on random and mutated documents") {
+  Random r(20261204);
+  int kept_raw = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const json tree = json{{"a", r.tree<json>(1, false)}, {"b", r.tree<json>(1, false)}};
+    const std::string text = reference_dump(tree);
+    const json a = check_raw_parse(text);
+    if (jt::is_raw(a)) {
+      ++kept_raw;
+      // Compact text from a tree: kept as it is, so written back the same.
+      CHECK(jt::dump(json{{"a", a}, {"b", tree["b"]}}) == text);
+    }
+    check_raw_parse(r.mutate(text));
+  }
+  CHECK(kept_raw > 300);  // the random trees do reach the raw path
+}
