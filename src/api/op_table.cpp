@@ -6,6 +6,11 @@
 namespace cs {
 
 const std::vector<OpSpec>& op_table() {
+  // JSON columns the caller sends whole, kept as the text they came in
+  // (OpSpec::raw_members): what the builder autosaves on every change.
+  static const std::vector<std::string_view> kCampaignJson = {"audienceConfig", "platformConfig", "creativeConfig",
+                                                              "publishConfig", "legacyData"};
+  static const std::vector<std::string_view> kCreativeJson = {"elements", "metadata"};
   static const std::vector<OpSpec> table = {
       // engine
       {"ping", "{echo?: any}", ops::ping, false},
@@ -92,14 +97,15 @@ const std::vector<OpSpec>& op_table() {
        "'completed'|'archived' ('draft'), budget?: money, currency?: 3 letters ('USD'), startsAt?: ts, endsAt?: ts, "
        "launchedAt?: ts, audienceConfig?, platformConfig?, creativeConfig?, publishConfig?: json, legacyData?: "
        "object|array, source?: string ('v2'), createdAt?: ts}",
-       ops::campaigns_create},
+       ops::campaigns_create, true, kCampaignJson},
       {"campaigns.get", "{id} -> campaign + product|null + creatives[{..., assets[]}] + draft|null",
        ops::campaigns_get},
       {"campaigns.list",
        "{userId?, status?, productId?, type?, source?, legacyId?: string|integer, sort?: 'createdAt'|'updatedAt'|"
        "'name'|'startsAt', order?: 'desc', limit?, cursor?}",
        ops::campaigns_list},
-      {"campaigns.update", "{id, ...campaigns.create fields but status/launchedAt/createdAt}", ops::campaigns_update},
+      {"campaigns.update", "{id, ...campaigns.create fields but status/launchedAt/createdAt}", ops::campaigns_update,
+       true, kCampaignJson},
       {"campaigns.delete", "{id} (drafts, creatives, assets, publications cascade)", ops::campaigns_delete},
       {"campaigns.setStatus",
        "{id, status} draft->scheduled|active|archived, scheduled->draft|active|archived, "
@@ -114,12 +120,12 @@ const std::vector<OpSpec>& op_table() {
        "{campaignId, id?, name?, formatId?, formatName?, width?: 1..100000, height?, elements?: array, metadata?, "
        "isActive?: boolean (true), assets?: [{id?, type, url?, storagePath?, content?, styles?, position?, "
        "metadata?}]}",
-       ops::creatives_create},
+       ops::creatives_create, true, kCreativeJson},
       {"creatives.get", "{id} -> creative + assets[]", ops::creatives_get},
       {"creatives.list", "{campaignId, isActive?, formatId?, sort?: 'createdAt'|'updatedAt', order?: 'asc', limit?, cursor?}",
        ops::creatives_list},
       {"creatives.update", "{id, expectedVersion?: integer, ...fields} (elements bump version)",
-       ops::creatives_update},
+       ops::creatives_update, true, kCreativeJson},
       {"creatives.delete", "{id}", ops::creatives_delete},
       {"assets.create",
        "{creativeId, type: 'image'|'video'|'text'|'button', id?, url?, storagePath?, content?, styles?, position?, "

@@ -262,6 +262,32 @@ TEST_CASE("drafts.save stores step data as the text it came in, and anything els
   CHECK(save(R"({"x":})")["error"]["code"] == "INVALID_ARGUMENT");
 }
 
+TEST_CASE("campaign configs and creative elements are stored as the text they came in") {
+  Api api;
+  auto call = [&](const char* op, const std::string& args) {
+    json r = json::parse(api.d.call(op, args));
+    INFO(op << " " << args << " -> " << r.dump());
+    REQUIRE(r["ok"] == true);
+    return r["result"];
+  };
+  auto column = [&](const char* sql) { return api.ok("sql.query", {{"sql", sql}})["rows"][0]["v"].get<std::string>(); };
+  const std::string id = call("campaigns.create", R"({"name":"C","audienceConfig":{"zip":["10001"],"age":[18,65]}})")["id"];
+  CHECK(column("SELECT audience_config AS v FROM campaigns") == R"({"zip":["10001"],"age":[18,65]})");
+  json updated = call("campaigns.update", R"({"id":")" + id + R"(","platformConfig":{"meta":{"z":1,"a":2}},"legacyData":[3,1]})");
+  CHECK(updated["platformConfig"] == json{{"meta", {{"a", 2}, {"z", 1}}}});
+  CHECK(column("SELECT platform_config AS v FROM campaigns") == R"({"meta":{"z":1,"a":2}})");
+  CHECK(column("SELECT legacy_data AS v FROM campaigns") == "[3,1]");
+
+  const std::string creative =
+      call("creatives.create", R"({"campaignId":")" + id + R"(","elements":[{"type":"text","z":1,"a":0}]})")["id"];
+  json edited = call("creatives.update", R"({"id":")" + creative + R"(","elements":[{"type":"image","y":2,"b":1}]})");
+  CHECK(edited["version"] == 2);  // elements still bump the version
+  CHECK(column("SELECT elements AS v FROM creatives") == R"([{"type":"image","y":2,"b":1}])");
+  // The column's kind is still checked: elements must be an array.
+  json wrong = json::parse(api.d.call("creatives.update", R"({"id":")" + creative + R"(","elements":{"a":1}})"));
+  CHECK(wrong["error"]["details"]["field"] == "elements");
+}
+
 TEST_CASE("deleting a campaign removes its drafts, creatives, assets and publications") {
   Api api;
   json c = api.ok("campaigns.create", {{"name", "Gone"}});
