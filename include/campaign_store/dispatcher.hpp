@@ -48,7 +48,10 @@ class Dispatcher {
  public:
   Dispatcher() = default;
 
-  // op + JSON text in, JSON envelope text out. Never throws.
+  // op + JSON text in, JSON envelope text out. Never throws. The members are
+  // written in name order, so an error envelope, and only an error envelope,
+  // begins with {"error": (the JS door hands successes on unparsed and looks
+  // only at that prefix: js/engine/engine.js callText).
   std::string call(std::string_view op, std::string_view args_json) noexcept;
 
   // The same with parsed JSON, for in-process callers (batch, tests). Throws

@@ -67,8 +67,24 @@ export class RpcClient {
     }
     const entry = this.#settle(message.id);
     if (!entry) return;  // a late answer after fail(): already settled
-    if (message.ok) entry.resolve({ result: message.result, changes: message.changes ?? [] });
-    else entry.reject(errorFromWire(message.error));
+    if (!message.ok) {
+      entry.reject(errorFromWire(message.error));
+      return;
+    }
+    if (typeof message.text !== 'string') {
+      entry.resolve({ result: message.result, changes: message.changes ?? [] });
+      return;
+    }
+    // The engine's envelope as C++ wrote it (wire.js): parsed here, once.
+    let envelope;
+    try {
+      envelope = JSON.parse(message.text);
+    } catch (err) {
+      entry.reject(new CampaignStoreError('INTERNAL', `unreadable answer to ${entry.op}: ${err.message}`, { op: entry.op }));
+      return;
+    }
+    if (envelope?.ok === true) entry.resolve({ result: envelope.result, changes: envelope.changes ?? [] });
+    else entry.reject(errorFromWire(envelope?.error ?? { code: 'INTERNAL', message: `malformed answer to ${entry.op}` }));
   }
 
   /**

@@ -73,13 +73,32 @@ export class Engine {
    * @returns {unknown} the op's result
    */
   call(op, args = {}) {
-    if (!this.native) throw new CampaignStoreError('CLOSED', 'engine is disposed');
-    const envelope = JSON.parse(this.native.call(op, JSON.stringify(args ?? {})));
+    const envelope = JSON.parse(this.callText(op, args));
     this.lastChanges = envelope.changes ?? [];
-    if (envelope.ok && this.storage && RELEASES_STORAGE.has(op)) this.#releaseStorage();
-    if (!envelope.ok) throw this.#withStorageReason(CampaignStoreError.fromWire(envelope.error));
-    if (this.storage?.syncWithinMs > 0 && !this.#syncTimer && op !== 'storage.sync') this.#scheduleSync();
     return envelope.result;
+  }
+
+  /**
+   * call(), answering the successful envelope as the text C++ wrote,
+   * `{"changes":[…],"ok":true,"result":…}` (changes only when there are
+   * some), unparsed: the worker hands it to the client as one string, which
+   * costs a copy where an object graph costs a structured clone each way.
+   * Failures throw as from call(). lastChanges is left empty: the changes are
+   * in the text.
+   * @returns {string}
+   */
+  callText(op, args = {}) {
+    if (!this.native) throw new CampaignStoreError('CLOSED', 'engine is disposed');
+    this.lastChanges = [];
+    const text = this.native.call(op, JSON.stringify(args ?? {}));
+    // Only an error envelope begins so (its members are in name order:
+    // Dispatcher::call in include/campaign_store/dispatcher.hpp).
+    if (text.startsWith('{"error":')) {
+      throw this.#withStorageReason(CampaignStoreError.fromWire(JSON.parse(text).error));
+    }
+    if (this.storage && RELEASES_STORAGE.has(op)) this.#releaseStorage();
+    if (this.storage?.syncWithinMs > 0 && !this.#syncTimer && op !== 'storage.sync') this.#scheduleSync();
+    return text;
   }
 
   /**

@@ -4,6 +4,10 @@
 //
 //   request   client -> worker  {id, op, args}
 //   response  worker -> client  {id, ok: true,  result, changes}
+//                               {id, ok: true,  text}   text: the engine's envelope
+//                                   '{"changes":[…],"ok":true,"result":…}' as C++
+//                                   wrote it, parsed by the client (one string to
+//                                   copy instead of an object graph to clone)
 //                               {id, ok: false, error: {code, message, details}, changes: []}
 //   event     worker -> client  {event: 'changes', changes}
 //                               {event: 'log', level, message, details}

@@ -47,6 +47,21 @@ export class Executor {
   }
 
   /**
+   * run(), with a successful answer left as the engine's envelope text
+   * `{ok: true, text}` (Engine.callText), for the client to parse: one string
+   * crosses to the other thread instead of an object graph. Ops whose
+   * answers carry bytes keep run()'s form (their bytes are transferred).
+   */
+  runText(op, args) {
+    if (BINARY_OPS[op]) return this.run(op, args);
+    try {
+      return { ok: true, text: this.engine.callText(op, args) };
+    } catch (err) {
+      return { ok: false, error: errorToWire(err), changes: [] };
+    }
+  }
+
+  /**
    * Applies a forwarded request at most once per `key` (`tabId:requestId`):
    * BEGIN; look the key up; run the op; record the key and result; COMMIT.
    * Ops nest inside (the core uses SAVEPOINTs when a transaction is open).

@@ -72,8 +72,9 @@ export class StoreServer {
       return undefined;
     }
     // Single owner. Not awaited: the engine queue keeps the order, and a
-    // request may be answered while the next one is already queued.
-    this.#exec((ex) => ex.run(op, args)).then((body) => this.#reply(id, body));
+    // request may be answered while the next one is already queued. The
+    // answer travels as the envelope's text (Executor.runText).
+    this.#exec((ex) => ex.runText(op, args)).then((body) => this.#reply(id, body));
     return undefined;
   }
 

@@ -80,7 +80,7 @@ std::string Dispatcher::call(std::string_view op, std::string_view args_json) no
     }
   } catch (...) {
     // Even building the error failed (out of memory): a fixed answer.
-    return R"({"ok":false,"error":{"code":"INTERNAL","message":"unrecoverable error","details":{}}})";
+    return R"({"error":{"code":"INTERNAL","message":"unrecoverable error","details":{}},"ok":false})";
   }
 }
 

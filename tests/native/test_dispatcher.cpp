@@ -40,6 +40,20 @@ TEST_CASE("unknown op, malformed JSON and wrong argument types get codes") {
   CHECK(wrong["error"]["details"]["field"] == "sql");
 }
 
+TEST_CASE("an envelope begins with {\"error\": exactly when the call failed") {
+  Dispatcher d;
+  auto starts_with_error = [](const std::string& text) { return text.rfind(R"({"error":)", 0) == 0; };
+  CHECK_FALSE(starts_with_error(d.call("ping", "{}")));
+  CHECK(starts_with_error(d.call("no.such.op", "{}")));
+  CHECK(starts_with_error(d.call("ping", "{not json")));
+  REQUIRE_FALSE(starts_with_error(d.call("open", "{}")));
+  REQUIRE_FALSE(starts_with_error(d.call("sql.exec", R"j({"sql":"CREATE TABLE t(x)"})j")));
+  const std::string changed = d.call("sql.exec", R"j({"sql":"INSERT INTO t VALUES (1)"})j");
+  CHECK(changed.rfind(R"({"changes":)", 0) == 0);  // changes come first, and are no error
+  CHECK_FALSE(starts_with_error(changed));
+  CHECK(starts_with_error(d.call("sql.exec", R"j({"sql":"INSERT INTO nope VALUES (1)"})j")));
+}
+
 TEST_CASE("a parameterized query round-trips through the envelope") {
   Dispatcher d;
   REQUIRE(call(d, "open")["ok"] == true);

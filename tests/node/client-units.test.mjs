@@ -133,3 +133,49 @@ test('a forwarded sync.apply runs outside the request log (pull pages need forei
   for (const op of ['products.create', 'drafts.save', 'sync.configure', 'batch', 'sql.exec'])
     assert.equal(isUnlogged(op), false, op);
 });
+
+test('rpc: an answer sent as the envelope text is parsed once and settles like an object answer', async () => {
+  const rpc = new RpcClient({ post: () => {} });
+  const a = rpc.request('products.get', {});
+  const b = rpc.request('sql.exec', {});
+  const c = rpc.request('ping', {});
+  rpc.receive({ id: 1, ok: true, text: '{"ok":true,"result":{"id":"p1","images":[]}}' });
+  rpc.receive({ id: 2, ok: true, text: '{"changes":["products"],"ok":true,"result":{"changes":1}}' });
+  rpc.receive({ id: 3, ok: true, text: '{"ok":true,"result":' });  // cut short
+  assert.deepEqual(await a, { result: { id: 'p1', images: [] }, changes: [] });
+  assert.deepEqual(await b, { result: { changes: 1 }, changes: ['products'] });
+  await assert.rejects(c, (e) => e instanceof CampaignStoreError && e.code === 'INTERNAL' && e.details.op === 'ping');
+});
+
+test('worker: a single owner answers with the engine envelope text; bytes and errors keep their form', async () => {
+  const { StoreServer } = await import('../../js/worker/server.js');
+  const posted = [];
+  let wake = () => {};
+  const server = new StoreServer({ post: (m) => { posted.push(m); wake(); } });
+  const answer = async (id) => {
+    for (;;) {
+      const m = posted.find((p) => p.id === id);
+      if (m) return m;
+      await new Promise((resolve) => { wake = resolve; });
+    }
+  };
+  server.receive({ id: 1, op: 'worker.init', args: { name: 'units', storage: 'memory', tabId: 't1' } });
+  assert.equal((await answer(1)).ok, true);
+  server.receive({ id: 2, op: 'products.create', args: { name: 'Lamp', price: '9.99' } });
+  const created = await answer(2);
+  assert.equal(typeof created.text, 'string');
+  assert.equal('result' in created, false);
+  const envelope = JSON.parse(created.text);
+  assert.equal(envelope.result.name, 'Lamp');
+  assert.ok(envelope.changes.includes('products'));
+  server.receive({ id: 3, op: 'products.get', args: { id: 'no-such-id' } });
+  const missing = await answer(3);
+  assert.equal(missing.ok, false);
+  assert.equal(missing.error.code, 'NOT_FOUND');
+  server.receive({ id: 4, op: 'storage.export', args: {} });
+  const exported = await answer(4);
+  assert.equal(exported.ok, true);
+  assert.equal(exported.text, undefined);  // a binary op: its bytes are transferred, not text
+  server.receive({ id: 5, op: 'worker.close', args: {} });
+  await answer(5);
+});
