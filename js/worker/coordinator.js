@@ -22,6 +22,7 @@
 //   {t:'changes', origin, changes}        a commit; origin already has it in its answer
 import { CampaignStoreError } from '../errors.js';
 import { errorToWire } from '../protocol/wire.js';
+import { changesOf } from './executor.js';
 
 const OPEN_ATTEMPTS = 8;          // the previous leader may still hold handles briefly
 const OPEN_RETRY_MS = 150;
@@ -201,10 +202,14 @@ export class TabCoordinator {
   // ------------------------------------------------------------ serving
 
   #serveOwn(id, op, args, key = null) {
-    const body = key ? this.#o.exec.runOnce(key, op, args) : this.#o.exec.run(op, args);
+    // Our own page's requests are answered as envelope text where the
+    // executor can (Executor.runText); the other tabs still hear the changes.
+    const { exec } = this.#o;
+    const body = key ? exec.runOnce(key, op, args) : (exec.runText ?? exec.run)(op, args);
     body.then((b) => {
       this.#o.reply(id, b);
-      if (b.changes?.length) this.#post({ t: 'changes', origin: this.#o.tabId, changes: b.changes });
+      const changes = changesOf(b);
+      if (changes.length) this.#post({ t: 'changes', origin: this.#o.tabId, changes });
     });
   }
 

@@ -26,6 +26,15 @@ const LOG_RETENTION_MS = 10 * 60 * 1000;
 // the loop asks again.
 const UNLOGGED_OP = /^(ping|version|ops|health|metrics|sql\.query|search\.query|cache\.get|sync\.(next|apply|status|conflicts|blobs))$|^storage\.|\.(get|list)$/;
 
+/**
+ * The changes an answer body reports: beside its result, or inside its
+ * envelope text (runText), where they come first when there are any.
+ */
+export function changesOf(body) {
+  if (typeof body.text !== 'string') return body.changes ?? [];
+  return body.text.startsWith('{"changes":') ? JSON.parse(body.text).changes : [];
+}
+
 /** True when `op` runs without the request log (exported for tests). */
 export const isUnlogged = (op) => UNLOGGED_OP.test(op);
 

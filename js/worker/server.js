@@ -98,6 +98,7 @@ export class StoreServer {
       createChannel: (name) => new BroadcastChannel(name),
       exec: {
         run: (op, args) => this.#exec((ex) => ex.run(op, args)),
+        runText: (op, args) => this.#exec((ex) => ex.runText(op, args)),
         runOnce: (key, op, args) => this.#exec((ex) => ex.runOnce(key, op, args)),
         prune: () => this.#exec((ex) => ex.pruneLog()),
         idle: () => this.#engineQueue.idle(),

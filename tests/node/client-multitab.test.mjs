@@ -32,6 +32,7 @@ function tab(w, tag) {
     createChannel: w.hub.factory(tag),
     exec: {
       run: (op, args) => queue.run(() => executor.run(op, args)),
+      runText: (op, args) => queue.run(() => executor.runText(op, args)),
       runOnce: (key, op, args) => queue.run(() => executor.runOnce(key, op, args)),
       prune: () => queue.run(() => executor.pruneLog()),
       idle: () => queue.idle(),
@@ -51,9 +52,15 @@ function tab(w, tag) {
     onRole: (role, leader) => t.roles.push([role, leader]),
     log: (level, message) => t.logs.push(`${level}: ${message}`),
   });
+  // As the client does (RpcClient): an answer in envelope text is parsed.
+  const answer = (body) => {
+    if (typeof body.text !== 'string') return body;
+    const { result, changes = [] } = JSON.parse(body.text);
+    return { ok: true, result, changes, asText: true };
+  };
   t.request = (op, args) => new Promise((resolve) => {
     const id = t.nextId++;
-    replies.set(id, resolve);
+    replies.set(id, (body) => resolve(answer(body)));
     t.coord.submit(id, op, args);
   });
   t.insert = (v) => t.request('sql.exec', { sql: 'INSERT INTO items(v) VALUES (?)', params: [v] });
@@ -85,6 +92,8 @@ test('the first tab leads; the others forward to it and hear its changes', async
   assert.deepEqual(fromB.changes, ['items']);   // B hears its own change in the answer
   const fromA = await a.insert('a1');
   assert.deepEqual(fromA.changes, ['items']);
+  assert.equal(fromA.asText, true);             // the leader's own request: envelope text
+  assert.equal(fromB.asText, undefined);        // a forwarded one: the exactly-once log's object
   await wait(10);
   assert.deepEqual(a.events, [['items']]);        // A hears B's write
   assert.deepEqual(b.events, [['items']]);        // B hears A's write, not its own twice
