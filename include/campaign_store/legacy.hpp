@@ -102,8 +102,12 @@ struct BlobInfo {
   std::string mime;
 };
 std::optional<BlobInfo> blob_info(Database& db, std::string_view hash_or_ref);
-// Copies the bytes of a blob into out (sqlite3_malloc'd by the caller's slot).
+// Copies the bytes of a blob into out.
 std::optional<BlobInfo> blob_read(Database& db, std::string_view hash_or_ref, std::vector<std::uint8_t>& out);
+// Copies them straight from SQLite's row into the export slot
+// (vfs_transfer.hpp), where the binary path takes them; STORAGE_FULL when
+// the slot cannot hold them.
+std::optional<BlobInfo> blob_stage(Database& db, std::string_view hash_or_ref);
 // Stores bytes; returns their hash (no-op when present).
 BlobInfo blob_put(Database& db, const std::uint8_t* data, std::size_t size, std::string_view mime);
 

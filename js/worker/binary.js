@@ -1,6 +1,6 @@
 // Ops whose payload is bytes. The engine's door carries JSON only, so bytes
-// cross into and out of the wasm heap through the engine's binary entries
-// (Engine.exportDatabase / importDatabase, over the module's
+// cross into and out of the wasm heap through the engine's staged-bytes
+// slots (Engine.takeExported / importSlot, over the module's
 // storageExportView / storageImportBuffer), and leave the worker as a
 // transferred ArrayBuffer (server.js reply -> transfer.js).
 import { asBytes } from '../protocol/transfer.js';

@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 
 namespace cs::ops {
@@ -145,12 +144,8 @@ json blobs_info(Session& session, const json& args) {
 
 json blobs_get(Session& session, const json& args) {
   Args a(args);
-  std::vector<std::uint8_t> bytes;
-  auto info = legacy::blob_read(session.db(), a.string("hash"), bytes);
+  auto info = legacy::blob_stage(session.db(), a.string("hash"));
   if (!info) throw Error(Code::NotFound, "no blob " + a.string("hash"), {{"field", "hash"}});
-  unsigned char* slot = vfs::export_slot().allocate(bytes.size());
-  if (slot == nullptr) throw Error(Code::StorageFull, "out of memory staging a blob", {{"bytes", bytes.size()}});
-  if (!bytes.empty()) std::memcpy(slot, bytes.data(), bytes.size());
   return {{"hash", info->hash}, {"size", info->size}, {"mime", info->mime}};
 }
 

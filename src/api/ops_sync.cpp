@@ -1,11 +1,7 @@
 // sync.*: the sans-I/O sync engine's steps, driven by js/sync/ (the fetch loop).
 #include "campaign_store/args.hpp"
-#include "campaign_store/vfs_transfer.hpp"
+#include "campaign_store/legacy.hpp"
 #include "ops.hpp"
-
-#include <sqlite3.h>
-
-#include <cstring>
 
 namespace cs::ops {
 
@@ -27,19 +23,7 @@ json sync_next(Session& s, const json&) {
     // The body of an upload is the blob's bytes: staged in the export slot,
     // where the binary path (js/sync/binary.js) takes them as a Uint8Array.
     const std::string& hash = request["blob"]["hash"].get_ref<const std::string&>();
-    Statement& q = s.db().cached("SELECT data FROM blobs WHERE hash = ?");
-    q.bind(1, std::string_view(hash));
-    if (!q.step()) {
-      q.reset();
-      throw Error(Code::Internal, "blob " + hash + " vanished");
-    }
-    // Straight from SQLite's row into the slot: one copy of the bytes.
-    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(q.handle(), 0));
-    const void* data = sqlite3_column_blob(q.handle(), 0);
-    unsigned char* slot = vfs::export_slot().allocate(size);
-    if (slot != nullptr && size > 0) std::memcpy(slot, data, size);
-    q.reset();
-    if (slot == nullptr) throw Error(Code::StorageFull, "out of memory staging a blob", {{"bytes", size}});
+    if (!legacy::blob_stage(s.db(), hash)) throw Error(Code::Internal, "blob " + hash + " vanished");
   }
   return request;
 }

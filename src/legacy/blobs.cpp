@@ -6,6 +6,7 @@
 
 #include "campaign_store/clock.hpp"
 #include "campaign_store/encoding.hpp"
+#include "campaign_store/vfs_transfer.hpp"
 
 #include <sqlite3.h>
 
@@ -24,19 +25,38 @@ std::optional<BlobInfo> blob_info(Database& db, std::string_view hash_or_ref) {
   return out;
 }
 
-std::optional<BlobInfo> blob_read(Database& db, std::string_view hash_or_ref, std::vector<std::uint8_t>& out) {
+namespace {
+
+// The blob's row, its bytes handed to `copy` while SQLite holds them; the
+// statement is reset even when `copy` throws.
+template <class Copy>
+std::optional<BlobInfo> with_blob(Database& db, std::string_view hash_or_ref, Copy copy) {
   auto hash = hash_of_ref(hash_or_ref);
   if (!hash) return std::nullopt;
   Statement& st = db.cached("SELECT data, size, mime FROM blobs WHERE hash = ?1");
   st.bind(1, std::string_view(*hash));
-  std::optional<BlobInfo> info;
-  if (st.step()) {
-    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st.handle(), 0));
-    out.assign(p, p + sqlite3_column_bytes(st.handle(), 0));
-    info = BlobInfo{*hash, st.column_int(1), st.column_is_null(2) ? "" : st.column_text(2)};
-  }
-  st.reset();
-  return info;
+  struct Reset {
+    Statement& st;
+    ~Reset() { st.reset(); }
+  } reset{st};
+  if (!st.step()) return std::nullopt;
+  copy(static_cast<const std::uint8_t*>(sqlite3_column_blob(st.handle(), 0)),
+       static_cast<std::size_t>(sqlite3_column_bytes(st.handle(), 0)));
+  return BlobInfo{*hash, st.column_int(1), st.column_is_null(2) ? "" : st.column_text(2)};
+}
+
+}  // namespace
+
+std::optional<BlobInfo> blob_read(Database& db, std::string_view hash_or_ref, std::vector<std::uint8_t>& out) {
+  return with_blob(db, hash_or_ref, [&](const std::uint8_t* p, std::size_t n) { out.assign(p, p + n); });
+}
+
+std::optional<BlobInfo> blob_stage(Database& db, std::string_view hash_or_ref) {
+  return with_blob(db, hash_or_ref, [](const std::uint8_t* p, std::size_t n) {
+    unsigned char* slot = vfs::export_slot().allocate(n);
+    if (slot == nullptr) throw Error(Code::StorageFull, "out of memory staging a blob", {{"bytes", n}});
+    if (n > 0) std::memcpy(slot, p, n);
+  });
 }
 
 BlobInfo blob_put(Database& db, const std::uint8_t* data, std::size_t size, std::string_view mime) {
