@@ -25,14 +25,6 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 1024,
-    rolldownOptions: {
-      // js/engine/load.js imports node:fs/promises only on its Node path; in
-      // the browser bundle that import is never reached.
-      onwarn(warning, warn) {
-        if (/node:fs\/promises.*externalized for browser compatibility/.test(warning.message)) return;
-        warn(warning);
-      },
-    },
   },
   server: { host: '127.0.0.1', fs: { allow: [repo] } },
   plugins: [{

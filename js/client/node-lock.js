@@ -4,12 +4,13 @@
 // in this process. The worker that owned it is gone, so the lock is stale:
 // remove it. Relies on the lock format of js/hosts/node.js (<dir>/.lock
 // holding the owner's pid); only called when our worker had the pool open
-// and had not released it.
+// and had not released it. Node only (js/platform/node/client.js).
+
+import fs from 'node:fs';
+import path from 'node:path';
 
 /** @param {string} dir the {node: dir} storage directory */
 export async function releaseOrphanLock(dir) {
-  const fs = await import(/* @vite-ignore */ 'node:' + 'fs');
-  const path = await import(/* @vite-ignore */ 'node:' + 'path');
   const lock = path.join(dir, '.lock');
   try {
     if (Number(fs.readFileSync(lock, 'utf8')) === process.pid) fs.rmSync(lock, { force: true });

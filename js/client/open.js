@@ -1,9 +1,10 @@
 // openCampaignStore(): start the worker (a Web Worker in browsers,
 // worker_threads in Node, or none with {worker: false}), initialize it, and
 // hand back the store once the database is reachable.
+import { releaseOrphanLock, startWorker } from '#platform/client';
 import { WORKER_OPS } from '../protocol/wire.js';
 import { watchPageLifecycle } from './lifecycle.js';
-import { isNode, normalizeOptions } from './options.js';
+import { normalizeOptions } from './options.js';
 import { CampaignStore } from './store.js';
 import { runMigrationOnOpen } from '../legacy/client.js';
 
@@ -23,21 +24,15 @@ export async function openCampaignStore(options = {}) {
   if (!opts.inWorker) {
     const { startInThread } = await import('./transport-in-thread.js');
     transport = await startInThread(hooks);
-  } else if (isNode) {
-    const { startNodeWorker } = await import('./transport-node.js');
-    transport = await startNodeWorker(hooks);
   } else {
-    const { startBrowserWorker } = await import('./transport-browser.js');
-    transport = startBrowserWorker(hooks);
+    transport = await startWorker(hooks);
   }
   // Node storage: whether our worker holds the pool's lock file right now.
   const nodeDir = opts.inWorker && typeof opts.init.storage === 'object' ? opts.init.storage.node : null;
   let holdsLock = false;
   store.attach(transport, {
     afterExit: async () => {
-      if (!holdsLock) return;
-      const { releaseOrphanLock } = await import('./node-lock.js');
-      await releaseOrphanLock(nodeDir);
+      if (holdsLock) await releaseOrphanLock(nodeDir);
     },
   });
   if (nodeDir) {

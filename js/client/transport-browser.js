@@ -17,7 +17,7 @@ export function startBrowserWorker({ workerUrl, onMessage, onFatal }) {
   worker.addEventListener('error', (e) => {
     e.preventDefault?.();
     worker.terminate();
-    onFatal('CLOSED', `the store worker failed: ${e.message || 'script error (failed to load?)'}`,
+    onFatal('CLOSED', `the store worker failed: ${e.message || 'script error (failed to load?)'}${prebundledHint()}`,
       { filename: e.filename, lineno: e.lineno });
   });
   // A message we cannot deserialize leaves its request unanswerable.
@@ -30,4 +30,12 @@ export function startBrowserWorker({ workerUrl, onMessage, onFatal }) {
     terminate: () => { worker.terminate(); return Promise.resolve(); },
     setBusy: () => {},
   };
+}
+
+// Vite 6 and 7's dev server pre-bundles dependencies into node_modules/.vite/deps,
+// where the worker's URL (relative to this file) points at nothing.
+function prebundledHint() {
+  return /\/\.vite\/deps\//.test(import.meta.url)
+    ? "; Vite pre-bundled campaign-store, so its worker cannot be found: add optimizeDeps: { exclude: ['campaign-store'] } to vite.config"
+    : '';
 }

@@ -1,17 +1,18 @@
 // The store's worker in Node: a worker_threads Worker running the same server
 // as the browser worker, with the Node file host. The thread is ref'd only
 // while requests are pending, so an idle store never keeps a script alive.
-//
-// The module specifier and the entry URL are computed, so a browser bundler
-// (Vite) neither resolves node:worker_threads nor copies the Node entry.
+// Node only: js/platform/node/client.js is the one importer, so a browser
+// bundle never sees this file. The entry's URL is not written as
+// `new URL(literal, import.meta.url)`: a bundler building an app's server side
+// (Next.js) would copy the Node entry into the app's public assets.
+import { Worker } from 'node:worker_threads';
 
 /**
  * @param {{workerUrl?: URL|string, onMessage: (m: any) => void,
  *          onFatal: (code: string, message: string, details?: object) => void}} options
  */
 export async function startNodeWorker({ workerUrl, onMessage, onFatal }) {
-  const { Worker } = await import(/* @vite-ignore */ 'node:' + 'worker_threads');
-  const url = workerUrl ?? new URL('../worker/' + 'node-entry.js', import.meta.url);
+  const url = workerUrl ?? new URL(/* webpackIgnore: true */ /* turbopackIgnore: true */ '../worker/node-entry.js', import.meta.url);
   // Workers inherit the parent's execArgv; --input-type (node -e scripts)
   // would make the worker refuse to start.
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));

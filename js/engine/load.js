@@ -1,8 +1,7 @@
 // Loads the wasm build (dist/campaign_store.mjs + .wasm) in Node or a browser
 // worker. In Node, Emscripten 3.1.6's loader would fetch() a file: URL, which
-// Node 20 refuses; we read the bytes ourselves and hand them over.
-
-const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+// Node 20 refuses; the Node platform reads the bytes and we hand them over.
+import { wasmBinary } from '#platform/engine';
 
 let modulePromise = null;
 
@@ -21,11 +20,9 @@ export function loadWasmModule(options = {}) {
 async function instantiate({ wasmUrl, moduleUrl } = {}) {
   const jsUrl = moduleUrl ?? new URL('../../dist/campaign_store.mjs', import.meta.url);
   const binUrl = wasmUrl ?? new URL('../../dist/campaign_store.wasm', import.meta.url);
-  const { default: createModule } = await import(/* @vite-ignore */ String(jsUrl));
+  const { default: createModule } = await import(/* @vite-ignore */ /* webpackIgnore: true */ String(jsUrl));
   const moduleArgs = { locateFile: () => String(binUrl) };
-  if (isNode) {
-    const { readFile } = await import('node:fs/promises');
-    moduleArgs.wasmBinary = await readFile(new URL(binUrl));
-  }
+  const bytes = await wasmBinary(binUrl);
+  if (bytes) moduleArgs.wasmBinary = bytes;
   return createModule(moduleArgs);
 }

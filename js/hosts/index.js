@@ -8,7 +8,14 @@
 //   engine.call('close'); storage.release();
 //
 // Engine.openStorage() (js/engine/engine.js) does exactly this.
+//
+// Every host is imported statically, so the browser worker is one chunk
+// (Vite 6/7 build workers as IIFE, which cannot code-split); the Node file
+// host comes from the platform module, which browsers resolve to a stub.
+import { openNodePool } from '#platform/engine';
 import { CampaignStoreError } from '../errors.js';
+import { openMemoryPool } from './memory.js';
+import { openOpfsPool, requestPersistence } from './opfs.js';
 
 /**
  * @typedef {object} StorageOptions
@@ -67,18 +74,11 @@ function durabilitySettings(options) {
 export async function openHost(options) {
   const { kind, capacity } = options;
   switch (kind) {
-    case 'memory': {
-      const { openMemoryPool } = await import('./memory.js');
+    case 'memory':
       return openMemoryPool({ volume: options.volume, capacity, syncGrowth: options.syncGrowth });
-    }
-    case 'node': {
-      // A computed specifier keeps browser bundlers away from node:fs.
-      const nodeHost = './node.js';
-      const { openNodePool } = await import(/* @vite-ignore */ nodeHost);
+    case 'node':
       return openNodePool({ dir: options.dir, capacity });
-    }
     case 'opfs': {
-      const { openOpfsPool, requestPersistence } = await import('./opfs.js');
       const host = await openOpfsPool({ name: options.name, capacity, root: options.root });
       // persist() exists on the main thread only: in a worker this records
       // null, and the main-thread client should call requestPersistence().
