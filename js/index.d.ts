@@ -410,6 +410,8 @@ export interface StoreInfo {
   open?: JsonObject;
   /** OPFS: what navigator.storage.persist() answered (set shortly after open; null where unavailable). */
   persisted?: boolean | null;
+  /** The database open now: `name`, or `name.user-<userId>` while a user is signed in. */
+  database: string;
 }
 
 export interface LogEntry {
@@ -433,8 +435,11 @@ export interface OpenOptions extends MigrationOpenOptions {
    * 'full': every commit is flushed to disk before its call returns.
    */
   durability?: 'batched' | 'full';
-  /** Supabase sync. Without it the store works fully offline. */
-  sync?: SyncOptions | null;
+  /**
+   * Supabase sync. `{supabase}` (the app's SupabaseClient) makes the store follow its auth state:
+   * each user has a database of their own, synced with their tokens. Without it the store works fully offline.
+   */
+  sync?: SupabaseSyncOptions | SyncOptions | null;
   /** Receives log entries from the client and the worker. */
   log?: (entry: LogEntry) => void;
   /** false: serve the store in this thread (tests, scripts); default true. */
@@ -479,6 +484,8 @@ export declare class CampaignStore {
   storage: StorageMethods;
   /** Supabase sync (with the `sync` option; otherwise only the raw sync.* ops). */
   sync: SyncMethods & GenericMethods;
+  /** Whose database is open, switching users, and the data made while signed out. */
+  account: AccountMethods;
   // ---- legacy migration (issue 6)
   /** The localStorage migration: the report of the run on open, rollback export, release. */
   migration: MigrationMethods;
@@ -523,6 +530,62 @@ export declare function openCampaignStore(options?: OpenOptions): Promise<Campai
 /** entity -> method -> parameter names (see js/client/entities.js). */
 export declare const ENTITIES: Readonly<Record<string, Record<string, string[]>>>;
 
+/** A user as the store knows them. */
+export interface AccountUser {
+  id: string;
+  email: string | null;
+}
+
+export interface AccountSnapshot {
+  /** 'switching': the old user's database is closing and the next one opening; calls wait for it. */
+  phase: 'opening' | 'ready' | 'switching' | 'error';
+  /** Whose database is open (null: the signed-out database). */
+  user: AccountUser | null;
+  database: string | null;
+  /** Why the last switch failed (phase 'error'); switch again to retry. */
+  error: Error | null;
+}
+
+/** Rows per synced table. */
+export interface AccountData {
+  total: number;
+  tables: Record<string, number>;
+}
+
+export interface AccountMethods {
+  readonly user: AccountUser | null;
+  readonly database: string | null;
+  getSnapshot(): AccountSnapshot;
+  subscribe(listener: () => void): () => void;
+  /**
+   * Closes this database (after serving what was sent to it; its sync stops) and opens `user`'s
+   * (null: the signed-out one). With `sync: {supabase}` the store does this on sign-in and sign-out.
+   */
+  switch(user: { id: string; email?: string | null } | string | null): Promise<void>;
+  /** What the signed-out database holds (it also receives the legacy localStorage migration). Zero while it is open. */
+  signedOutData(): Promise<AccountData>;
+  /** Moves the signed-out rows (and their blobs) into the signed-in user's database, where they sync up. Never automatic. */
+  adoptSignedOutData(): Promise<{ moved: number; tables: Record<string, number> }>;
+}
+
+/** Sync driven by the app's SupabaseClient: URL, key, user and tokens come from it. */
+export interface SupabaseSyncOptions {
+  /** createClient(url, anonKey) from @supabase/supabase-js. */
+  supabase: {
+    auth: {
+      getSession(): Promise<{ data: { session: { access_token: string; user: { id: string; email?: string } } | null } }>;
+      refreshSession(): Promise<{ data: { session: { access_token: string; user: { id: string; email?: string } } | null } }>;
+      onAuthStateChange(cb: (event: string, session: { user: { id: string; email?: string } } | null) => void):
+        { data: { subscription: { unsubscribe(): void } } };
+    };
+  };
+  /** Overrides the client's own project URL and key. */
+  url?: string;
+  anonKey?: string;
+  autoStart?: boolean;
+  intervalMs?: number;
+}
+
 export interface SyncOptions {
   /** The Supabase project URL, e.g. http://127.0.0.1:54321. */
   url: string;
@@ -538,7 +601,7 @@ export interface SyncOptions {
   intervalMs?: number;
 }
 
-export type SyncState = 'idle' | 'syncing' | 'offline' | 'error' | 'stopped';
+export type SyncState = 'idle' | 'syncing' | 'offline' | 'error' | 'stopped' | 'signed-out';
 
 export interface SyncStatus {
   state: SyncState;

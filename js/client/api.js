@@ -6,7 +6,7 @@ import { CampaignStoreError } from '../errors.js';
 import { ENTITIES, TOP_LEVEL } from './entities.js';
 
 // Names an entity namespace must not take over on the store object.
-const RESERVED = new Set(['call', 'open', 'sql', 'batch', 'subscribe', 'liveQuery', 'close', 'terminate', 'info']);
+const RESERVED = new Set(['call', 'open', 'sql', 'batch', 'subscribe', 'liveQuery', 'close', 'terminate', 'info', 'account']);
 
 /**
  * @param {(op: string, args?: object) => Promise<any>} call

@@ -1,8 +1,11 @@
 // openCampaignStore(): start the worker (a Web Worker in browsers,
 // worker_threads in Node, or none with {worker: false}), initialize it, and
-// hand back the store once the database is reachable.
+// hand back the store once the database is reachable. Which database: the
+// signed-out one (`name`) or the signed-in user's (account.js); a switch of
+// user opens the other one behind the same store object (connect() again).
 import { releaseOrphanLock, startWorker } from '#platform/client';
 import { WORKER_OPS } from '../protocol/wire.js';
+import { attachAccount, databaseFor } from './account.js';
 import { watchPageLifecycle } from './lifecycle.js';
 import { normalizeOptions } from './options.js';
 import { CampaignStore } from './store.js';
@@ -15,10 +18,24 @@ import { runMigrationOnOpen } from '../legacy/client.js';
 export async function openCampaignStore(options = {}) {
   const opts = normalizeOptions(options);
   const store = new CampaignStore({ log: opts.log });
+  const account = await attachAccount(store, opts, (user, ready) => connect(store, opts, user, ready));
+  await connect(store, opts, account.user, () => {});
+  account.ready();
+  return store;
+}
+
+/**
+ * Opens `user`'s database (null: the signed-out one) on a fresh worker and
+ * wires it to the store. `ready()` lets the store's waiting calls through
+ * once the worker answers; sync, the legacy migration and persistence follow.
+ */
+async function connect(store, opts, user, ready) {
+  const database = databaseFor(opts, user);
+  let connection = null;
   const hooks = {
     workerUrl: opts.workerUrl,
-    onMessage: (message) => store.receive(message),
-    onFatal: (code, message, details) => store.fail(code, message, details),
+    onMessage: (message) => store.receive(message, connection),
+    onFatal: (code, message, details) => store.fail(code, message, details, connection),
   };
   let transport;
   if (!opts.inWorker) {
@@ -28,9 +45,9 @@ export async function openCampaignStore(options = {}) {
     transport = await startWorker(hooks);
   }
   // Node storage: whether our worker holds the pool's lock file right now.
-  const nodeDir = opts.inWorker && typeof opts.init.storage === 'object' ? opts.init.storage.node : null;
+  const nodeDir = opts.inWorker && typeof database.storage === 'object' ? database.storage.node : null;
   let holdsLock = false;
-  store.attach(transport, {
+  connection = store.attach(transport, {
     afterExit: async () => {
       if (holdsLock) await releaseOrphanLock(nodeDir);
     },
@@ -39,33 +56,37 @@ export async function openCampaignStore(options = {}) {
     store.onStorageState((held) => { holdsLock = held; });
   }
   try {
-    store.info = await store.call(WORKER_OPS.init, opts.init);
-    const ops = await store.call('ops');
+    store.info = await store.request(WORKER_OPS.init, { ...opts.init, name: database.name, storage: database.storage });
+    const ops = await store.request('ops');
     store.info.ops = ops.map((o) => o.op);
+    store.info.database = database.name;
     store.learnOps(store.info.ops);
   } catch (err) {
     store.terminate();
     throw err;
   }
-  if (opts.lifecycle && opts.init.storage !== 'memory') store.onClose(watchPageLifecycle(store));
-  if (opts.sync) {
+  ready();
+  if (opts.lifecycle && database.storage !== 'memory') store.onDisconnect(watchPageLifecycle(store));
+  const sync = opts.syncFor(user);
+  if (sync) {
     const { attachSync } = await import('./sync.js');
     try {
-      Object.assign(store.sync ??= {}, await attachSync(store, opts.sync, opts.init.name));
+      store.onSyncAttached(await attachSync(store, sync, database.name));
     } catch (err) {
       await store.close();  // no half-configured store is handed out
       throw err;
     }
   }
   // ---- legacy migration (issue 6): localStorage -> database on open; never fails the open
-  await runMigrationOnOpen(store, opts.migrate, (level, message, details) => {
-    try { opts.log?.({ source: 'client', level, message, details }); } catch { /* logging only */ }
-  });
-  if (opts.init.storage === 'opfs' && opts.persist) {
+  if (database.migrate) {
+    await runMigrationOnOpen(store, opts.migrate, (level, message, details) => {
+      try { opts.log?.({ source: 'client', level, message, details }); } catch { /* logging only */ }
+    });
+  }
+  if (database.storage === 'opfs' && opts.persist) {
     // persist() exists on the main thread only; best effort, never blocks.
     import('../hosts/opfs.js').then((m) => m.requestPersistence()).then((granted) => {
       if (store.info) store.info.persisted = granted;
     }, () => {});
   }
-  return store;
 }

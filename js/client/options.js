@@ -3,6 +3,8 @@
 // of somewhere in the worker. Only the serializable part goes to the worker.
 import { CampaignStoreError } from '../errors.js';
 import { migrationOptions } from '../legacy/client.js';
+import { normalizeUser } from './account.js';
+import { supabaseAccount } from './supabase.js';
 
 // Node (also under jsdom, which adds a window but no Web Worker).
 export const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
@@ -38,12 +40,14 @@ export function normalizeOptions(options = {}) {
 
   return {
     inWorker,
+    original: options,
     log: options.log,
     workerUrl: options.workerUrl,
     lifecycle: options.lifecycle !== false && !isNode,
     persist: options.persist !== false,
+    // Who is signed in, and the sync settings of a user's database (account.js);
     // sync runs beside the client (getAccessToken is a function): js/client/sync.js
-    sync: options.sync ?? null,
+    ...accountOptions(options.sync),
     // ---- legacy migration (issue 6): migrateLocalStorage (default on), localStorage, onMigrationProgress, legacy
     migrate: migrationOptions(options),
     // what the worker gets (structured-cloneable)
@@ -57,6 +61,22 @@ export function normalizeOptions(options = {}) {
       wasmUrl: options.wasmUrl === undefined ? undefined : String(options.wasmUrl),
       moduleUrl: options.moduleUrl === undefined ? undefined : String(options.moduleUrl),
     },
+  };
+}
+
+/** {account: {follows, currentUser, follow?}, syncFor(user)} for the sync option. */
+function accountOptions(sync) {
+  if (sync?.supabase) {
+    const account = supabaseAccount(sync);
+    return { account, syncFor: (user) => account.syncFor(user) };
+  }
+  // {url, anonKey, getAccessToken, userId}: that user's database; another
+  // user (store.account.switch) syncs with the same settings, and the app's
+  // getAccessToken answers for whoever is signed in.
+  const initial = sync ? normalizeUser(sync.userId ?? null, 'sync.userId') : null;
+  return {
+    account: { follows: false, currentUser: async () => initial },
+    syncFor: (user) => (sync && (user || !sync.userId) ? { ...sync, userId: user?.id ?? sync.userId } : null),
   };
 }
 

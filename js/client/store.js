@@ -1,6 +1,11 @@
 // The object openCampaignStore() resolves to: the typed methods (api.js)
 // over one request/response channel (rpc.js), change subscriptions,
 // live queries and close. It knows nothing about which thread serves it.
+//
+// The store stays the same object when its database changes (store.account
+// switches to another user's database, account.js): the old connection is
+// closed after serving what was sent to it, a fresh channel is attached, and
+// calls made meanwhile wait for the new database.
 import { CampaignStoreError } from '../errors.js';
 import { WORKER_OPS } from '../protocol/wire.js';
 import { buildApi } from './api.js';
@@ -17,6 +22,7 @@ const TX_END = /^\s*(COMMIT|END)\b|^\s*ROLLBACK\s*(TRANSACTION\s*)?;?\s*$/i;
 
 export class CampaignStore {
   #rpc;
+  #connection = null;      // {transport}: messages and failures of older ones are ignored
   #transport = null;
   #hub;
   #log;
@@ -27,6 +33,8 @@ export class CampaignStore {
   #gone = null;            // resolves once the worker is gone and cleaned up after
   #afterExit = async () => {};
   #storageListener = () => {};
+  #connectionCleanups = [];  // undone when this connection ends (a switch or close)
+  #switching = null;       // a connection being replaced: calls wait for the new one
   /** What worker.init answered: {tabId, role, leader, version, open, ops}. */
   info = null;
 
@@ -36,19 +44,24 @@ export class CampaignStore {
   constructor({ log } = {}) {
     this.#log = log ?? (() => {});
     this.#hub = new ChangeHub((err) => this.#emitLog('error', `a change subscriber threw: ${err?.message ?? err}`));
-    this.#rpc = new RpcClient({
-      post: (message, transfer) => {
-        if (!this.#transport) throw new CampaignStoreError('CLOSED', 'the store has no worker');
-        this.#transport.post(message, transfer);
-      },
-      onEvent: (event) => this.#onEvent(event),
-      onBusyChange: (busy) => this.#transport?.setBusy(busy),
-    });
+    this.#rpc = this.#newRpc();
     // The generated methods, minus `call` (the class's own, below).
     const { call: _, ...api } = buildApi((op, args) => this.call(op, args));
     Object.assign(this, api);
     // ---- legacy migration and blobs (issue 6): store.migration, store.blobs, store.legacy
     attachMigrationApi(this);
+  }
+
+  #newRpc() {
+    const rpc = new RpcClient({
+      post: (message, transfer) => {
+        if (!this.#transport || this.#rpc !== rpc) throw new CampaignStoreError('CLOSED', 'the store has no worker');
+        this.#transport.post(message, transfer);
+      },
+      onEvent: (event) => this.#onEvent(event),
+      onBusyChange: (busy) => { if (this.#rpc === rpc) this.#transport?.setBusy(busy); },
+    });
+    return rpc;
   }
 
   /**
@@ -58,7 +71,57 @@ export class CampaignStore {
    */
   attach(transport, { afterExit } = {}) {
     this.#transport = transport;
-    if (afterExit) this.#afterExit = afterExit;
+    this.#afterExit = afterExit ?? (async () => {});
+    this.#connection = { transport };
+    return this.#connection;
+  }
+
+  /** A request on the connection being set up, past the switch gate. @internal */
+  request(op, args = {}) {
+    return this.#rpc.request(op, args).then(({ result }) => result);
+  }
+
+  /** Undone when this connection ends (a switch of database, or close). @internal */
+  onDisconnect(off) {
+    this.#connectionCleanups.push(off);
+  }
+
+  /**
+   * Replaces the connection. First a quiet moment: what the app does on
+   * hearing of the switch (React unmounting the old user's screens, which
+   * flush their autosaves) still reaches this database. Then it closes
+   * after serving everything sent to it, and `connect()` attaches and
+   * initializes a new one (through request()); calls made from here on wait
+   * and go to the new database. Resolves once connect() has. One at a time
+   * (account.js queues them). @internal
+   */
+  async reconnect(connect) {
+    if (this.closed) throw new CampaignStoreError('CLOSED', 'the store is closed');
+    for (let i = 0; i < 2; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+    let open;
+    const gate = new Promise((resolve) => { open = resolve; });
+    this.#switching = gate;
+    try {
+      await this.#disconnect();
+      this.#rpc = this.#newRpc();
+      this.#transport = null;
+      this.#connection = null;
+      this.#gone = null;
+      this.info = null;
+      await connect(() => open());
+    } finally {
+      open();
+      if (this.#switching === gate) this.#switching = null;
+    }
+  }
+
+  // Ends the current connection: its cleanups, then the worker (after it has
+  // answered what was sent before).
+  async #disconnect() {
+    for (const off of this.#connectionCleanups.splice(0)) {
+      try { off(); } catch (err) { this.#emitLog('warn', `a cleanup failed: ${err?.message ?? err}`); }
+    }
+    await this.#closeWorker();
   }
 
   // Stops the worker (once) and resolves when it and its leftovers are gone.
@@ -69,13 +132,14 @@ export class CampaignStore {
     return this.#gone;
   }
 
-  /** Messages from the transport. @internal */
-  receive(message) {
-    this.#rpc.receive(message);
+  /** Messages from the transport of `connection` (attach's answer). @internal */
+  receive(message, connection = this.#connection) {
+    if (connection === this.#connection) this.#rpc.receive(message);
   }
 
-  /** The worker is gone: settle everything pending. @internal */
-  fail(code, message, details) {
+  /** The worker of `connection` is gone: settle everything pending. @internal */
+  fail(code, message, details, connection = this.#connection) {
+    if (connection !== this.#connection) return;  // an earlier database's worker
     if (!this.#rpc.failed) this.#emitLog('error', message, details);
     this.#rpc.fail(code, message, details);
     this.#stopWorker();
@@ -100,6 +164,7 @@ export class CampaignStore {
     if (this.#closing && !op.startsWith('worker.')) {
       throw new CampaignStoreError('CLOSED', 'the store is closed', { op });
     }
+    if (this.#switching) await this.#switching;
     const { result, changes } = await this.#rpc.request(op, args);
     if (op === 'sql.exec') this.#trackTransaction(args?.sql);
     this.#hub.emit(changes);
@@ -137,22 +202,29 @@ export class CampaignStore {
    */
   close() {
     this.#closing ??= (async () => {
+      await this.#switching?.catch(() => {});
       for (const off of this.#listeners.splice(0)) off();
-      if (!this.#rpc.failed) {
-        let timer;
-        const timeout = new Promise((resolve) => { timer = setTimeout(resolve, CLOSE_TIMEOUT_MS); });
-        try {
-          await Promise.race([this.#rpc.request(WORKER_OPS.close, {}), timeout]);
-        } catch (err) {
-          if (err?.code !== 'CLOSED') this.#emitLog('warn', `closing the database failed: ${err?.message}`);
-        } finally {
-          clearTimeout(timer);
-        }
-      }
-      this.#rpc.fail('CLOSED', 'the store was closed');
-      await this.#stopWorker();
+      await this.#disconnect();
     })();
     return this.#closing;
+  }
+
+  // Closes the database (bounded wait), fails what is left, stops the worker.
+  async #closeWorker() {
+    const rpc = this.#rpc;
+    if (!rpc.failed) {
+      let timer;
+      const timeout = new Promise((resolve) => { timer = setTimeout(resolve, CLOSE_TIMEOUT_MS); });
+      try {
+        await Promise.race([rpc.request(WORKER_OPS.close, {}), timeout]);
+      } catch (err) {
+        if (err?.code !== 'CLOSED') this.#emitLog('warn', `closing the database failed: ${err?.message}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    rpc.fail('CLOSED', 'the store was closed');
+    await this.#stopWorker();
   }
 
   /**
@@ -162,8 +234,22 @@ export class CampaignStore {
    */
   terminate() {
     this.#rpc.fail('CLOSED', 'the store was terminated');
+    for (const off of this.#connectionCleanups.splice(0)) off();
     this.#closing ??= this.#stopWorker();
     return this.#stopWorker();
+  }
+
+  /**
+   * Tells every subscriber that every table changed: a switch of database
+   * replaced all the data live queries showed. @internal
+   */
+  async announceAllTables() {
+    try {
+      const { rows } = await this.sql.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+      this.#hub.emit(rows.map((r) => r.name));
+    } catch (err) {
+      this.#emitLog('warn', `could not list the tables after a switch: ${err?.message ?? err}`);
+    }
   }
 
   /** Hears the worker open (true) and release (false) persistent storage. @internal */

@@ -49,7 +49,7 @@ export async function attachSync(store, settings, name) {
   const off = store.subscribe('*', ({ tables }) => {
     if (tables.some((t) => !t.startsWith('sync_'))) loop.notifyLocalChange();
   });
-  store.onClose(() => { off(); loop.stop(); });
+  store.onDisconnect(() => { off(); loop.stop(); });  // sign-out, another user, or close
 
   const api = {
     /** Starts background sync: now, then periodically and after local writes. */

@@ -5,17 +5,51 @@
 import { DraftAutosaver } from './autosave.js';
 
 const IDLE = Object.freeze({ status: 'idle', data: undefined, error: undefined });
+const SINGLE = Object.freeze({ phase: 'ready', user: null, database: null, error: null });
 const noSubscribe = () => () => {};
 const idleSnapshot = () => IDLE;
+const singleSnapshot = () => SINGLE;
 
 /** @param {typeof import('react')} React */
 export function createBindings(React) {
-  const { createContext, createElement, useCallback, useContext, useEffect, useMemo, useSyncExternalStore } = React;
+  const { createContext, createElement, Fragment, useCallback, useContext, useEffect, useMemo, useSyncExternalStore } = React;
   const StoreContext = createContext(null);
 
-  /** Makes `store` (from openCampaignStore) available to the hooks below. */
-  function CampaignStoreProvider({ store, children }) {
-    return createElement(StoreContext.Provider, { value: store }, children);
+  const useAccountSnapshot = (store) => useSyncExternalStore(
+    store?.account?.subscribe ?? noSubscribe,
+    store?.account?.getSnapshot ?? singleSnapshot,
+    store?.account?.getSnapshot ?? singleSnapshot,
+  );
+
+  /**
+   * Makes `store` (from openCampaignStore) available to the hooks below.
+   * Its children belong to the database open now: while the store switches
+   * users they give way to `fallback` (so they unmount, flushing their
+   * autosaves into the database they were showing), and they mount afresh for
+   * the next one, so no state of one user's screens reaches another's.
+   */
+  function CampaignStoreProvider({ store, children, fallback = null }) {
+    const account = useAccountSnapshot(store);
+    const content = account.phase === 'ready'
+      ? createElement(Fragment, { key: account.database ?? '' }, children)
+      : fallback;
+    return createElement(StoreContext.Provider, { value: store }, content);
+  }
+
+  /**
+   * The account of the store: {phase: 'opening'|'ready'|'switching'|'error',
+   * user, database, error} plus switchUser(user|null), signedOutData() and
+   * adoptSignedOutData() (store.account).
+   */
+  function useAccount() {
+    const store = useCampaignStore();
+    const snapshot = useAccountSnapshot(store);
+    return useMemo(() => ({
+      ...snapshot,
+      switchUser: (user) => store.account.switch(user),
+      signedOutData: () => store.account.signedOutData(),
+      adoptSignedOutData: () => store.account.adoptSignedOutData(),
+    }), [store, snapshot]);
   }
 
   function useCampaignStore() {
@@ -82,7 +116,7 @@ export function createBindings(React) {
   }
 
   return {
-    CampaignStoreProvider, useCampaignStore, useLiveQuery, useProducts, useCampaigns, useCampaign, useDraftAutosave,
+    CampaignStoreProvider, useCampaignStore, useAccount, useLiveQuery, useProducts, useCampaigns, useCampaign, useDraftAutosave,
   };
 }
 

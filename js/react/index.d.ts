@@ -2,7 +2,7 @@
 import type * as ReactNS from 'react';
 import type {
   CampaignStore, LiveSnapshot, Page, Product, ProductListQuery, Campaign, CampaignListQuery,
-  CampaignDetail, JsonObject, Id, CampaignStoreError,
+  CampaignDetail, JsonObject, Id, CampaignStoreError, AccountSnapshot, AccountMethods,
 } from '../index.js';
 
 export type HookSnapshot<T> = LiveSnapshot<T> | { status: 'idle'; data: undefined; error: undefined };
@@ -10,6 +10,14 @@ export type HookSnapshot<T> = LiveSnapshot<T> | { status: 'idle'; data: undefine
 export interface CampaignStoreProviderProps {
   store: CampaignStore;
   children?: ReactNS.ReactNode;
+  /** Shown instead of the children while the store switches users (or failed to); default nothing. */
+  fallback?: ReactNS.ReactNode;
+}
+
+export interface AccountState extends AccountSnapshot {
+  switchUser: AccountMethods['switch'];
+  signedOutData: AccountMethods['signedOutData'];
+  adoptSignedOutData: AccountMethods['adoptSignedOutData'];
 }
 
 export interface DraftAutosaveState {
@@ -34,6 +42,8 @@ export interface Bindings {
   CampaignStoreProvider(props: CampaignStoreProviderProps): ReactNS.ReactElement;
   /** The store from the nearest provider (throws outside one). */
   useCampaignStore(): CampaignStore;
+  /** The store's account: who is signed in, the switch in progress, and switching. */
+  useAccount(): AccountState;
   /**
    * Runs query(store) and re-runs it when the tables it read change.
    * deps as in useMemo; a null query stays 'idle'.
@@ -55,6 +65,7 @@ export declare function createBindings(React: typeof ReactNS): Bindings;
 
 export declare const CampaignStoreProvider: Bindings['CampaignStoreProvider'];
 export declare const useCampaignStore: Bindings['useCampaignStore'];
+export declare const useAccount: Bindings['useAccount'];
 export declare const useLiveQuery: Bindings['useLiveQuery'];
 export declare const useProducts: Bindings['useProducts'];
 export declare const useCampaigns: Bindings['useCampaigns'];

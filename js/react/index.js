@@ -9,6 +9,7 @@ export { DraftAutosaver } from './autosave.js';
 export const {
   CampaignStoreProvider,
   useCampaignStore,
+  useAccount,
   useLiveQuery,
   useProducts,
   useCampaigns,

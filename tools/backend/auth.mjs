@@ -1,6 +1,7 @@
 // Just enough of GoTrue (/auth/v1) for a demo app to sign in with
 // supabase-js: password and refresh-token grants for a fixed list of demo
-// users, /user and /logout. Not an identity provider.
+// users, /user and /logout (which revokes refresh tokens, by scope, as
+// GoTrue does). Not an identity provider.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mintToken } from './jwt.mjs';
 
@@ -36,15 +37,15 @@ function authError(status, code, msg) {
 }
 
 export function createAuth({ jwtSecret, users = DEMO_USERS }) {
-  const refreshTokens = new Map(); // token -> user id (in memory, per gateway)
+  const refreshTokens = new Map(); // token -> {userId, sessionId} (in memory, per gateway)
 
-  function session(user) {
+  function session(user, sessionId = randomBytes(8).toString('hex')) {
     const refresh = randomBytes(24).toString('base64url');
-    refreshTokens.set(refresh, user.id);
+    refreshTokens.set(refresh, { userId: user.id, sessionId });
     const now = Math.floor(Date.now() / 1000);
     return {
       access_token: mintToken({ secret: jwtSecret, sub: user.id, email: user.email,
-        expiresIn: ACCESS_TOKEN_SECONDS, claims: { session_id: randomBytes(8).toString('hex') } }),
+        expiresIn: ACCESS_TOKEN_SECONDS, claims: { session_id: sessionId } }),
       token_type: 'bearer',
       expires_in: ACCESS_TOKEN_SECONDS,
       expires_at: now + ACCESS_TOKEN_SECONDS,
@@ -65,12 +66,22 @@ export function createAuth({ jwtSecret, users = DEMO_USERS }) {
         return { status: 200, body: session(user) };
       }
       if (grantType === 'refresh_token') {
-        const id = refreshTokens.get(body?.refresh_token);
-        if (!id) return authError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+        const held = refreshTokens.get(body?.refresh_token);
+        if (!held) return authError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
         refreshTokens.delete(body.refresh_token); // rotate, as GoTrue does
-        return { status: 200, body: session(users.find((u) => u.id === id)) };
+        return { status: 200, body: session(users.find((u) => u.id === held.userId), held.sessionId) };
       }
       return authError(400, 'unsupported_grant_type', `unsupported grant_type ${grantType}`);
+    },
+    /** POST /auth/v1/logout?scope=global|local|others: revokes the refresh tokens of the user's sessions. */
+    logout(claims, scope = 'global') {
+      if (!['global', 'local', 'others'].includes(scope)) return authError(400, 'validation_failed', `invalid scope ${scope}`);
+      for (const [token, held] of refreshTokens) {
+        if (held.userId !== claims?.sub) continue;
+        const current = held.sessionId === claims.session_id;
+        if (scope === 'global' || (scope === 'local') === current) refreshTokens.delete(token);
+      }
+      return { status: 204, body: '' };
     },
     /** GET /auth/v1/user for verified claims. */
     user(claims) {

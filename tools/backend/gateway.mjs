@@ -245,7 +245,12 @@ export async function createGateway({
       const out = auth.user(who.claims);
       return json(out.status, out.body);
     }
-    if (rest[0] === 'logout' && req.method === 'POST') return { status: 204, body: '', headers: {} };
+    if (rest[0] === 'logout' && req.method === 'POST') {
+      const who = authenticate(req, url, 'rest');
+      if (who.error) return json(401, { code: 401, error_code: 'bad_jwt', msg: 'invalid JWT' });
+      const out = auth.logout(who.claims, url.searchParams.get('scope') ?? 'global');
+      return out.status === 204 ? { status: 204, body: '', headers: {} } : json(out.status, out.body);
+    }
     return json(404, { code: 404, error_code: 'not_found', msg: 'Not found' });
   }
 
