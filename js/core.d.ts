@@ -5,7 +5,9 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'CONFLICT' | 'CONSTRAINT' | 'STORAGE_FULL' | 'IO'
   | 'CORRUPT' | 'BUSY' | 'UNAUTHORIZED' | 'NETWORK' | 'INTERNAL'
   /** JS only: the worker went away (crash, terminate, close()). */
-  | 'CLOSED';
+  | 'CLOSED'
+  /** JS only: the storage asked for is refused in this browser context (details.name: the browser's error). */
+  | 'UNSUPPORTED';
 
 export declare const ERROR_CODES: readonly ErrorCode[];
 

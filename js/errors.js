@@ -5,8 +5,9 @@
 export const ERROR_CODES = Object.freeze([
   'INVALID_ARGUMENT', 'NOT_FOUND', 'CONFLICT', 'CONSTRAINT', 'STORAGE_FULL', 'IO',
   'CORRUPT', 'BUSY', 'UNAUTHORIZED', 'NETWORK', 'INTERNAL',
-  // JS-side only: the worker went away (crash, terminate, close()).
-  'CLOSED',
+  // JS-side only: the worker went away (crash, terminate, close()); the
+  // storage asked for does not exist in this browser context (OPFS refused).
+  'CLOSED', 'UNSUPPORTED',
 ]);
 
 export class CampaignStoreError extends Error {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Everything a fresh Debian machine with Node 20 needs before building or
-# testing: the C++/wasm toolchain (emsdk-setup.sh), Chromium for browser tests,
-# PostgreSQL 15 for the local Supabase stand-in, and the npm packages pinned in
-# package-lock.json. Idempotent: it only installs what is missing.
+# testing: the C++/wasm toolchain (emsdk-setup.sh), Chromium and Firefox ESR
+# for browser tests, PostgreSQL 15 for the local Supabase stand-in, and the
+# npm packages pinned in package-lock.json. Idempotent: it only installs what
+# is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ bash ./emsdk-setup.sh
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
 if [ ${#need[@]} -gt 0 ]; then
   runner=()
@@ -28,4 +30,4 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
-say "ready: $(node --version), chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'), postgres $(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}')"
+say "ready: $(node --version), chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'), firefox $(/usr/bin/firefox-esr --version 2>/dev/null | awk '{print $3}'), postgres $(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}')"

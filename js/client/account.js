@@ -28,9 +28,9 @@ export const ACCOUNT_TABLES = [
 const BLOB_REF = /blob:sha256:([0-9a-f]{64})/g;
 const COPY_BATCH_BYTES = 8 * 1024 * 1024;
 
-/** {name, storage, migrate} of the database `user` (null: signed out) uses. */
-export function databaseFor(opts, user) {
-  const { name, storage } = opts.init;
+/** {name, storage, migrate} of the database `user` (null: signed out) uses, on `storage` (default: the first asked for). */
+export function databaseFor(opts, user, storage = opts.init.storage) {
+  const { name } = opts.init;
   if (!user) return { name, storage, migrate: true };
   const suffix = `user-${user.id}`;
   return {

@@ -19,18 +19,42 @@ export async function openCampaignStore(options = {}) {
   const opts = normalizeOptions(options);
   const store = new CampaignStore({ log: opts.log });
   const account = await attachAccount(store, opts, (user, ready) => connect(store, opts, user, ready));
-  await connect(store, opts, account.user, () => {});
+  try {
+    await connect(store, opts, account.user, () => {});
+  } catch (err) {
+    store.terminate();
+    throw err;
+  }
   account.ready();
   return store;
 }
 
 /**
  * Opens `user`'s database (null: the signed-out one) on a fresh worker and
- * wires it to the store. `ready()` lets the store's waiting calls through
- * once the worker answers; sync, the legacy migration and persistence follow.
+ * wires it to the store, on the first storage of the list this context
+ * supports (UNSUPPORTED moves on to the next; store.info.storageFallback
+ * says why). `ready()` lets the store's waiting calls through once the
+ * worker answers; sync, the legacy migration and persistence follow.
  */
 async function connect(store, opts, user, ready) {
-  const database = databaseFor(opts, user);
+  let refused = null;
+  for (const [i, storage] of opts.storages.entries()) {
+    try {
+      await connectOn(store, opts, databaseFor(opts, user, storage));
+    } catch (err) {
+      if (err?.code !== 'UNSUPPORTED' || i === opts.storages.length - 1) throw err;
+      refused ??= { storage, code: err.code, name: err.details?.name ?? null, message: err.message };
+      opts.log?.({ source: 'client', level: 'warn', message: `${err.message}: trying the next storage`, details: refused });
+      continue;
+    }
+    if (refused) store.info.storageFallback = refused;
+    break;
+  }
+  ready();
+  await afterConnect(store, opts, user, databaseFor(opts, user, store.info.storage));
+}
+
+async function connectOn(store, opts, database) {
   let connection = null;
   const hooks = {
     workerUrl: opts.workerUrl,
@@ -56,16 +80,23 @@ async function connect(store, opts, user, ready) {
     store.onStorageState((held) => { holdsLock = held; });
   }
   try {
-    store.info = await store.request(WORKER_OPS.init, { ...opts.init, name: database.name, storage: database.storage });
+    store.info = await store.request(WORKER_OPS.init, {
+      ...opts.init, name: database.name, storage: database.storage,
+      multiTab: opts.init.multiTab && database.storage === 'opfs',
+    });
     const ops = await store.request('ops');
     store.info.ops = ops.map((o) => o.op);
     store.info.database = database.name;
+    store.info.storage = database.storage;
     store.learnOps(store.info.ops);
   } catch (err) {
-    store.terminate();
+    await store.abandon();
     throw err;
   }
-  ready();
+}
+
+// Page lifecycle, sync, the legacy migration and persistence, once the worker answers.
+async function afterConnect(store, opts, user, database) {
   if (opts.lifecycle && database.storage !== 'memory') store.onDisconnect(watchPageLifecycle(store));
   const sync = opts.syncFor(user);
   if (sync) {

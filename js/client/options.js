@@ -23,11 +23,16 @@ export function normalizeOptions(options = {}) {
   const name = options.name ?? 'campaign-store';
   if (typeof name !== 'string' || !/^[\w.-]{1,64}$/.test(name)) bad('name', 'must be 1-64 letters, digits, _ . -');
 
-  const storage = options.storage ?? (isNode ? 'memory' : 'opfs');
-  if (storage !== 'memory' && storage !== 'opfs'
-    && !(typeof storage === 'object' && storage !== null && typeof storage.node === 'string' && storage.node)) {
-    bad('storage', "must be 'opfs', 'memory' or {node: '/some/dir'}");
+  // A list is tried in order: the first kind this context supports is used.
+  const storages = [].concat(options.storage ?? (isNode ? 'memory' : 'opfs'));
+  for (const storage of storages) {
+    if (storage !== 'memory' && storage !== 'opfs'
+      && !(typeof storage === 'object' && storage !== null && typeof storage.node === 'string' && storage.node)) {
+      bad('storage', "must be 'opfs', 'memory', {node: '/some/dir'} or a list of them (tried in order)");
+    }
   }
+  if (storages.length === 0) bad('storage', 'must name at least one storage');
+  const storage = storages[0];
   const durability = options.durability ?? 'batched';
   if (!DURABILITY.includes(durability)) bad('durability', `must be one of ${DURABILITY.join(', ')}`);
   if (options.log !== undefined && typeof options.log !== 'function') bad('log', 'must be a function');
@@ -50,6 +55,8 @@ export function normalizeOptions(options = {}) {
     ...accountOptions(options.sync),
     // ---- legacy migration (issue 6): migrateLocalStorage (default on), localStorage, onMigrationProgress, legacy
     migrate: migrationOptions(options),
+    // The storages to try, in order; init.storage is the first.
+    storages: storages.map((s) => (s === 'memory' || s === 'opfs' ? s : { node: s.node })),
     // what the worker gets (structured-cloneable)
     init: {
       name,

@@ -103,16 +103,28 @@ export class CampaignStore {
     this.#switching = gate;
     try {
       await this.#disconnect();
-      this.#rpc = this.#newRpc();
-      this.#transport = null;
-      this.#connection = null;
-      this.#gone = null;
-      this.info = null;
+      this.#reset();
       await connect(() => open());
     } finally {
       open();
       if (this.#switching === gate) this.#switching = null;
     }
+  }
+
+  /** Drops a connection that failed to start; the store stays open for another. @internal */
+  async abandon() {
+    this.#rpc.fail('CLOSED', 'the connection failed to start');
+    for (const off of this.#connectionCleanups.splice(0)) off();
+    await this.#stopWorker();
+    this.#reset();
+  }
+
+  #reset() {
+    this.#rpc = this.#newRpc();
+    this.#transport = null;
+    this.#connection = null;
+    this.#gone = null;
+    this.info = null;
   }
 
   // Ends the current connection: its cleanups, then the worker (after it has

@@ -13,6 +13,11 @@ export function busy(message, details = {}) {
   return new CampaignStoreError('BUSY', message, details);
 }
 
+/** The storage kind cannot work in this context; details.name keeps the browser's error name. */
+export function unsupported(message, details = {}) {
+  return new CampaignStoreError('UNSUPPORTED', message, details);
+}
+
 export function notOpen(file) {
   return Object.assign(new Error(`pool file ${file} is not open`), { code: 'EBADF' });
 }

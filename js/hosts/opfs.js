@@ -6,14 +6,57 @@
 // that opens it gets BUSY. No COOP/COEP headers, no SharedArrayBuffer.
 //
 // Layout: <OPFS root>/.campaign-store/<name>/NNNN.pool
-import { busy, notOpen } from './errors.js';
+import { busy, notOpen, unsupported } from './errors.js';
 
 const POOL_FILE = /^(\d{4})\.pool$/;
 const ROOT_DIR = '.campaign-store';
 
+// Another tab or worker holds the file's access handle (the spec's error).
 function isBusyError(e) {
-  // Chromium: NoModificationAllowedError; others have used InvalidStateError.
-  return e?.name === 'NoModificationAllowedError' || e?.name === 'InvalidStateError';
+  return e?.name === 'NoModificationAllowedError';
+}
+
+// OPFS, or its sync access handles, refused in this context: Firefox's
+// private browsing (SecurityError from getDirectory), WebKit builds without
+// sync access handles (NotSupportedError, InvalidStateError), no API at all.
+const REFUSALS = new Set(['SecurityError', 'NotSupportedError', 'InvalidStateError', 'NotAllowedError', 'TypeError']);
+
+function refused(e, step) {
+  return unsupported(`OPFS is not available here (${step}: ${e?.name ?? 'Error'}: ${e?.message ?? e})`,
+    { storage: 'opfs', name: e?.name ?? 'Error', step });
+}
+
+/**
+ * Fails at once, with UNSUPPORTED and the browser's error name, where OPFS
+ * cannot be used: gets the root, and opens and closes a sync access handle
+ * on a file of its own (no other tab can hold it).
+ */
+export async function probeOpfs() {
+  const sm = globalThis.navigator?.storage;
+  if (typeof sm?.getDirectory !== 'function') {
+    throw unsupported('OPFS is not available here (no navigator.storage.getDirectory)', { storage: 'opfs', name: 'TypeError', step: 'getDirectory' });
+  }
+  let root;
+  try {
+    root = await sm.getDirectory();
+  } catch (e) {
+    throw refused(e, 'getDirectory');
+  }
+  const name = `.probe-${Math.random().toString(36).slice(2)}`;
+  try {
+    const file = await root.getFileHandle(name, { create: true });
+    if (typeof file.createSyncAccessHandle !== 'function') {
+      throw unsupported('OPFS sync access handles are not available here (no createSyncAccessHandle)',
+        { storage: 'opfs', name: 'TypeError', step: 'createSyncAccessHandle' });
+    }
+    (await file.createSyncAccessHandle()).close();
+  } catch (e) {
+    if (e?.code === 'UNSUPPORTED') throw e;
+    if (REFUSALS.has(e?.name)) throw refused(e, 'createSyncAccessHandle');
+    throw e;
+  } finally {
+    await root.removeEntry(name).catch(() => {});
+  }
 }
 
 export class OpfsPoolHost {
@@ -164,6 +207,7 @@ export async function requestPersistence() {
  * @param {{name?: string, capacity?: number, root?: FileSystemDirectoryHandle}} [options]
  */
 export async function openOpfsPool({ name = 'default', capacity = 4, root } = {}) {
+  if (!root) await probeOpfs();
   const top = root ?? await navigator.storage.getDirectory();
   const base = await top.getDirectoryHandle(ROOT_DIR, { create: true });
   const dir = await base.getDirectoryHandle(name, { create: true });

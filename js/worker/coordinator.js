@@ -145,6 +145,7 @@ export class TabCoordinator {
         db = await this.#o.openDb();
       } catch (err) {
         lastError = err;
+        if (err?.code === 'UNSUPPORTED') break;  // no other tab or attempt can do better
       }
     }
     if (this.#state !== 'starting') {  // suspended or closed while opening
@@ -176,7 +177,7 @@ export class TabCoordinator {
     this.#failedTerms++;
     this.#log('error', `could not open the database as leader: ${err?.message ?? err}`,
       { attempt: this.#failedTerms });
-    if (this.#failedTerms >= MAX_FAILED_TERMS) {
+    if (this.#failedTerms >= MAX_FAILED_TERMS || err?.code === 'UNSUPPORTED') {
       this.#state = 'failed';
       this.#failure = err instanceof CampaignStoreError ? err : new CampaignStoreError('IO', String(err?.message ?? err));
       this.#rejectPending(this.#failure);

@@ -1,11 +1,13 @@
 // Browser test plumbing: a static file server for the repository on
 // 127.0.0.1 (plain headers: no COOP/COEP, as a user's site would serve
-// the module) and headless Chromium through playwright-core.
+// the module; package imports resolved as a web bundler would) and headless
+// Chromium through playwright-core.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolvePackageImports } from '../support/package-imports.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,7 +36,8 @@ export async function serveDir(dir) {
         res.writeHead(404).end();
         return;
       }
-      const body = await readFile(path);
+      const type = TYPES[extname(path)];
+      const body = type?.startsWith('text/javascript') ? resolvePackageImports(await readFile(path, 'utf8')) : await readFile(path);
       res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
       res.end(body);
     } catch {

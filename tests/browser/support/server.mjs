@@ -1,10 +1,12 @@
 // A tiny static file server for Chromium tests and benches: the repository
 // root on 127.0.0.1, an ephemeral port, no COOP/COEP headers (the pool VFS
-// needs no SharedArrayBuffer). Only files under the root are served.
+// needs no SharedArrayBuffer). Only files under the root are served; the
+// module's package imports are resolved as a web bundler would.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolvePackageImports } from './package-imports.mjs';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -25,11 +27,10 @@ export async function startServer(root = REPO_ROOT) {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, {
-      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-      'cache-control': 'no-store',
-    });
-    fs.createReadStream(file).pipe(res);
+    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+    if (type.startsWith('text/javascript')) res.end(resolvePackageImports(fs.readFileSync(file, 'utf8')));
+    else fs.createReadStream(file).pipe(res);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();

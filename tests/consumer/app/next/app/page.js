@@ -1,0 +1,5 @@
+import { Consumer } from './consumer.js';
+
+export default function Page() {
+  return <Consumer />;
+}
