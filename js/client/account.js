@@ -13,6 +13,7 @@
 // auth state: signing in opens that user's database, signing out or in as
 // someone else closes it (and stops its sync) and opens the other one.
 import { CampaignStoreError } from '../errors.js';
+import { openCampaignStore } from './open.js';  // (a cycle: used only when called)
 
 const USER_ID = /^[\w-]{1,64}$/;
 
@@ -204,7 +205,6 @@ function createSyncFacade(store) {
 // other tabs may hold it: multi-tab forwards to them). Its legacy migration
 // runs here when it has not yet.
 async function withSignedOut(opts, job) {
-  const { openCampaignStore } = await import('./open.js');
   const other = await openCampaignStore({
     ...opts.original,
     sync: undefined,

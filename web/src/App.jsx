@@ -1,20 +1,25 @@
-// The app shell: header with navigation and the sync badge, and the screen
-// for the current route inside an error boundary.
+// The app shell: header with navigation and the sync badge, notices about
+// the account and the storage, and the screen for the current route inside
+// an error boundary.
 import { useState } from 'react';
+import { useAccount } from 'campaign-store/react';
+import { AccountNotices } from './components/AccountNotices.jsx';
 import { ErrorBoundary } from './components/ErrorBoundary.jsx';
 import { useRoute } from './lib/router.js';
-import { syncLabel, useSession, useSyncState } from './lib/sync-state.js';
+import { syncLabel, useSyncState } from './lib/sync-state.js';
 import { BuilderScreen } from './screens/BuilderScreen.jsx';
 import { CampaignScreen } from './screens/CampaignScreen.jsx';
 import { CampaignsScreen } from './screens/CampaignsScreen.jsx';
 import { NewProductScreen, ProductScreen } from './screens/ProductScreen.jsx';
 import { ProductsScreen } from './screens/ProductsScreen.jsx';
+import { PlatformsScreen } from './screens/PlatformsScreen.jsx';
 import { StorageScreen } from './screens/StorageScreen.jsx';
 import { SyncScreen } from './screens/SyncScreen.jsx';
 
 const NAV = [
   { section: 'products', label: 'Products' },
   { section: 'campaigns', label: 'Campaigns' },
+  { section: 'platforms', label: 'Platforms' },
   { section: 'storage', label: 'Storage' },
   { section: 'sync', label: 'Sync' },
 ];
@@ -37,6 +42,7 @@ export function App() {
         <SyncBadge />
       </header>
       <main className="content">
+        <AccountNotices />
         <ErrorBoundary key={`${route.name}:${route.id ?? ''}`}>
           <Screen route={route} />
         </ErrorBoundary>
@@ -53,6 +59,7 @@ function Screen({ route }) {
     case 'campaigns': return <CampaignsScreen />;
     case 'campaign': return <CampaignScreen id={route.id} />;
     case 'builder': return <BuilderScreen id={route.id} />;
+    case 'platforms': return <PlatformsScreen />;
     case 'storage': return <StorageScreen />;
     case 'sync': return <SyncScreen />;
     default: return <p>Nothing here. <a href="#/products">Go to products</a></p>;
@@ -61,11 +68,11 @@ function Screen({ route }) {
 
 function SyncBadge() {
   const sync = useSyncState();
-  const { snapshot } = useSession();
+  const { user } = useAccount();
   const [syncing, setSyncing] = useState(false);
   const label = syncLabel(sync);
-  // Without a backend nothing is ever pushed: no pending count to show.
-  const pending = sync.mode === 'no-backend' ? 0 : sync.status?.pending ?? 0;
+  // Only a signed-in user's changes are ever pushed: no pending count otherwise.
+  const pending = sync.status?.pending ?? 0;
   const syncNow = async () => {
     setSyncing(true);
     try { await sync.controller.now(); } catch { /* the status shows the error */ } finally { setSyncing(false); }
@@ -77,7 +84,7 @@ function SyncBadge() {
         <span className="sync-dot" aria-hidden="true" />
         <span>{label.text}</span>
         {pending > 0 && <span className="pending">{pending > 999 ? '999+' : pending}</span>}
-        {snapshot.account && <span className="account">{snapshot.account.email}</span>}
+        {user && <span className="account">{user.email}</span>}
       </a>
       {sync.controller?.now && (
         <button type="button" className="sync-now" onClick={syncNow} disabled={syncing} aria-busy={syncing}

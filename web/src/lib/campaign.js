@@ -51,8 +51,54 @@ export const TRANSITION_LABELS = {
   completed: 'Complete', archived: 'Archive',
 };
 
+// A creative's picture: '' (the product's primary photo), 'image:<id>' (one
+// of the product's photos) or 'background:<id>' (a generated background).
 export function newCreative(index = 0) {
-  return { id: crypto.randomUUID(), formatId: FORMATS[index % 2].id, headline: '', body: '', cta: 'SHOP_NOW' };
+  return { id: crypto.randomUUID(), formatId: FORMATS[index % 2].id, headline: '', body: '', cta: 'SHOP_NOW', imageKey: '' };
+}
+
+/** The image element a creative's imageKey becomes (null: no product photo at all). */
+function imageElement(imageKey, primaryImageId) {
+  const [kind, id] = imageKey ? imageKey.split(/:(.*)/s) : ['image', primaryImageId];
+  if (!id) return null;
+  return kind === 'background'
+    ? { type: 'image', role: 'background', backgroundVersionId: id }
+    : { type: 'image', role: 'product', productImageId: id };
+}
+
+/** A saved creative's elements -> its imageKey. */
+function imageKeyOf(elements) {
+  const e = elements.find((x) => x.type === 'image');
+  if (e?.backgroundVersionId) return `background:${e.backgroundVersionId}`;
+  return e?.productImageId ? `image:${e.productImageId}` : '';
+}
+
+/** The choice (from useImageChoices) a creative's elements show, or null. */
+export function creativeImage(elements, choices) {
+  const key = imageKeyOf(Array.isArray(elements) ? elements.map(obj) : []);
+  return choices.find((c) => c.key === key) ?? null;
+}
+
+/**
+ * A copy of a campaign with its creatives, as a draft named "… (copy)", in
+ * one batch; resolves with the new campaign's id.
+ */
+export async function duplicateCampaign(store, c) {
+  const id = crypto.randomUUID();
+  const fields = {
+    id, name: `${c.name} (copy)`.slice(0, 255), status: 'draft', source: 'v2', type: c.type ?? null,
+    productId: c.productId ?? null, budget: c.budget ?? null, currency: c.currency ?? 'USD',
+    startsAt: c.startsAt ?? null, endsAt: c.endsAt ?? null,
+    audienceConfig: c.audienceConfig ?? {}, platformConfig: c.platformConfig ?? {},
+    creativeConfig: c.creativeConfig ?? {}, publishConfig: { ...(c.publishConfig ?? {}), launch: 'draft' },
+  };
+  const creatives = (c.creatives ?? []).map((x) => ({
+    op: 'creatives.create',
+    args: { campaignId: id, name: x.name, formatId: x.formatId, formatName: x.formatName, width: x.width, height: x.height,
+      elements: x.elements ?? [], metadata: { ...(x.metadata ?? {}), builderId: crypto.randomUUID() }, isActive: x.isActive !== false },
+  }));
+  await store.batch([{ op: 'campaigns.create', args: fields }, ...creatives]);
+  return id;
 }
 
 const obj = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
@@ -87,6 +133,7 @@ export function normalizeStepData(raw, campaign) {
         headline: text('headline'),
         body: text('body'),
         cta: CTAS.some((a) => a.id === x.cta) ? x.cta : 'SHOP_NOW',
+        imageKey: str(x.imageKey),
       };
     })
     : base.creatives;
@@ -166,6 +213,7 @@ function creativeFromRow(row) {
     headline: text('headline'),
     body: text('body'),
     cta: CTAS.some((a) => a.id === cta) ? cta : 'SHOP_NOW',
+    imageKey: imageKeyOf(elements),
   };
 }
 
@@ -205,7 +253,7 @@ export function toCampaign(d, productImageId) {
       width: format.width,
       height: format.height,
       elements: [
-        ...(productImageId ? [{ type: 'image', role: 'product', productImageId }] : []),
+        ...[imageElement(c.imageKey, productImageId)].filter(Boolean),
         { type: 'text', role: 'headline', content: c.headline.trim() },
         ...(c.body.trim() ? [{ type: 'text', role: 'body', content: c.body.trim() }] : []),
         { type: 'cta', role: 'cta', label: cta.label, action: cta.id },

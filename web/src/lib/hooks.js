@@ -20,6 +20,36 @@ export function usePrimaryImages(productIds) {
   return map;
 }
 
+/**
+ * What a creative can show for a product (live): each of its photos and each
+ * background generated for them, as {key, kind, id, url, label}.
+ */
+export function useImageChoices(productId) {
+  const snapshot = useLiveQuery(
+    productId ? (s) => s.sql.query(
+      'SELECT i.id, i.url, i.alt_text AS altText, i.file_name AS fileName, i.is_primary AS isPrimary, '
+      + 'b.id AS bgId, b.url AS bgUrl, b.prompt FROM product_images i LEFT JOIN background_versions b ON b.product_image_id = i.id '
+      + 'WHERE i.product_id = ? ORDER BY i.is_primary DESC, i.created_at, b.created_at',
+      [productId],
+    ) : null,
+    [productId],
+  );
+  const choices = [];
+  const seen = new Set();
+  for (const r of snapshot.data?.rows ?? []) {
+    if (!seen.has(r.id)) {
+      seen.add(r.id);
+      choices.push({ key: `image:${r.id}`, kind: 'image', id: r.id, url: r.url, primary: r.isPrimary === 1,
+        label: `Photo: ${r.altText || r.fileName || 'untitled'}${r.isPrimary === 1 ? ' (primary)' : ''}` });
+    }
+    if (r.bgId && r.bgUrl) {
+      choices.push({ key: `background:${r.bgId}`, kind: 'background', id: r.bgId, url: r.bgUrl,
+        label: `Background: ${r.prompt || 'generated'}` });
+    }
+  }
+  return choices;
+}
+
 /** Row count of a table (live). */
 export function useCount(table) {
   const snapshot = useLiveQuery((s) => s.sql.query(`SELECT count(*) AS n FROM ${table}`), [table]);

@@ -1,11 +1,9 @@
 // Images: files picked from disk become image rows; a background version is
 // painted locally on a canvas (the real app asks fal.ai; the demo has no AI
 // service, so it says so in the version's metadata). Bytes go to the store's
-// blob API when this build has one, else into the row as a data: URL (what
-// the legacy app did).
+// blob store (store.blobs), content-addressed; rows keep the reference.
 import { useEffect, useState } from 'react';
 import { useCampaignStore } from 'campaign-store/react';
-import { blobsApi } from './capabilities.js';
 
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
 const DIRECT = /^(data:|https?:|blob:(?!sha256:))/i;  // blob:sha256:… is a stored blob, not an object URL
@@ -28,23 +26,10 @@ export async function imageFromFile(store, file) {
   };
 }
 
+// Content-addressed: the row keeps "blob:sha256:<hex>", never the bytes.
 async function storeBytes(store, blob, type) {
-  const blobs = blobsApi(store);
-  if (blobs?.put) {
-    // Content-addressed: the row keeps "blob:sha256:<hex>", never the bytes.
-    const stored = await blobs.put(new Uint8Array(await blob.arrayBuffer()), type || undefined);
-    if (typeof stored?.ref === 'string') return stored.ref;
-  }
-  return readAsDataUrl(blob);
-}
-
-function readAsDataUrl(blob) {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result);
-    reader.onerror = () => reject(reader.error ?? new Error('could not read the file'));
-    reader.readAsDataURL(blob);
-  });
+  const stored = await store.blobs.put(new Uint8Array(await blob.arrayBuffer()), type || undefined);
+  return stored.ref;
 }
 
 async function imageSize(blob) {
@@ -129,15 +114,13 @@ function seeded(text) {
  */
 export function useImageSrc(url) {
   const store = useCampaignStore();
-  const direct = typeof url === 'string' && DIRECT.test(url) && !(STORED.test(url) && blobsApi(store)?.objectUrl);
+  const direct = typeof url === 'string' && DIRECT.test(url) && !STORED.test(url);
   const [resolved, setResolved] = useState(null);
   useEffect(() => {
     if (!url || direct) return undefined;
-    const objectUrl = blobsApi(store)?.objectUrl;
-    if (!objectUrl) return undefined;
     let alive = true;
     // The store makes one object URL per blob and revokes it on close.
-    Promise.resolve(objectUrl(url)).then((u) => {
+    store.blobs.objectUrl(url).then((u) => {
       if (alive) setResolved(typeof u === 'string' ? u : null);
     }, () => {});
     return () => {

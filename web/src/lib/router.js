@@ -1,7 +1,7 @@
 // Hash routes: the static server needs no rewrites and a reload keeps the screen.
 //   #/products  #/products/new  #/products/:id
 //   #/campaigns  #/campaigns/:id  #/campaigns/:id/build
-//   #/storage  #/sync
+//   #/platforms  #/storage  #/sync
 import { useEffect, useState } from 'react';
 
 export function parseRoute(hash) {
@@ -14,6 +14,7 @@ export function parseRoute(hash) {
     case 'campaigns':
       if (id && sub === 'build') return { name: 'builder', section, id };
       return id ? { name: 'campaign', section, id } : { name: 'campaigns', section };
+    case 'platforms':
     case 'storage':
     case 'sync':
       return { name: section, section };

@@ -10,7 +10,7 @@ import {
   CTAS, CURRENCIES, FORMATS, PLATFORMS, STEPS, TRANSITIONS, fromCampaign, newCreative, normalizeStepData, toCampaign, validate,
 } from '../lib/campaign.js';
 import { dateTime, money, timeOfDay } from '../lib/format.js';
-import { usePrimaryImages } from '../lib/hooks.js';
+import { useImageChoices, usePrimaryImages } from '../lib/hooks.js';
 import { navigate } from '../lib/router.js';
 
 export function BuilderScreen({ id }) {
@@ -53,7 +53,12 @@ function Builder({ campaign, initial }) {
   const product = (products.data?.items ?? []).find((p) => p.id === data.productId) ?? null;
   const productImage = images.get(data.productId) ?? null;
 
+  const choices = useImageChoices(data.productId || null);
+
   const index = Math.max(0, STEPS.findIndex((s) => s.key === data.currentStep));
+  // Problems shown before saving are checked again as the data changes, so a
+  // fixed one disappears at once.
+  useEffect(() => { setProblems((shown) => (shown.length ? validate(data) : shown)); }, [data]);
   const update = (path, value) => setData((d) => setIn(d, path, value));
   const go = (key) => { setProblems([]); update(['currentStep'], key); };
 
@@ -68,7 +73,9 @@ function Builder({ campaign, initial }) {
       const current = await store.campaigns.get(campaign.id);
       const primary = data.productId
         ? (await store.products.get(data.productId).catch(() => null))?.images.find((i) => i.isPrimary) : null;
-      const { fields, creatives, status } = toCampaign(data, primary?.id ?? null);
+      // A picture of another product (the product changed) falls back to the primary photo.
+      const valid = { ...data, creatives: data.creatives.map((c) => (choices.some((x) => x.key === c.imageKey) ? c : { ...c, imageKey: '' })) };
+      const { fields, creatives, status } = toCampaign(valid, primary?.id ?? null);
       const ops = [
         { op: 'campaigns.update', args: { id: campaign.id, ...fields } },
         ...current.creatives.map((c) => ({ op: 'creatives.delete', args: { id: c.id } })),
@@ -121,7 +128,7 @@ function Builder({ campaign, initial }) {
         {step === 'product' && <ProductStep data={data} update={update} products={products.data?.items ?? []} product={product} image={productImage} />}
         {step === 'audience' && <AudienceStep data={data} update={update} />}
         {step === 'platforms' && <PlatformsStep data={data} update={update} />}
-        {step === 'creatives' && <CreativesStep data={data} update={update} setData={setData} product={product} image={productImage} />}
+        {step === 'creatives' && <CreativesStep data={data} update={update} setData={setData} product={product} image={productImage} choices={choices} />}
         {step === 'publish' && <PublishStep data={data} update={update} product={product} />}
         {problems.length > 0 && (
           <div className="error-note" role="alert">
@@ -239,11 +246,12 @@ function PlatformsStep({ data, update }) {
   );
 }
 
-function CreativesStep({ data, update, setData, product, image }) {
+function CreativesStep({ data, update, setData, product, image, choices }) {
   return (
     <div className="creatives">
       {data.creatives.map((c, i) => {
         const format = FORMATS.find((f) => f.id === c.formatId) ?? FORMATS[0];
+        const picture = choices.find((x) => x.key === c.imageKey) ?? null;
         return (
           <fieldset key={c.id} className="creative-editor">
             <legend>Creative {i + 1}</legend>
@@ -262,6 +270,15 @@ function CreativesStep({ data, update, setData, product, image }) {
                   </select>
                 )}
               </Field>
+              <Field label="Picture" className="span-2"
+                hint={!product ? 'Pick a product first.' : choices.length === 0 ? 'The product has no photos yet.' : 'A photo of the product, or a background generated for one.'}>
+                {(p) => (
+                  <select {...p} value={picture ? c.imageKey : ''} onChange={(e) => update(['creatives', i, 'imageKey'], e.target.value)}>
+                    <option value="">Primary product photo</option>
+                    {choices.map((x) => <option key={x.key} value={x.key}>{x.label}</option>)}
+                  </select>
+                )}
+              </Field>
               <Field label="Headline" className="span-2">
                 {(p) => <input {...p} value={c.headline} maxLength={90} onChange={(e) => update(['creatives', i, 'headline'], e.target.value)} autoComplete="off" />}
               </Field>
@@ -276,7 +293,7 @@ function CreativesStep({ data, update, setData, product, image }) {
               )}
             </div>
             <CreativePreview format={format} headline={c.headline} body={c.body} ctaLabel={(CTAS.find((a) => a.id === c.cta) ?? CTAS[0]).label}
-              imageUrl={image?.url} productName={product?.name} />
+              imageUrl={picture?.url ?? image?.url} productName={product?.name} />
           </fieldset>
         );
       })}

@@ -1,12 +1,14 @@
 // One campaign (useCampaign: live), its product, creatives, settings, status
-// moves and the draft in progress if there is one.
+// moves, the draft in progress if there is one, duplicating it, and its
+// publications to connected platforms.
 import { useState } from 'react';
-import { useCampaign, useCampaignStore } from 'campaign-store/react';
+import { useCampaign, useCampaignStore, useLiveQuery } from 'campaign-store/react';
 import { CreativePreview } from '../components/CreativePreview.jsx';
 import { Empty, ErrorNote, Loading, PageHeader, StatusBadge, StoredImage } from '../components/ui.jsx';
-import { CTAS, FORMATS, PLATFORMS, TRANSITIONS, TRANSITION_LABELS } from '../lib/campaign.js';
-import { date, dateTime, money } from '../lib/format.js';
-import { useAction, usePrimaryImages } from '../lib/hooks.js';
+import { CTAS, FORMATS, PLATFORMS, TRANSITIONS, TRANSITION_LABELS, creativeImage, duplicateCampaign } from '../lib/campaign.js';
+import { count, date, dateTime, money } from '../lib/format.js';
+import { useAction, useImageChoices, usePrimaryImages } from '../lib/hooks.js';
+import { platformName, publish } from '../lib/publishing.js';
 import { navigate } from '../lib/router.js';
 
 export function CampaignScreen({ id }) {
@@ -23,6 +25,7 @@ function CampaignDetail({ campaign }) {
   const [confirming, setConfirming] = useState(false);
   const images = usePrimaryImages(campaign.product ? [campaign.product.id] : []);
   const image = campaign.product ? images.get(campaign.product.id) : null;
+  const choices = useImageChoices(campaign.product?.id ?? null);
   const build = `#/campaigns/${encodeURIComponent(campaign.id)}/build`;
   const a = campaign.audienceConfig ?? {};
   const platforms = PLATFORMS.filter((p) => campaign.platformConfig?.[p.id]?.enabled);
@@ -32,6 +35,8 @@ function CampaignDetail({ campaign }) {
     <>
       <PageHeader title={campaign.name} back={{ href: '#/campaigns', label: 'Campaigns' }}>
         <StatusBadge status={campaign.status} />
+        <button type="button" className="button" disabled={action.busy}
+          onClick={() => run(async () => navigate(`/campaigns/${encodeURIComponent(await duplicateCampaign(store, campaign))}`))}>Duplicate</button>
         <a className="button primary" href={build}>{campaign.draft ? 'Resume draft' : 'Edit in builder'}</a>
       </PageHeader>
       {campaign.draft && (
@@ -56,7 +61,7 @@ function CampaignDetail({ campaign }) {
               return placements.length ? `${p.name} (${placements.join(', ')})` : p.name;
             }).join('; ')}</dd>
             <dt>Launched</dt><dd>{dateTime(campaign.launchedAt)}</dd>
-            <dt>Source</dt><dd>{campaign.source}</dd>
+            {campaign.source && campaign.source !== 'v2' && <><dt>Imported from</dt><dd>the legacy app ({campaign.source})</dd></>}
             <dt>Updated</dt><dd>{dateTime(campaign.updatedAt)}</dd>
           </dl>
         </section>
@@ -105,7 +110,7 @@ function CampaignDetail({ campaign }) {
                 <div key={c.id} className="creative-card">
                   <CreativePreview format={format} headline={el('headline')?.content ?? c.name ?? ''} body={el('body')?.content ?? ''}
                     ctaLabel={cta?.label ?? (CTAS.find((x) => x.id === c.metadata?.cta)?.label ?? 'Shop now')}
-                    imageUrl={image?.url} productName={campaign.product?.name} />
+                    imageUrl={creativeImage(c.elements, choices)?.url ?? image?.url} productName={campaign.product?.name} />
                   <p className="muted">{format.name} · {c.width}×{c.height} · v{c.version}</p>
                 </div>
               );
@@ -113,6 +118,7 @@ function CampaignDetail({ campaign }) {
           </div>
         )}
       </section>
+      <PublicationsPanel campaign={campaign} />
       {campaign.legacyData !== null && campaign.legacyData !== undefined && (
         <details className="panel">
           <summary>Legacy record (kept whole by the migration)</summary>
@@ -120,5 +126,51 @@ function CampaignDetail({ campaign }) {
         </details>
       )}
     </>
+  );
+}
+
+/** Where this campaign is published, and publishing it to a connected account of an enabled platform. */
+function PublicationsPanel({ campaign }) {
+  const store = useCampaignStore();
+  const [action, run] = useAction();
+  const { data: pubs } = useLiveQuery((s) => s.publications.list({ campaignId: campaign.id, limit: 100 }), [campaign.id]);
+  const { data: conns } = useLiveQuery((s) => s.integrations.list({ status: 'active', limit: 100 }));
+  const enabled = PLATFORMS.filter((p) => campaign.platformConfig?.[p.id]?.enabled).map((p) => p.id);
+  const targets = (conns?.items ?? []).filter((i) => enabled.includes(i.platformId));
+  const byId = new Map((conns?.items ?? []).map((i) => [i.id, i]));
+  const items = pubs?.items ?? [];
+  return (
+    <section className="panel" aria-labelledby="publications-heading">
+      <h2 id="publications-heading">Publications <span className="muted">({count(items.length)})</span></h2>
+      {items.length > 0 && (
+        <ul className="plain-list publish-list" aria-label="Publications of this campaign">
+          {items.map((p) => {
+            const conn = byId.get(p.platformIntegrationId);
+            return (
+              <li key={p.id} data-status={p.status}>
+                <StatusBadge status={p.status} /> {conn ? `${platformName(conn.platformId)} · ${conn.settings?.accountName ?? conn.platformAccountId}` : 'a disconnected account'}
+                {p.platformCampaignId && <> · <code>{p.platformCampaignId}</code></>}
+                <span className="muted"> · {dateTime(p.lastSyncAt ?? p.createdAt)}</span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {enabled.length === 0 ? <p className="muted">Enable a platform in the builder to publish this campaign.</p>
+        : targets.length === 0 ? (
+          <p className="muted">No connected account for {enabled.map(platformName).join(', ')}. <a href="#/platforms">Connect one on the Platforms screen</a>.</p>
+        ) : (
+          <div className="row wrap">
+            {targets.map((i) => (
+              <button key={i.id} type="button" className="button" disabled={action.busy}
+                onClick={() => run(() => publish(store, campaign.id, i))}>
+                Publish to {platformName(i.platformId)} · {i.settings?.accountName ?? i.platformAccountId}
+              </button>
+            ))}
+          </div>
+        )}
+      <p className="muted small">Publishing is simulated: the demo has no ad platform, so the answer comes from the app itself.</p>
+      <ErrorNote error={action.error} />
+    </section>
   );
 }

@@ -1,6 +1,7 @@
 // Campaigns: a live list with filters (status and product through
-// campaigns.list, name on the page), drafts in progress marked, and the
-// button that starts the builder.
+// campaigns.list, name on the page), drafts in progress marked (with the
+// name and product the draft has so far), and the button that starts the
+// builder.
 import { useMemo, useState } from 'react';
 import { useCampaignStore, useCampaigns, useLiveQuery, useProducts } from 'campaign-store/react';
 import { Empty, ErrorNote, Field, Loading, PageHeader, StatusBadge } from '../components/ui.jsx';
@@ -22,14 +23,22 @@ export function CampaignsScreen() {
   if (productId) query.productId = productId;
   const campaigns = useCampaigns(query);
   const products = useProducts({ sort: 'name', order: 'asc', limit: 500 });
+  // The newest draft per campaign (SQLite takes the bare columns from the max() row).
   const drafts = useLiveQuery((s) => s.sql.query(
-    'SELECT campaign_id AS campaignId, max(auto_saved_at) AS savedAt FROM campaign_drafts GROUP BY campaign_id',
+    "SELECT campaign_id AS campaignId, max(auto_saved_at) AS savedAt, json_extract(step_data, '$.name') AS name, "
+    + "json_extract(step_data, '$.productId') AS productId FROM campaign_drafts GROUP BY campaign_id",
   ));
 
   const productNames = useMemo(() => new Map((products.data?.items ?? []).map((p) => [p.id, p.name])), [products.data]);
-  const draftTimes = useMemo(() => new Map((drafts.data?.rows ?? []).map((r) => [r.campaignId, r.savedAt])), [drafts.data]);
+  const draftOf = useMemo(() => new Map((drafts.data?.rows ?? []).map((r) => [r.campaignId, r])), [drafts.data]);
+  // A campaign still being built shows what its draft says (its row has the placeholder).
+  const shown = (c) => {
+    const d = draftOf.get(c.id);
+    const unsaved = c.name === UNTITLED && typeof d?.name === 'string' && d.name.trim();
+    return { ...c, name: unsaved ? d.name.trim() : c.name, productId: c.productId ?? (d?.productId || null) };
+  };
   const needle = text.trim().toLowerCase();
-  const items = (campaigns.data?.items ?? []).filter((c) => !needle || c.name.toLowerCase().includes(needle));
+  const items = (campaigns.data?.items ?? []).map(shown).filter((c) => !needle || c.name.toLowerCase().includes(needle));
 
   const create = () => run(async () => {
     const campaign = await store.campaigns.create({ name: UNTITLED, status: 'draft', source: 'v2' });
@@ -82,9 +91,9 @@ export function CampaignsScreen() {
                       <tr key={c.id}>
                         <th scope="row">
                           <a href={`#/campaigns/${encodeURIComponent(c.id)}`}>{c.name}</a>
-                          {draftTimes.has(c.id) && (
+                          {draftOf.has(c.id) && (
                             <a className="draft-chip" href={`#/campaigns/${encodeURIComponent(c.id)}/build`}
-                              title={`Draft autosaved ${dateTime(draftTimes.get(c.id))}`}>draft in progress</a>
+                              title={`Draft autosaved ${dateTime(draftOf.get(c.id).savedAt)}`}>draft in progress</a>
                           )}
                           {c.source && c.source !== 'v2' && <span className="source-chip">{c.source}</span>}
                         </th>

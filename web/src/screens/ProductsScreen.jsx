@@ -23,7 +23,7 @@ export function ProductsScreen() {
               placeholder="Name, brand, category, description…" autoComplete="off" />
           )}
         </Field>
-        <p className="muted toolbar-note" data-testid="product-count">{total === null ? '' : plural(total, 'product')}</p>
+        <p className="muted toolbar-note" data-testid="product-count">{total === null || query ? '' : plural(total, 'product')}</p>
       </div>
       {query ? <SearchResults query={query} /> : <ProductList />}
     </>
@@ -83,6 +83,8 @@ function SearchResults({ query }) {
   if (error && !data) return <ErrorNote error={error} />;
   if (hits.length === 0) return <Empty title={`No products match “${query}”`} />;
   return (
+    <>
+    <p className="muted" data-testid="search-count">{plural(hits.length, 'match', 'matches')}{data?.nextCursor ? ' (more below)' : ''}</p>
     <ul className="card-grid" aria-label="Search results">
       {hits.map((h) => (
         <li key={h.id}>
@@ -97,6 +99,7 @@ function SearchResults({ query }) {
         </li>
       ))}
     </ul>
+    </>
   );
 }
 

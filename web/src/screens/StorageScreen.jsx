@@ -3,7 +3,6 @@
 import { useState } from 'react';
 import { useCampaignStore } from 'campaign-store/react';
 import { ErrorNote, Field, PageHeader, Stat } from '../components/ui.jsx';
-import { blobsApi, migrationApi } from '../lib/capabilities.js';
 import { bytes, count, dateTime } from '../lib/format.js';
 import { useAction, usePolled } from '../lib/hooks.js';
 import { QUOTA_UNITS, inspectLocalStorage, seedLegacyDump, seededDump } from '../lib/legacy.js';
@@ -23,14 +22,13 @@ function DatabasePanel() {
   const [persistAction, runPersist] = useAction();
   const [exportAction, runExport] = useAction();
   const { data, error, refresh } = usePolled(async (s) => {
-    const blobs = blobsApi(s);
     const [metrics, info, health, estimate, persisted, blobStats] = await Promise.all([
       s.metrics(), s.storage.info(), s.health(),
       navigator.storage?.estimate?.() ?? null,
       navigator.storage?.persisted?.() ?? null,
-      blobs?.stats ? blobs.stats().catch(() => null) : null,
+      s.sql.query('SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM blobs').then((r) => r.rows[0]),
     ]);
-    return { metrics, info, health, estimate, persisted, blobStats, hasBlobs: Boolean(blobs) };
+    return { metrics, info, health, estimate, persisted, blobStats };
   }, { intervalMs: 5000 });
 
   const exportDb = () => runExport(async () => {
@@ -48,7 +46,11 @@ function DatabasePanel() {
 
   const m = data?.metrics;
   const est = data?.estimate;
-  const usedShare = est?.quota ? Math.min(1, est.usage / est.quota) : 0;
+  const pool = data?.info?.pool;
+  // The browser's estimate can lag behind files a worker holds open (Chromium
+  // counts OPFS access-handle files once they are closed): show the larger.
+  const used = est ? Math.max(est.usage ?? 0, pool?.bytes ?? 0) : null;
+  const usedShare = est?.quota ? Math.min(1, used / est.quota) : 0;
   return (
     <section className="panel" aria-labelledby="db-heading">
       <div className="section-header">
@@ -65,12 +67,12 @@ function DatabasePanel() {
         <Stat label="Pages" value={m ? `${count(m.pageCount)} × ${bytes(m.pageSize)}` : '…'} />
         <Stat label="Storage" value={data ? `${data.info.kind}${data.info.journalMode ? `, ${data.info.journalMode} journal` : ''}` : '…'} />
         <Stat label="Integrity" value={data ? (data.health.ok ? `ok (schema v${data.health.schemaVersion})` : data.health.quickCheck) : '…'} />
-        <Stat testId="opfs-usage" label="Origin storage used" value={est ? `${bytes(est.usage)} of ${bytes(est.quota)}` : 'not reported'} />
+        <Stat testId="pool-bytes" label="Database files" value={pool ? `${bytes(pool.bytes)} in ${count(pool.files)} pool files` : data ? `${data.info.kind}: no files` : '…'} />
+        <Stat testId="opfs-usage" label="Origin storage used" value={est ? `${bytes(used)} of ${bytes(est.quota)}` : 'not reported'} />
         <Stat testId="persisted" label="Persistent storage"
           value={data?.persisted === null || data?.persisted === undefined ? '…' : data.persisted ? 'yes: the browser will not evict it' : 'no: the browser may evict it under pressure'} />
-        <Stat testId="blob-bytes" label="Blob bytes"
-          value={data?.blobStats ? `${bytes(data.blobStats.bytes)} in ${count(data.blobStats.count)} blobs`
-            : data && !data.hasBlobs ? 'no blob store in this build (images live in rows)' : '…'} />
+        <Stat testId="blob-bytes" label="Images and other blobs"
+          value={data?.blobStats ? `${bytes(data.blobStats.bytes)} in ${count(data.blobStats.count)} blobs` : '…'} />
       </dl>
       {est?.quota ? (
         <div className="meter" role="meter" aria-label="Origin storage used" aria-valuemin={0} aria-valuemax={est.quota} aria-valuenow={est.usage}>
@@ -83,6 +85,7 @@ function DatabasePanel() {
             onClick={() => runPersist(async () => { const granted = await navigator.storage.persist(); refresh(); return granted ? 'granted' : 'denied'; })}>
             Ask for persistent storage
           </button>
+          {persistAction.busy && <span className="muted"> Waiting for the browser (Firefox asks you in a prompt beside the address bar)…</span>}
           {persistAction.done && <span className="muted"> The browser {persistAction.done} it.</span>}
         </p>
       )}
@@ -127,7 +130,7 @@ function reportKeys(report) {
 
 function MigrationPanel() {
   const store = useCampaignStore();
-  const migration = migrationApi(store);
+  const { migration } = store;
   const [preset, setPreset] = useState('near-quota');
   const [seedAction, runSeed] = useAction();
   const [releaseAction, runRelease] = useAction();

@@ -1,15 +1,17 @@
-// Sync: who is signed in (demo users of the local backend), the sync state,
-// pending changes, last sync and the conflicts the engine resolved.
+// Sync: who is signed in (demo users of the local backend, through
+// supabase.auth), the sync state, pending changes, last sync and the
+// conflicts the engine resolved. Signing in or out switches the store to
+// that user's database (or the signed-out one) by itself.
 import { useState } from 'react';
-import { useCampaignStore } from 'campaign-store/react';
+import { useAccount, useCampaignStore } from 'campaign-store/react';
 import { ErrorNote, Field, PageHeader, Stat } from '../components/ui.jsx';
 import { count, dateTime } from '../lib/format.js';
+import { useDemo } from '../lib/demo.js';
 import { useAction, usePolled } from '../lib/hooks.js';
-import { syncLabel, useSession, useSyncState } from '../lib/sync-state.js';
+import { syncLabel, useSyncState } from '../lib/sync-state.js';
 
 export function SyncScreen() {
-  const { session, snapshot } = useSession();
-  const backend = session.backend;
+  const { backend } = useDemo();
   return (
     <>
       <PageHeader title="Sync" />
@@ -22,28 +24,31 @@ export function SyncScreen() {
           </p>
         </section>
       ) : (
-        <AccountPanel backend={backend} account={snapshot.account} />
+        <AccountPanel backend={backend} />
       )}
       <StatusPanel />
     </>
   );
 }
 
-function AccountPanel({ backend, account }) {
-  const { session, snapshot } = useSession();
+function AccountPanel({ backend }) {
+  const { supabase } = useDemo();
+  const { user: account, database } = useAccount();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [action, run] = useAction();
-  const signIn = (e, p) => run(() => session.signIn(e, p));
+  const signIn = (e, p) => run(async () => {
+    const { error } = await supabase.auth.signInWithPassword({ email: e, password: p });
+    if (error) throw error;
+  });
   return (
     <section className="panel" aria-labelledby="account-heading">
       <h2 id="account-heading">Account</h2>
-      <p className="muted">Backend: <code>{backend.url}</code></p>
-      {snapshot.notice && <p className="notice" role="note">{snapshot.notice}</p>}
+      <p className="muted">Backend: <code>{backend.url}</code> · this device’s database: <code data-testid="database-name">{database}</code></p>
       {account ? (
         <div className="row">
           <p data-testid="signed-in-as">Signed in as <strong>{account.email}</strong></p>
-          <button type="button" className="button" onClick={() => run(() => session.signOut())} disabled={action.busy}>Sign out</button>
+          <button type="button" className="button" onClick={() => run(() => supabase.auth.signOut())} disabled={action.busy}>Sign out</button>
         </div>
       ) : (
         <>
@@ -71,10 +76,7 @@ function StatusPanel() {
   const label = syncLabel(sync);
   const [action, run] = useAction();
   const { status, controller, mode } = sync;
-  const conflicts = usePolled(
-    async (s) => (typeof s.sync?.conflicts === 'function' ? s.sync.conflicts({ limit: 20 }) : null),
-    { intervalMs: 3000 },
-  );
+  const conflicts = usePolled(async () => (controller ? controller.conflicts(20) : null), { intervalMs: 3000, deps: [controller] });
   const lastSynced = status?.lastSyncedAt;
   return (
     <section className="panel" aria-labelledby="status-heading">
@@ -89,17 +91,17 @@ function StatusPanel() {
           </div>
         )}
       </div>
-      {mode === 'unsupported' && (
-        <p className="notice" role="note" data-testid="sync-unavailable">
-          Signed in, but this build of campaign-store has no sync loop yet (<code>store.sync.start</code>): changes stay on this device
-          and are counted below as pending.
+      {mode !== 'on' && (
+        <p className="muted" data-testid="sync-not-signed-in">
+          {mode === 'no-backend' ? 'Nothing syncs without a backend: changes stay in this browser.'
+            : 'Nobody is signed in: what you make now stays on this device, in the signed-out database. Signing in offers to move it into the account.'}
         </p>
       )}
       <dl className="stats">
         <Stat testId="sync-state" label="State" value={<span className={`sync-dot sync-${label.state}`}>{label.text}</span>} />
-        <Stat testId="sync-pending" label="Pending changes" value={status ? count(status.pending) : '…'} />
-        <Stat testId="sync-last" label="Last synced" value={lastSynced ? dateTime(lastSynced) : 'never'} />
-        <Stat testId="sync-conflicts" label="Conflicts seen" value={status ? count(status.conflicts) : '…'} />
+        {mode === 'on' && <Stat testId="sync-pending" label="Pending changes" value={status ? count(status.pending) : '…'} />}
+        {mode === 'on' && <Stat testId="sync-last" label="Last synced" value={lastSynced ? dateTime(lastSynced) : 'never'} />}
+        {mode === 'on' && <Stat testId="sync-conflicts" label="Conflicts seen" value={status ? count(status.conflicts) : '…'} />}
         {status?.rejected ? <Stat label="Rejected by the server" value={count(status.rejected)} /> : null}
         <Stat label="Network" value={sync.online ? 'online' : 'offline'} />
       </dl>
