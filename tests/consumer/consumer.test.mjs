@@ -107,19 +107,24 @@ async function run(url) {
 
 const WORKS = { sqlite: '3.53.2', storage: 'opfs', crossOriginIsolated: false };
 
+/** A build holds no Node-only code, and served as it is, runs on OPFS. */
+async function assertRuns(out) {
+  assertBrowserOnly(out);
+  const server = await serveDir(out);
+  try {
+    const { log, ...result } = await run(`${server.origin}/`);
+    assert.deepEqual(result, WORKS, log.join('\n'));
+  } finally {
+    await server.close();
+  }
+}
+
 for (const bundler of ['vite6', 'vite7', 'vite8', 'webpack']) {
   test(`${bundler} (default config) bundles the packed module; it runs on OPFS with no Node-only code in the output`, { skip, timeout: 240_000 }, async () => {
     const out = join(work, `dist-${bundler}`);
     build(bundler, out);
     if (bundler === 'webpack') writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><div id="root"></div><script src="main.js"></script>');
-    assertBrowserOnly(out);
-    const server = await serveDir(out);
-    try {
-      const { log, ...result } = await run(`${server.origin}/`);
-      assert.deepEqual(result, WORKS, log.join('\n'));
-    } finally {
-      await server.close();
-    }
+    await assertRuns(out);
   });
 }
 
@@ -129,15 +134,7 @@ test('Next.js 16 (client component, Turbopack) builds and runs it; the static ex
   execFileSync(process.execPath, [join(cache, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
     cwd: app, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
-  const out = join(app, 'out');
-  assertBrowserOnly(out);
-  const server = await serveDir(out);
-  try {
-    const { log, ...result } = await run(`${server.origin}/`);
-    assert.deepEqual(result, WORKS, log.join('\n'));
-  } finally {
-    await server.close();
-  }
+  await assertRuns(join(app, 'out'));
 });
 
 /** A Vite dev server of the app; resolves with {url, close}. */
