@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useCampaignStore } from 'campaign-store/react';
 import { ErrorNote, Field, PageHeader, Stat } from '../components/ui.jsx';
-import { bytes, count, dateTime } from '../lib/format.js';
+import { bytes, count, dateTime, plural } from '../lib/format.js';
 import { useAction, usePolled } from '../lib/hooks.js';
 import { QUOTA_UNITS, inspectLocalStorage, seedLegacyDump, seededDump } from '../lib/legacy.js';
 
@@ -72,7 +72,7 @@ function DatabasePanel() {
         <Stat testId="persisted" label="Persistent storage"
           value={data?.persisted === null || data?.persisted === undefined ? '…' : data.persisted ? 'yes: the browser will not evict it' : 'no: the browser may evict it under pressure'} />
         <Stat testId="blob-bytes" label="Images and other blobs"
-          value={data?.blobStats ? `${bytes(data.blobStats.bytes)} in ${count(data.blobStats.count)} blobs` : '…'} />
+          value={data?.blobStats ? `${bytes(data.blobStats.bytes)} in ${plural(data.blobStats.count, 'blob')}` : '…'} />
       </dl>
       {est?.quota ? (
         <div className="meter" role="meter" aria-label="Origin storage used" aria-valuemin={0} aria-valuemax={est.quota} aria-valuenow={est.usage}>
