@@ -107,6 +107,36 @@ async function run(url) {
 
 const WORKS = { sqlite: '3.53.2', storage: 'opfs', crossOriginIsolated: false };
 
+test('the packed package ships what a user needs: its license, the Supabase migrations, and every file its exports and imports name', { skip }, () => {
+  const pkgDir = join(work, 'node_modules', 'campaign-store');
+  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  assert.match(readFileSync(join(pkgDir, 'LICENSE'), 'utf8'), /^MIT License/);
+  const migrations = readdirSync(join(pkgDir, 'supabase', 'migrations'));
+  assert.deepEqual(migrations, readdirSync(join(REPO, 'supabase', 'migrations')));
+  const targets = [];
+  const collect = (value) => {
+    if (typeof value === 'string') targets.push(value);
+    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+  };
+  collect(pkg.exports);
+  for (const [pattern, conditions] of Object.entries(pkg.imports)) {
+    for (const target of Object.values(conditions)) {
+      for (const file of readdirSync(join(pkgDir, target.slice(0, target.indexOf('*'))))) targets.push(target.replace('*', file.replace(/\.js$/, '')));
+      assert.ok(pattern.startsWith('#'));
+    }
+  }
+  for (const target of targets) assert.ok(existsSync(join(pkgDir, target)), `${target} is in the package`);
+  // What the README tells package users to open ships too.
+  const readme = readFileSync(join(pkgDir, 'README.md'), 'utf8');
+  // (The sections for package users, README's second paragraph says: Install … Limits, less The one door.)
+  const userPart = readme.slice(readme.indexOf('## Install'), readme.indexOf('## The one door'))
+    + readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Build'));
+  for (const [, path] of userPart.matchAll(/`((?:js|dist|supabase)\/[\w./-]*)`/g)) {
+    assert.ok(existsSync(join(pkgDir, path)), `README names ${path}, which the package lacks`);
+  }
+  assert.doesNotMatch(userPart.replace(/For development and tests the repository[^]*?alone\./, ''), /`(?:src|bench|include)\//);
+});
+
 /** A build holds no Node-only code, and served as it is, runs on OPFS. */
 async function assertRuns(out) {
   assertBrowserOnly(out);

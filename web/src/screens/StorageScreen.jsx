@@ -131,7 +131,8 @@ function reportKeys(report) {
 function MigrationPanel() {
   const store = useCampaignStore();
   const { migration } = store;
-  const [preset, setPreset] = useState('near-quota');
+  // After "Seed and reload" the selector keeps the dump just seeded.
+  const [preset, setPreset] = useState(() => seededDump()?.preset ?? 'near-quota');
   const [seedAction, runSeed] = useAction();
   const [releaseAction, runRelease] = useAction();
   const seeded = seededDump();
