@@ -412,6 +412,10 @@ export interface StoreInfo {
   persisted?: boolean | null;
   /** The database open now: `name`, or `name.user-<userId>` while a user is signed in. */
   database: string;
+  /** The storage it is open on (the first of the `storage` list this context supports). */
+  storage: Storage;
+  /** Why an earlier storage of the list was passed over (e.g. OPFS refused in private browsing). */
+  storageFallback?: { storage: Storage; code: 'UNSUPPORTED'; name: string | null; message: string };
 }
 
 export interface LogEntry {
@@ -427,8 +431,8 @@ export type Storage = 'opfs' | 'memory' | { node: string };
 export interface OpenOptions extends MigrationOpenOptions {
   /** Database name (1-64 of letters, digits, _ . -); tabs with the same name share it. Default 'campaign-store'. */
   name?: string;
-  /** Default: 'opfs' in browsers, 'memory' in Node. */
-  storage?: Storage;
+  /** Default: 'opfs' in browsers, 'memory' in Node. A list is tried in order: ['opfs', 'memory'] runs where OPFS is refused. */
+  storage?: Storage | Storage[];
   /**
    * 'batched' (default): a commit survives a crash of the tab or browser at once, and reaches
    * the disk within 200 ms (power loss may lose that window; never corrupts).

@@ -1,13 +1,24 @@
 // Compiled (not run) by client-types.test.mjs: the public .d.ts files must
 // type-check under --strict, and typical app code must type-check against them.
-import { openCampaignStore, CampaignStoreError, type CampaignStore, type Product, type Page } from 'campaign-store';
+import { openCampaignStore, CampaignStoreError, type CampaignStore, type Product, type Page, type SupabaseSyncOptions } from 'campaign-store';
 import { createEngine } from 'campaign-store/core';
-import { useProducts, useCampaign, useDraftAutosave, useLiveQuery, CampaignStoreProvider } from 'campaign-store/react';
+import { useProducts, useCampaign, useDraftAutosave, useLiveQuery, useAccount, CampaignStoreProvider } from 'campaign-store/react';
 
 export async function app(): Promise<void> {
   const store: CampaignStore = await openCampaignStore({ name: 'shop', storage: 'opfs', durability: 'full', log: (e) => console.log(e.level, e.message) });
   const nodeStore = await openCampaignStore({ storage: { node: '/tmp/x' } });
   await nodeStore.close();
+  // The app's SupabaseClient as the sync configuration (its auth, as the .d.ts
+  // describes it: supabase-js's own types need @types/node here); accounts.
+  const supabase = null as unknown as SupabaseSyncOptions['supabase'];
+  const synced = await openCampaignStore({ name: 'shop', storage: ['opfs', 'memory'], sync: { supabase } });
+  const userId: string | undefined = synced.account.user?.id;
+  const phase: 'opening' | 'ready' | 'switching' | 'error' = synced.account.getSnapshot().phase;
+  await synced.account.switch({ id: 'u1', email: 'u1@example.com' });
+  const signedOutRows: number = (await synced.account.signedOutData()).total;
+  const moved: number = (await synced.account.adoptSignedOutData()).moved;
+  const fellBack: string | null | undefined = synced.info.storageFallback?.name;
+  void [userId, phase, signedOutRows, moved, fellBack, synced.info.database];
   const created = await store.products.create({ name: 'Trail Runner', price: 89.99, images: [{ url: 'https://x/y.png' }] });
   const firstImage: string = created.images[0].url;
   const page: Page<Product> = await store.products.list({ limit: 20, sort: 'name', category: 'shoes' });
@@ -57,6 +68,9 @@ export function ProductCount(): number {
   const campaign = useCampaign('c1');
   const save = useDraftAutosave('c1', { step: 1 }, { debounceMs: 500 });
   const custom = useLiveQuery((s) => s.sql.query<{ n: number }>('SELECT 1 AS n'), []);
-  void [campaign.data?.name, save.status, save.flush, custom.data?.rows[0].n, CampaignStoreProvider];
+  const account = useAccount();
+  const who: string | null = account.user?.email ?? null;
+  const signOut: Promise<void> = account.switchUser(null);
+  void [campaign.data?.name, save.status, save.flush, custom.data?.rows[0].n, CampaignStoreProvider, who, signOut, account.phase];
   return products.status === 'success' ? products.data.items.length : 0;
 }
