@@ -13,7 +13,7 @@ import { runMigrationOnOpen } from '../legacy/client.js';
  */
 export async function openCampaignStore(options = {}) {
   const opts = normalizeOptions(options);
-  const store = new CampaignStore({ log: opts.log });
+  const store = new CampaignStore({ log: opts.log, int64: opts.int64 });
   const hooks = {
     workerUrl: opts.workerUrl,
     onMessage: (message) => store.receive(message),

@@ -2,6 +2,7 @@
 // over one request/response channel (rpc.js), change subscriptions,
 // live queries and close. It knows nothing about which thread serves it.
 import { CampaignStoreError } from '../errors.js';
+import { int64Option } from '../protocol/values.js';
 import { WORKER_OPS } from '../protocol/wire.js';
 import { buildApi } from './api.js';
 import { ChangeHub } from './changes.js';
@@ -31,9 +32,9 @@ export class CampaignStore {
   info = null;
 
   /**
-   * @param {{log?: (entry: object) => void}} options
+   * @param {{log?: (entry: object) => void, int64?: 'bigint'|'string'|'number'}} options
    */
-  constructor({ log } = {}) {
+  constructor({ log, int64 } = {}) {
     this.#log = log ?? (() => {});
     this.#hub = new ChangeHub((err) => this.#emitLog('error', `a change subscriber threw: ${err?.message ?? err}`));
     this.#rpc = new RpcClient({
@@ -44,8 +45,9 @@ export class CampaignStore {
       onEvent: (event) => this.#onEvent(event),
       onBusyChange: (busy) => this.#transport?.setBusy(busy),
     });
+    this.#rpc.int64 = int64Option(int64) ?? 'bigint';
     // The generated methods, minus `call` (the class's own, below).
-    const { call: _, ...api } = buildApi((op, args) => this.call(op, args));
+    const { call: _, ...api } = buildApi((op, args, options) => this.call(op, args, options));
     Object.assign(this, api);
     // ---- legacy migration and blobs (issue 6): store.migration, store.blobs, store.legacy
     attachMigrationApi(this);
@@ -83,7 +85,7 @@ export class CampaignStore {
 
   /** Adds the methods of ops the core lists beyond entities.js. @internal */
   learnOps(ops) {
-    const { call: _, ...api } = buildApi((op, args) => this.call(op, args), ops);
+    const { call: _, ...api } = buildApi((op, args, options) => this.call(op, args, options), ops);
     for (const [key, value] of Object.entries(api)) {
       if (!(key in this)) this[key] = value;
       else if (typeof value === 'object' && typeof this[key] === 'object') {
@@ -93,14 +95,16 @@ export class CampaignStore {
   }
 
   /**
-   * The one door: any op with its args object.
+   * The one door: any op with its args object. options.int64: how integers
+   * beyond 2^53 - 1 come back ('bigint', 'string', 'number'; default: the store's).
    * @returns {Promise<any>} the op's result
    */
-  async call(op, args = {}) {
+  async call(op, args = {}, options = undefined) {
     if (this.#closing && !op.startsWith('worker.')) {
       throw new CampaignStoreError('CLOSED', 'the store is closed', { op });
     }
-    const { result, changes } = await this.#rpc.request(op, args);
+    const int64 = int64Option(options?.int64, 'options.int64');
+    const { result, changes } = await this.#rpc.request(op, args, { int64 });
     if (op === 'sql.exec') this.#trackTransaction(args?.sql);
     this.#hub.emit(changes);
     return result;
