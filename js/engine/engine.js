@@ -3,7 +3,7 @@
 // Used directly by the worker (js/worker/) and by tests of the bare bindings.
 import { CampaignStoreError } from '../errors.js';
 import { openStorage } from '../hosts/index.js';
-import { decodeAnswer, encodeArgs, int64Option } from '../protocol/values.js';
+import { checkArgs, decodeAnswer, encodeArgs, int64Option } from '../protocol/values.js';
 import { loadWasmModule } from './load.js';
 
 // Ops after which C++ has closed the pool's files: the host is spent.
@@ -138,7 +138,11 @@ export class Engine {
     // Only an error envelope begins so (its members are in name order:
     // Dispatcher::call in include/campaign_store/dispatcher.hpp).
     if (answer.text.startsWith('{"error":')) {
-      throw this.#withStorageReason(CampaignStoreError.fromWire(JSON.parse(answer.text).error));
+      const error = CampaignStoreError.fromWire(JSON.parse(answer.text).error);
+      // Text JSON.stringify wrote can be invalid only by a lone surrogate:
+      // the encoder names the value that holds it.
+      if (error.details?.reason === 'invalid_json') checkArgs(args);
+      throw this.#withStorageReason(error);
     }
     if (this.storage && RELEASES_STORAGE.has(op)) this.#releaseStorage();
     if (this.storage?.syncWithinMs > 0 && !this.#syncTimer && op !== 'storage.sync') this.#scheduleSync();

@@ -13,7 +13,9 @@
 //     refused); one of 2^63 or more gets ".0", so it stays a double;
 //   - bytes (Uint8Array, any ArrayBuffer view, ArrayBuffer) become a null
 //     placeholder in the text and a blob beside it, named by its path;
-//   - strings and keys must be well-formed UTF-16 (no lone surrogate);
+//   - strings and keys must be well-formed UTF-16 (no lone surrogate: the
+//     engine refuses the escape JSON.stringify writes for one, and the
+//     Encoder then names it);
 //   - functions, symbols, Maps, Sets and other objects JSON would turn into
 //     {} or drop silently are refused; so are cyclic objects, nesting deeper
 //     than 1000, and requests above 64 MiB;
@@ -55,15 +57,21 @@ export function encodeArgs(args) {
 }
 
 /**
- * Throws the INVALID_ARGUMENT encodeArgs would throw for `args`, if any
- * (for a request that could not be posted to the worker, to say why).
+ * Throws the INVALID_ARGUMENT the Encoder finds in `args`, if any: for a
+ * request that could not be posted to the worker, or that the engine found
+ * not to be valid JSON (a lone surrogate JSON.stringify let through), to
+ * say which value it was.
  */
 export function checkArgs(args) {
-  encodeArgs(args);
+  new Encoder().encode(args);
 }
 
-// True when JSON.stringify(v) is exactly what the Encoder would write: a
-// cheap walk that gives up on anything unusual (the Encoder then decides).
+// True when JSON.stringify(v) is what the Encoder would write, but for lone
+// surrogates: a cheap walk (no string is read, for-in without own-property
+// checks: it may visit more than JSON.stringify, never less) that gives up on
+// anything unusual, and the Encoder decides. JSON.stringify writes a lone
+// surrogate as an escape the engine refuses as invalid JSON; the engine then
+// asks the Encoder which value it was (Engine.callEnvelope).
 function isPlain(root) {
   let values = 0;
   let chars = 0;
@@ -73,7 +81,7 @@ function isPlain(root) {
       case 'string':
         // Long text: the Encoder counts its bytes before escaping it.
         chars += v.length;
-        return chars <= MAX_REQUEST_BYTES / 8 && wellFormed(v);
+        return chars <= MAX_REQUEST_BYTES / 8;
       case 'number':
         return v <= MAX_SAFE && v >= -MAX_SAFE && (v !== 0 || 1 / v > 0);
       case 'boolean':
@@ -89,9 +97,7 @@ function isPlain(root) {
         }
         const proto = Object.getPrototypeOf(v);
         if (proto !== Object.prototype && proto !== null) return false;
-        for (const key in v) {
-          if (!Object.hasOwn(v, key) || !wellFormed(key) || !plain(v[key], depth + 1)) return false;
-        }
+        for (const key in v) if (!plain(v[key], depth + 1)) return false;
         return true;
       }
       default:

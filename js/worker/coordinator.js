@@ -216,7 +216,8 @@ export class TabCoordinator {
   #serveRemote({ from, key, op, args }) {
     this.#o.exec.runOnce(key, op, args).then((body) => {
       // An answer that cannot cross the channel still answers: as its error.
-      if (this.#post({ t: 'res', to: from, key, body })) {
+      const failed = this.#post({ t: 'res', to: from, key, body });
+      if (failed) {
         const error = errorToWire(new CampaignStoreError('INTERNAL', `the answer to ${op} could not be sent to its tab`, { op }));
         this.#post({ t: 'res', to: from, key, body: { ok: false, error, changes: [] } });
       }

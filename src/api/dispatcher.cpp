@@ -95,7 +95,8 @@ std::string Dispatcher::call(std::string_view op, std::string_view args_json, st
           throw Error(Code::InvalidArgument, "arguments are nested too deeply",
                       {{"op", std::string(op)}, {"limit", json_text::kMaxDepth}});
         if (parsed != json_text::Parsed::Ok)
-          throw Error(Code::InvalidArgument, "arguments are not valid JSON", {{"op", std::string(op)}});
+          throw Error(Code::InvalidArgument, "arguments are not valid JSON",
+                      {{"op", std::string(op)}, {"reason", "invalid_json"}});
       }
       if (!blobs.empty()) place_blobs(args, blobs, bytes);
       json result = run(spec, op, args);
