@@ -12,7 +12,7 @@ step() { printf '\n==== %s\n' "$*"; }
 step "setup"
 bash tools/setup.sh
 
-step "build (native, wasm, native with ASan/UBSan)"
+step "build (native, wasm, clang with ASan/UBSan)"
 bash tools/build.sh all
 
 step "C++ tests (Catch2 via CTest)"
