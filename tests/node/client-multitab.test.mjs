@@ -74,6 +74,16 @@ function tab(w, tag) {
   return t;
 }
 
+// A world where tab A leads and tab B follows.
+async function twoTabs() {
+  const w = await world();
+  const a = tab(w, 'A');
+  await a.coord.start();
+  const b = tab(w, 'B');
+  await b.coord.start();
+  return { w, a, b };
+}
+
 function rows(w) {
   return w.engine.call('sql.query', { sql: 'SELECT v FROM items ORDER BY v' }).rows.map((r) => r.v);
 }
@@ -108,11 +118,7 @@ test('the first tab leads; the others forward to it and hear its changes', async
 });
 
 test('a leader that dies after committing but before answering: answered from the log, applied once', async () => {
-  const w = await world();
-  const a = tab(w, 'A');
-  await a.coord.start();
-  const b = tab(w, 'B');
-  await b.coord.start();
+  const { w, a, b } = await twoTabs();
   w.hub.drop = (tag, m) => tag === 'A' && m.t === 'res';
   const answer = b.insert('x');
   await wait(20);
@@ -129,11 +135,7 @@ test('a leader that dies after committing but before answering: answered from th
 });
 
 test('a request the channel cannot carry is answered with an error, not left waiting', async () => {
-  const w = await world();
-  const a = tab(w, 'A');
-  await a.coord.start();
-  const b = tab(w, 'B');
-  await b.coord.start();
+  const { b } = await twoTabs();
   const body = await Promise.race([b.request('ping', { echo: () => 1 }), wait(3000).then(() => 'pending')]);
   assert.equal(body.ok, false);
   assert.equal(body.error.code, 'INVALID_ARGUMENT');
@@ -142,11 +144,7 @@ test('a request the channel cannot carry is answered with an error, not left wai
 });
 
 test('forwarded answers keep bigints, bytes and -0, also when replayed from the log', async () => {
-  const w = await world();
-  const a = tab(w, 'A');
-  await a.coord.start();
-  const b = tab(w, 'B');
-  await b.coord.start();
+  const { w, a, b } = await twoTabs();
   const read = await b.request('sql.query', { sql: 'SELECT ? AS n, ? AS b, ? AS z', params: [2n ** 62n + 1n, new Uint8Array([1, 2]), -0] });
   assert.deepEqual(read.result.rows, [{ n: 2n ** 62n + 1n, b: new Uint8Array([1, 2]), z: -0 }]);
   assert.ok(Object.is(read.result.rows[0].z, -0));
