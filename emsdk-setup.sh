@@ -68,7 +68,9 @@ if [ -z "$emcc_source" ]; then
 fi
 
 emcc_path=$(command -v emcc)
-emcc_version=$(emcc --version 2>/dev/null | head -n1 | sed -E 's/.* ([0-9]+\.[0-9]+\.[0-9]+).*/\1/')
+# sed reads all of it: `head` closing the pipe early made emcc die of SIGPIPE,
+# which pipefail turned into a failed setup now and then.
+emcc_version=$(emcc --version 2>/dev/null | sed -nE '1s/.* ([0-9]+\.[0-9]+\.[0-9]+).*/\1/p')
 emcmake_path=$(command -v emcmake || true)
 [ -n "$emcmake_path" ] || die "emcc found at $emcc_path but emcmake is missing"
 

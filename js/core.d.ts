@@ -45,14 +45,18 @@ export interface StorageOptions {
 
 /** A synchronous handle on one engine inside the wasm module. */
 export declare class Engine {
-  constructor(module: unknown);
+  constructor(module: unknown, options?: { int64?: 'bigint' | 'string' | 'number' });
   readonly module: any;
   /** The persistent storage behind the open database, or null. */
   storage: unknown | null;
   /** Tables touched by the last call's committed transactions. */
   lastChanges: Array<string | { table: string; ids?: Array<string | number> }>;
+  /** How call() answers integers beyond 2^53 - 1 unless told otherwise (default 'bigint'). */
+  int64: 'bigint' | 'string' | 'number';
   /** The one door: throws CampaignStoreError on failure. */
-  call<T = unknown>(op: string, args?: object): T;
+  call<T = unknown>(op: string, args?: object, options?: { int64?: 'bigint' | 'string' | 'number' }): T;
+  /** call(), answering the envelope's text and blobs unparsed (for the worker). */
+  callEnvelope(op: string, args?: object): { text: string; blobs: Uint8Array[] | null };
   /** Opens a persistent database on a storage host; returns the `open` op's result. */
   openStorage(options: StorageOptions): Promise<Record<string, unknown>>;
   /** Grows the pool if the last call asked for it (OPFS); call between calls. */
@@ -74,4 +78,5 @@ export declare function createEngine(options?: {
   wasmUrl?: URL | string;
   moduleUrl?: URL | string;
   storage?: StorageOptions;
+  int64?: 'bigint' | 'string' | 'number';
 }): Promise<Engine>;

@@ -18,9 +18,29 @@ export type Money = string;
 type MoneyInput = number | string;
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
-/** A value SQLite can bind: numbers, strings, null, booleans (as 0/1) or bytes. */
-export type SqlValue = null | number | string | boolean | bigint | Uint8Array;
-export type SqlParams = SqlValue[] | Record<string, SqlValue>;
+/**
+ * A value SQLite answers (README "Values"): NULL as null, INTEGER as a number
+ * (beyond 2^53 - 1: a bigint, or a string or number as `int64` asks), REAL as
+ * a number (-0 and +-Infinity included), TEXT as a string, BLOB as a Uint8Array.
+ */
+export type SqlValue = null | number | bigint | string | Uint8Array;
+/**
+ * A value a parameter binds: null/undefined (NULL), booleans (0/1), numbers
+ * (INTEGER when whole and in 64-bit range, else REAL; -0 as REAL; no NaN or
+ * Infinity), bigints (INTEGER), strings (well-formed UTF-16), bytes (BLOB),
+ * Dates (their toJSON text), objects and arrays (their JSON text).
+ */
+export type SqlParam =
+  | null | undefined | boolean | number | bigint | string
+  | Uint8Array | ArrayBuffer | ArrayBufferView | Date
+  | { [key: string]: unknown } | unknown[];
+export type SqlParams = SqlParam[] | Record<string, SqlParam>;
+/** How integers beyond 2^53 - 1 (Number.MAX_SAFE_INTEGER) are answered. */
+export type Int64Mode = 'bigint' | 'string' | 'number';
+export interface CallOptions {
+  /** Default: the store's `int64` ('bigint'). */
+  int64?: Int64Mode;
+}
 
 interface RowBase {
   id: Id;
@@ -328,9 +348,9 @@ export interface CacheMethods {
 export interface StorageMethods {
   info(): Promise<{ open: boolean; kind: string; journalMode: string; synchronous: string; pool?: { files: number; free: number; used: number; damaged: number; bytes: number } }>;
   checkpoint(options?: { mode?: 'passive' | 'full' | 'restart' | 'truncate' }): Promise<JsonObject>;
-  /** The database as one SQLite file (a transferred buffer): "download my data". */
+  /** The database as one SQLite file: "download my data". */
   export(): Promise<{ bytes: Uint8Array }>;
-  /** Replaces the database with a SQLite file image (the buffer is transferred: it is detached afterwards). */
+  /** Replaces the database with a SQLite file image (copied; wrap it in transfer() to move it instead). */
   import(bytes: Uint8Array | ArrayBuffer): Promise<{ bytes: number; schemaVersion: number }>;
   [op: string]: (...args: any[]) => Promise<any>;
 }
@@ -365,7 +385,8 @@ export interface QueryResult<Row = Record<string, SqlValue>> {
 
 export interface ExecResult {
   changes: number;
-  lastInsertRowid: number;
+  /** A bigint (or as `int64` asks) beyond 2^53 - 1. */
+  lastInsertRowid: number | bigint | string;
 }
 
 export interface BatchStep {
@@ -460,6 +481,8 @@ export interface OpenOptions extends MigrationOpenOptions {
   moduleUrl?: string | URL;
   /** Enables test-only ops (worker.debug.crash). */
   testHooks?: boolean;
+  /** How integers beyond 2^53 - 1 are answered: 'bigint' (default), 'string' or 'number' (rounded). */
+  int64?: Int64Mode;
 }
 
 export declare class CampaignStore {
@@ -500,19 +523,19 @@ export declare class CampaignStore {
 
   sql: {
     /** Read-only statements with bound parameters. */
-    query<Row = Record<string, SqlValue>>(sql: string, params?: SqlParams): Promise<QueryResult<Row>>;
+    query<Row = Record<string, SqlValue>>(sql: string, params?: SqlParams, options?: CallOptions): Promise<QueryResult<Row>>;
     /** Writes with bound parameters. */
-    exec(sql: string, params?: SqlParams): Promise<ExecResult>;
+    exec(sql: string, params?: SqlParams, options?: CallOptions): Promise<ExecResult>;
   };
   /** Runs the steps in one transaction: all commit or none (the error's details.index names the failing step). */
-  batch(ops: BatchStep[]): Promise<unknown[]>;
+  batch(ops: BatchStep[], options?: CallOptions): Promise<unknown[]>;
   health(): Promise<Health>;
   metrics(): Promise<Metrics>;
   ping<T = undefined>(echo?: T): Promise<{ pong: true; echo?: T }>;
   version(): Promise<StoreInfo['version']>;
   ops(): Promise<Array<{ op: string; args: string }>>;
   /** Any op by name. */
-  call<T = unknown>(op: string, args?: object): Promise<T>;
+  call<T = unknown>(op: string, args?: object, options?: CallOptions): Promise<T>;
 
   /** Hears about committed changes to these tables ('*': all). Returns unsubscribe. */
   subscribe(tables: string | string[] | '*', cb: (event: ChangeEvent) => void): () => void;
@@ -527,6 +550,13 @@ export declare class CampaignStore {
   /** Stops the worker at once; pending calls reject with CLOSED. */
   terminate(): void;
 }
+
+/**
+ * Marks bytes to be moved to the worker instead of copied: after the call that
+ * sends them they are detached (empty) on the caller's side. Without it a
+ * caller's buffer is never detached. Returns its argument.
+ */
+export declare function transfer<T extends ArrayBuffer | ArrayBufferView>(bytes: T): T;
 
 /** Starts the worker, opens the database, and resolves with the store. */
 export declare function openCampaignStore(options?: OpenOptions): Promise<CampaignStore>;

@@ -12,5 +12,6 @@ export { CampaignStore } from './client/store.js';
 export { LiveQuery } from './client/live-query.js';
 export { ENTITIES } from './client/entities.js';
 export { CampaignStoreError, ERROR_CODES } from './errors.js';
+export { transfer } from './protocol/transfer.js';
 // ---- legacy migration (issue 6): collection, compat facade, rollback helpers
 export { collectLegacyStorage, createLegacyFacade, exportLegacy, migrateLegacyStorage, releaseLegacyKeys } from './legacy/index.js';

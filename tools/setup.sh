@@ -15,6 +15,9 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
+# The sanitizer build (tools/build.sh sanitize): clang and its sanitizer runtimes.
+command -v clang++-14 >/dev/null 2>&1 || need+=(clang-14)
+dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q 'ok installed' || need+=(libclang-rt-14-dev)
 if [ ${#need[@]} -gt 0 ]; then
   runner=()
   [ "$(id -u)" -eq 0 ] || runner=(sudo)

@@ -40,9 +40,12 @@ class Statement {
   Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view text);
   Statement& bind_blob(int index, const void* data, std::size_t size);
-  // JSON scalars bind as their SQL type; arrays and objects bind as JSON text.
+  // JSON scalars bind as their SQL type, binary values (not RawJson) as
+  // BLOBs, arrays and objects as JSON text when JSON.parse gives them back
+  // the same (json_text::document_problem). NaN and infinities are refused.
   Statement& bind_json(int index, const json& value);
-  // Binds an array (positional ?1..?n) or object (:name / @name / $name).
+  // Binds an array (positional ?1..?n) or object (:name / @name / $name);
+  // errors name the parameter (details.field "params[0]", "params.name").
   Statement& bind_all(const json& params);
   int parameter_count() const;
 
@@ -60,9 +63,12 @@ class Statement {
   std::string column_text(int i) const;
   std::string_view column_text_view(int i) const;
   // The column as a JSON value: INTEGER, REAL, TEXT as themselves, NULL as
-  // null, BLOB as {"$blob": <size>} (blobs travel separately, never as text).
+  // null, BLOB as {"$blob": <size>}, infinities as null.
   json column_json(int i) const;
-  // Current row as an object keyed by column name.
+  // The column exactly: as column_json, but a BLOB as a binary value (its
+  // bytes) and an infinity as itself. For answers (json_text::append_answer).
+  json column_exact(int i) const;
+  // Current row as an object keyed by column name, each column exact.
   json row_object() const;
 
   sqlite3_stmt* handle() const { return stmt_; }

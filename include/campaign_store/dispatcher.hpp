@@ -1,15 +1,20 @@
 // The one door into the core. A request is an op name plus a JSON argument
-// object; the answer is a JSON envelope:
-//   {"ok":true,  "result": <value>, "changes": ["products", ...]}
+// object (and, when it carries bytes, the blobs that go into it); the answer
+// is a JSON envelope:
+//   {"ok":true,  "result": <value>, "changes": ["products", ...], "values": [...]}
 //   {"ok":false, "error": {"code": "...", "message": "...", "details": {...}}}
 // `changes` lists the tables that committed transactions of this call touched
-// (it drives live queries); it is omitted when empty.
+// (it drives live queries); it is omitted when empty. `values` lists what
+// the result's JSON text cannot carry exactly: integers beyond 2^53 - 1 and
+// bytes (json_text::AnswerValues; the bytes are at answer_values()); it is
+// omitted when there is nothing of the kind, which is nearly always.
 //
 // call() never throws: every exception, ours or the standard library's, is
 // caught here and becomes an error envelope. That is what lets the wasm build
 // promise that no exception crosses the boundary.
 #pragma once
 
+#include "campaign_store/json_text.hpp"
 #include "campaign_store/session.hpp"
 
 #include <nlohmann/json.hpp>
@@ -52,7 +57,19 @@ class Dispatcher {
   // written in name order, so an error envelope, and only an error envelope,
   // begins with {"error": (the JS door hands successes on unparsed and looks
   // only at that prefix: js/engine/engine.js callText).
-  std::string call(std::string_view op, std::string_view args_json) noexcept;
+  //
+  // Bytes in: `blobs` is a JSON array [[path, length], ...] and `bytes` the
+  // blobs one after the other; each goes into the arguments at its path (keys
+  // and indices, where the JSON text holds a placeholder) as a binary value,
+  // which binds as a BLOB. A path into a member kept as raw JSON text is a
+  // JSON document, which cannot hold bytes: INVALID_ARGUMENT.
+  std::string call(std::string_view op, std::string_view args_json, std::string_view blobs = {},
+                   std::string_view bytes = {}) noexcept;
+
+  // What the last call's answer could not say in JSON text (its bytes).
+  const json_text::AnswerValues& answer_values() const { return values_; }
+  // Forgets the last answer's values and frees their memory, once read.
+  void release_answer_values() { values_ = json_text::AnswerValues(); }
 
   // The same with parsed JSON, for in-process callers (batch, tests). Throws
   // cs::Error; does not collect change notifications.
@@ -64,6 +81,7 @@ class Dispatcher {
   json run(const OpSpec* spec, std::string_view op, const json& args);
 
   Session session_;
+  json_text::AnswerValues values_;
 };
 
 }  // namespace cs

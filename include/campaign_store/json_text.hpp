@@ -22,7 +22,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <exception>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -76,5 +79,72 @@ std::string_view raw_text(const json& value);
 // (values may hold RawJson): a row answered with its children.
 using Member = std::pair<std::string_view, const json&>;
 json extend(const json& raw_object, std::initializer_list<Member> members);
+
+// ---- exact values ------------------------------------------------------
+// The door promises that a value crosses it exactly or not at all (README
+// "Values"). These are the pieces of that promise the JSON layer keeps.
+
+// A JSON number as an int64, when it is a whole number int64 holds: an
+// integer in range, or a double such as 5.0. nullopt otherwise (fractions,
+// 1e300, NaN, 2^63 and beyond, anything not a number). Every conversion of
+// a request's number to an integer goes through here: casting a double out
+// of range is undefined behaviour in C++.
+std::optional<std::int64_t> to_int64(const json& value);
+std::optional<std::int64_t> to_int64(double value);
+
+// Integers JavaScript numbers hold exactly: |n| <= 2^53 - 1.
+inline constexpr std::int64_t kMaxSafeInteger = 9007199254740991;
+
+// A JSON document is stored as text and read back by JSON.parse, so it can
+// hold only what that gives back exactly. The first value that breaks this,
+// with its path inside the document ("a.b[2]", "" for the document itself):
+// bytes (a binary value), a number that is not finite, or an integer beyond
+// 2^53 that a double cannot represent exactly. RawJson inside is trusted.
+struct DocumentProblem {
+  std::string path;
+  std::string problem;
+};
+std::optional<DocumentProblem> document_problem(const json& document);
+// "field" + "a[1]" -> "field.a[1]"; "field" + "[1]" -> "field[1]".
+std::string join_path(std::string_view field, std::string_view inner);
+
+// The values of an answer that its JSON text cannot carry exactly, found by
+// append_answer while it writes the text. Each becomes an entry of the
+// envelope's "values" array naming where it goes (a path from the result,
+// keys and indices):
+//   {"at":[...],"int":"9007199254740993"}   an integer beyond 2^53 - 1 (the
+//       text holds the number too, which JSON.parse can only approximate)
+//   {"at":[...],"blob":k}                   the k-th blob (the text holds null)
+// Blob bytes are collected in `bytes`, blob k at spans[2k] with length
+// spans[2k+1], for the door to hand out without JSON.
+struct AnswerValues {
+  std::string entries;  // the entries, comma-separated
+  std::string bytes;
+  std::vector<std::size_t> spans;
+  bool empty() const { return entries.empty(); }
+  std::size_t blob_count() const { return spans.size() / 2; }
+  void clear() {
+    entries.clear();
+    bytes.clear();
+    spans.clear();
+  }
+};
+
+// A string of the answer that is not UTF-8 (a TEXT value SQLite holds as
+// bytes that do not decode): answers refuse it rather than change it.
+struct InvalidText : std::exception {
+  explicit InvalidText(std::string at) : path(std::move(at)) {}
+  const char* what() const noexcept override { return "text is not valid UTF-8"; }
+  std::string path;  // "rows[0].c"; "" for the result itself
+};
+
+// Writes `value` as an answer's text: as append() does, except that strings
+// must be UTF-8 (InvalidText otherwise), infinities are written as 1e999 and
+// -1e999 (JSON.parse reads them back as +-Infinity), and integers beyond
+// 2^53 - 1 and bytes are recorded in `values` as above.
+void append_answer(std::string& out, const json& value, AnswerValues& values);
+// One string value as append_string() writes it; false (and nothing
+// written) when it is not UTF-8.
+bool append_string_checked(std::string& out, std::string_view text);
 
 }  // namespace cs::json_text

@@ -9,20 +9,23 @@ import { ENTITIES, TOP_LEVEL } from './entities.js';
 const RESERVED = new Set(['call', 'open', 'sql', 'batch', 'subscribe', 'liveQuery', 'close', 'terminate', 'info', 'account']);
 
 /**
- * @param {(op: string, args?: object) => Promise<any>} call
+ * @param {(op: string, args?: object, options?: {int64?: string}) => Promise<any>} call
  * @param {string[]} [extraOps] op names the core lists (from `ops`)
  */
 export function buildApi(call, extraOps = []) {
   const api = {
     call,
     sql: {
-      /** Read-only statements; rows are objects keyed by column name. */
-      query: (sql, params) => call('sql.query', params === undefined ? { sql } : { sql, params }),
+      /**
+       * Read-only statements; rows are objects keyed by column name.
+       * options.int64: how integers beyond 2^53 - 1 come back (README "Values").
+       */
+      query: (sql, params, options) => call('sql.query', params === undefined ? { sql } : { sql, params }, options),
       /** Writes; resolves with {changes, lastInsertRowid}. */
-      exec: (sql, params) => call('sql.exec', params === undefined ? { sql } : { sql, params }),
+      exec: (sql, params, options) => call('sql.exec', params === undefined ? { sql } : { sql, params }, options),
     },
     /** Runs every op in one transaction: all commit or none. */
-    batch: (ops) => call('batch', { ops }),
+    batch: (ops, options) => call('batch', { ops }, options),
   };
   for (const [name, params] of Object.entries(TOP_LEVEL)) api[name] = method(call, name, params);
   for (const [entity, methods] of Object.entries(ENTITIES)) {

@@ -110,9 +110,9 @@ export class LiveQuery {
     }
     this.#running = true;
     const calls = [];
-    const view = buildApi((op, args) => {
+    const view = buildApi((op, args, options) => {
       calls.push({ op, args });
-      return this.#store.call(op, args);
+      return this.#store.call(op, args, options);
     }, this.#store.info?.ops ?? []);
     let next;
     try {

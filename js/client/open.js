@@ -17,7 +17,7 @@ import { runMigrationOnOpen } from '../legacy/client.js';
  */
 export async function openCampaignStore(options = {}) {
   const opts = normalizeOptions(options);
-  const store = new CampaignStore({ log: opts.log });
+  const store = new CampaignStore({ log: opts.log, int64: opts.int64 });
   const account = await attachAccount(store, opts, (user, ready) => connect(store, opts, user, ready));
   try {
     await connect(store, opts, account.user, () => {});

@@ -3,6 +3,7 @@
 // of somewhere in the worker. Only the serializable part goes to the worker.
 import { CampaignStoreError } from '../errors.js';
 import { migrationOptions } from '../legacy/client.js';
+import { INT64_MODES } from '../protocol/values.js';
 import { normalizeUser } from './account.js';
 import { supabaseAccount } from './supabase.js';
 
@@ -37,6 +38,7 @@ export function normalizeOptions(options = {}) {
   if (!DURABILITY.includes(durability)) bad('durability', `must be one of ${DURABILITY.join(', ')}`);
   if (options.log !== undefined && typeof options.log !== 'function') bad('log', 'must be a function');
   if (options.worker !== undefined && typeof options.worker !== 'boolean') bad('worker', 'must be a boolean');
+  if (options.int64 !== undefined && !INT64_MODES.includes(options.int64)) bad('int64', `must be one of ${INT64_MODES.join(', ')}`);
 
   const inWorker = options.worker !== false;
   // Tabs share OPFS; other storage is private to this store.
@@ -47,6 +49,7 @@ export function normalizeOptions(options = {}) {
     inWorker,
     original: options,
     log: options.log,
+    int64: options.int64 ?? 'bigint',
     workerUrl: options.workerUrl,
     lifecycle: options.lifecycle !== false && !isNode,
     persist: options.persist !== false,

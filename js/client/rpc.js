@@ -3,7 +3,8 @@
 // crash, terminate, close) settles every promise still pending, once.
 import { CampaignStoreError } from '../errors.js';
 import { errorFromWire, isResponse } from '../protocol/wire.js';
-import { prepareTransfer } from '../protocol/transfer.js';
+import { prepareRequest } from '../protocol/transfer.js';
+import { checkArgs, decodeAnswer } from '../protocol/values.js';
 
 export class RpcClient {
   #post;
@@ -14,6 +15,8 @@ export class RpcClient {
   #pending = new Map();
   /** Set once the port is gone; later requests fail with it at once. */
   #failure = null;
+  /** How answers give integers beyond 2^53 - 1 unless a request says otherwise. */
+  int64 = 'bigint';
 
   /**
    * @param {{
@@ -34,27 +37,29 @@ export class RpcClient {
   /**
    * Sends one request. Resolves with `{result, changes}`; rejects with a
    * CampaignStoreError (from the worker, or CLOSED if the port goes away).
+   * `int64` says how integers beyond 2^53 - 1 come back (default: the
+   * client's). Arguments that cannot be sent reject at once, with nothing
+   * sent, naming the value (values.js).
    * @returns {Promise<{result: any, changes: any[]}>}
    */
-  request(op, args) {
+  request(op, args, { int64 } = {}) {
     if (this.#failure) return Promise.reject(copyError(this.#failure));
     const id = this.#nextId++;
     let message;
     try {
-      const { value, transfer } = prepareTransfer(args ?? {});
-      message = { value, transfer };
+      message = prepareRequest(args ?? {});
     } catch (err) {
-      return Promise.reject(new CampaignStoreError('INVALID_ARGUMENT', `cannot send arguments of ${op}: ${err.message}`, { op }));
+      return Promise.reject(unsendable(op, args, err));
     }
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, op });
+      this.#pending.set(id, { resolve, reject, op, int64: int64 ?? this.int64 });
       if (this.#pending.size === 1) this.#onBusyChange(true);
       try {
         this.#post({ id, op, args: message.value }, message.transfer);
       } catch (err) {
         // DataCloneError: a function or similar in args. Nothing was sent.
         this.#settle(id);
-        reject(new CampaignStoreError('INVALID_ARGUMENT', `cannot send arguments of ${op}: ${err.message}`, { op }));
+        reject(unsendable(op, args, err));
       }
     });
   }
@@ -78,12 +83,13 @@ export class RpcClient {
     // The engine's envelope as C++ wrote it (wire.js): parsed here, once.
     let envelope;
     try {
-      envelope = JSON.parse(message.text);
+      envelope = decodeAnswer(message.text, message.blobs, entry.int64);
     } catch (err) {
-      entry.reject(new CampaignStoreError('INTERNAL', `unreadable answer to ${entry.op}: ${err.message}`, { op: entry.op }));
+      entry.reject(err instanceof CampaignStoreError ? err
+        : new CampaignStoreError('INTERNAL', `unreadable answer to ${entry.op}: ${err.message}`, { op: entry.op }));
       return;
     }
-    if (envelope?.ok === true) entry.resolve({ result: envelope.result, changes: envelope.changes ?? [] });
+    if (envelope?.ok === true) entry.resolve({ result: envelope.result, changes: envelope.changes ?? message.changes ?? [] });
     else entry.reject(errorFromWire(envelope?.error ?? { code: 'INTERNAL', message: `malformed answer to ${entry.op}` }));
   }
 
@@ -107,6 +113,21 @@ export class RpcClient {
     if (this.#pending.size === 0) this.#onBusyChange(false);
     return entry;
   }
+}
+
+// Why a request could not be posted: the value values.js names (the engine
+// would refuse it the same way), else what the structured clone said.
+function unsendable(op, args, err) {
+  if (err instanceof CampaignStoreError) return err;
+  try {
+    checkArgs(args);
+  } catch (named) {
+    if (named instanceof CampaignStoreError) {
+      named.details = { ...named.details, op };
+      return named;
+    }
+  }
+  return new CampaignStoreError('INVALID_ARGUMENT', `cannot send arguments of ${op}: ${err?.message ?? err}`, { op });
 }
 
 // Each rejected promise gets its own error object (callers may mutate them).

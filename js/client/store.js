@@ -7,6 +7,7 @@
 // closed after serving what was sent to it, a fresh channel is attached, and
 // calls made meanwhile wait for the new database.
 import { CampaignStoreError } from '../errors.js';
+import { int64Option } from '../protocol/values.js';
 import { WORKER_OPS } from '../protocol/wire.js';
 import { buildApi } from './api.js';
 import { ChangeHub } from './changes.js';
@@ -26,6 +27,7 @@ export class CampaignStore {
   #transport = null;
   #hub;
   #log;
+  #int64;                  // how answers carry integers beyond 2^53 (bigint, string or number)
   #inTransaction = false;
   #afterTransaction = [];
   #closing = null;
@@ -39,16 +41,17 @@ export class CampaignStore {
   info = null;
 
   /**
-   * @param {{log?: (entry: object) => void}} options
+   * @param {{log?: (entry: object) => void, int64?: 'bigint'|'string'|'number'}} options
    */
-  constructor({ log } = {}) {
+  constructor({ log, int64 } = {}) {
     this.#log = log ?? (() => {});
     this.#hub = new ChangeHub((err) => this.#emitLog('error', `a change subscriber threw: ${err?.message ?? err}`));
+    this.#int64 = int64Option(int64) ?? 'bigint';
     this.#rpc = this.#newRpc();
     // The generated methods, minus `call` (the class's own, below).
-    const { call: _, ...api } = buildApi((op, args) => this.call(op, args));
+    const { call: _, ...api } = buildApi((op, args, options) => this.call(op, args, options));
     Object.assign(this, api);
-    // ---- legacy migration and blobs (issue 6): store.migration, store.blobs, store.legacy
+    // The legacy migration and blobs: store.migration, store.blobs, store.legacy
     attachMigrationApi(this);
   }
 
@@ -61,6 +64,7 @@ export class CampaignStore {
       onEvent: (event) => this.#onEvent(event),
       onBusyChange: (busy) => { if (this.#rpc === rpc) this.#transport?.setBusy(busy); },
     });
+    rpc.int64 = this.#int64;
     return rpc;
   }
 
@@ -159,7 +163,7 @@ export class CampaignStore {
 
   /** Adds the methods of ops the core lists beyond entities.js. @internal */
   learnOps(ops) {
-    const { call: _, ...api } = buildApi((op, args) => this.call(op, args), ops);
+    const { call: _, ...api } = buildApi((op, args, options) => this.call(op, args, options), ops);
     for (const [key, value] of Object.entries(api)) {
       if (!(key in this)) this[key] = value;
       else if (typeof value === 'object' && typeof this[key] === 'object') {
@@ -169,15 +173,17 @@ export class CampaignStore {
   }
 
   /**
-   * The one door: any op with its args object.
+   * The one door: any op with its args object. options.int64: how integers
+   * beyond 2^53 - 1 come back ('bigint', 'string', 'number'; default: the store's).
    * @returns {Promise<any>} the op's result
    */
-  async call(op, args = {}) {
+  async call(op, args = {}, options = undefined) {
     if (this.#closing && !op.startsWith('worker.')) {
       throw new CampaignStoreError('CLOSED', 'the store is closed', { op });
     }
+    const int64 = int64Option(options?.int64, 'options.int64');
     if (this.#switching) await this.#switching;
-    const { result, changes } = await this.#rpc.request(op, args);
+    const { result, changes } = await this.#rpc.request(op, args, { int64 });
     if (op === 'sql.exec') this.#trackTransaction(args?.sql);
     this.#hub.emit(changes);
     return result;

@@ -6,12 +6,13 @@
 
 /**
  * @param {{onMessage: (m: any) => void,
- *          onFatal: (code: string, message: string, details?: object) => void}} options
+ *          onFatal: (code: string, message: string, details?: object) => void,
+ *          tabs?: object}} options  tabs: multi-tab stand-ins (StoreServer)
  */
-export async function startInThread({ onMessage }) {
+export async function startInThread({ onMessage, tabs }) {
   const { StoreServer } = await import('../worker/server.js');
   const { port1, port2 } = new MessageChannel();
-  const server = new StoreServer({ post: (message, transfer) => port2.postMessage(message, transfer) });
+  const server = new StoreServer({ post: (message, transfer) => port2.postMessage(message, transfer), tabs });
   port2.onmessage = (e) => server.receive(e.data);
   port1.onmessage = (e) => onMessage(e.data);
   // Node: an open port keeps the process alive; only while busy.

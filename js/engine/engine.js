@@ -3,6 +3,7 @@
 // Used directly by the worker (js/worker/) and by tests of the bare bindings.
 import { CampaignStoreError } from '../errors.js';
 import { openStorage } from '../hosts/index.js';
+import { checkArgs, decodeAnswer, encodeArgs, int64Option } from '../protocol/values.js';
 import { loadWasmModule } from './load.js';
 
 // Ops after which C++ has closed the pool's files: the host is spent.
@@ -18,7 +19,9 @@ const decoder = new TextDecoder();
 /**
  * The door's C side (src/bindings/engine_bindings.cpp): the op and its JSON
  * arguments are encoded straight into a buffer in the wasm heap, and the
- * answer is decoded from a view of it.
+ * answer is decoded from a view of it. A request's blobs follow its
+ * arguments in that buffer (a list of their paths and lengths, then their
+ * bytes); an answer's blobs are copied out of the heap, one buffer each.
  */
 class NativeDoor {
   constructor(module) {
@@ -27,27 +30,59 @@ class NativeDoor {
     if (!this.handle) throw new CampaignStoreError('STORAGE_FULL', 'out of memory creating the engine');
   }
 
-  call(op, argsText) {
+  /**
+   * @param {string} op
+   * @param {string} argsText
+   * @param {{path: (string|number)[], bytes: Uint8Array}[] | null} [blobs]
+   * @returns {{text: string, blobs: Uint8Array[] | null}}
+   */
+  call(op, argsText, blobs = null) {
     const m = this.module;
+    const list = blobs ? JSON.stringify(blobs.map((b) => [b.path, b.bytes.byteLength])) : '';
+    const byteCount = blobs ? blobs.reduce((n, b) => n + b.bytes.byteLength, 0) : 0;
     // Most text is ASCII (one byte per unit); grow to the worst case (three
     // bytes per UTF-16 unit) only when the first encoding did not fit.
-    let capacity = op.length + argsText.length + 64;
+    let capacity = op.length + argsText.length + list.length + byteCount + 64;
     for (;;) {
       const ptr = m._cs_engine_request(this.handle, capacity);
       if (!ptr) throw new CampaignStoreError('STORAGE_FULL', `out of memory for a ${capacity}-byte request`);
       const buffer = m.HEAPU8.subarray(ptr, ptr + capacity);
       const o = encoder.encodeInto(op, buffer);
       const a = encoder.encodeInto(argsText, buffer.subarray(o.written));
-      if (o.read === op.length && a.read === argsText.length) {
-        const length = m._cs_engine_call(this.handle, o.written, a.written);
+      const l = encoder.encodeInto(list, buffer.subarray(o.written + a.written));
+      const fits = o.read === op.length && a.read === argsText.length && l.read === list.length
+        && o.written + a.written + l.written + byteCount <= capacity;
+      if (fits) {
+        let at = o.written + a.written + l.written;
+        if (blobs) for (const b of blobs) { buffer.set(b.bytes, at); at += b.bytes.byteLength; }
+        const length = m._cs_engine_call(this.handle, o.written, a.written, l.written, byteCount);
         if (length === 0) throw new CampaignStoreError('STORAGE_FULL', 'out of memory for the answer');
-        const at = m._cs_engine_response(this.handle);
-        const text = decoder.decode(m.HEAPU8.subarray(at, at + length));
-        if (length > KEEP_BYTES || capacity > KEEP_BYTES) m._cs_engine_trim(this.handle, KEEP_BYTES);
-        return text;
+        const answer = m._cs_engine_response(this.handle);
+        const text = decoder.decode(m.HEAPU8.subarray(answer, answer + length));
+        const out = this.#answerBlobs();
+        if (length > KEEP_BYTES || capacity > KEEP_BYTES || out?.large) m._cs_engine_trim(this.handle, KEEP_BYTES);
+        return { text, blobs: out?.blobs ?? null };
       }
-      capacity = (op.length + argsText.length) * 3 + 64;
+      capacity = (op.length + argsText.length + list.length) * 3 + byteCount + 64;
     }
+  }
+
+  // The last answer's blobs, each copied into a buffer of its own (the heap
+  // may grow under a view, and the caller owns what it gets).
+  #answerBlobs() {
+    const m = this.module;
+    const count = m._cs_engine_blob_count(this.handle);
+    if (count === 0) return null;
+    const spans = new Uint32Array(m.HEAPU8.buffer, m._cs_engine_blob_spans(this.handle), count * 2);
+    const base = m._cs_engine_blob_bytes(this.handle);
+    const blobs = [];
+    let total = 0;
+    for (let k = 0; k < count; k++) {
+      const from = base + spans[2 * k];
+      blobs.push(m.HEAPU8.slice(from, from + spans[2 * k + 1]));
+      total += spans[2 * k + 1];
+    }
+    return { blobs, large: total > KEEP_BYTES };
   }
 
   delete() {
@@ -57,9 +92,14 @@ class NativeDoor {
 }
 
 export class Engine {
-  /** @param {any} module the instantiated wasm module */
-  constructor(module) {
+  /**
+   * @param {any} module the instantiated wasm module
+   * @param {{int64?: 'bigint'|'string'|'number'}} [options]
+   */
+  constructor(module, options = undefined) {
     this.module = module;
+    /** How call() answers integers beyond 2^53 - 1 unless told otherwise. */
+    this.int64 = int64Option(options?.int64) ?? 'bigint';
     this.native = new NativeDoor(module);
     /** Tables touched by the last call's committed transactions. */
     this.lastChanges = [];
@@ -70,35 +110,43 @@ export class Engine {
   /**
    * @param {string} op
    * @param {unknown} [args]
+   * @param {{int64?: 'bigint'|'string'|'number'}} [options] how integers
+   *   beyond 2^53 - 1 come back (default: the engine's int64, 'bigint')
    * @returns {unknown} the op's result
    */
-  call(op, args = {}) {
-    const envelope = JSON.parse(this.callText(op, args));
+  call(op, args = {}, options = undefined) {
+    const { text, blobs } = this.callEnvelope(op, args);
+    const envelope = decodeAnswer(text, blobs, int64Option(options?.int64) ?? this.int64);
     this.lastChanges = envelope.changes ?? [];
     return envelope.result;
   }
 
   /**
    * call(), answering the successful envelope as the text C++ wrote,
-   * `{"changes":[…],"ok":true,"result":…}` (changes only when there are
-   * some), unparsed: the worker hands it to the client as one string, which
-   * costs a copy where an object graph costs a structured clone each way.
-   * Failures throw as from call(). lastChanges is left empty: the changes are
-   * in the text.
-   * @returns {string}
+   * `{"changes":[…],"ok":true,"result":…,"values":[…]}` (changes and values
+   * only when there are some), unparsed, with the answer's blobs beside it:
+   * the worker hands both to the client, which costs a copy where an object
+   * graph costs a structured clone each way. Failures throw as from call().
+   * lastChanges is left empty: the changes are in the text.
+   * @returns {{text: string, blobs: Uint8Array[] | null}}
    */
-  callText(op, args = {}) {
+  callEnvelope(op, args = {}) {
     if (!this.native) throw new CampaignStoreError('CLOSED', 'engine is disposed');
     this.lastChanges = [];
-    const text = this.native.call(op, JSON.stringify(args ?? {}));
+    const request = encodeArgs(args);
+    const answer = this.native.call(op, request.text, request.blobs);
     // Only an error envelope begins so (its members are in name order:
     // Dispatcher::call in include/campaign_store/dispatcher.hpp).
-    if (text.startsWith('{"error":')) {
-      throw this.#withStorageReason(CampaignStoreError.fromWire(JSON.parse(text).error));
+    if (answer.text.startsWith('{"error":')) {
+      const error = CampaignStoreError.fromWire(JSON.parse(answer.text).error);
+      // Text JSON.stringify wrote can be invalid only by a lone surrogate:
+      // the encoder names the value that holds it.
+      if (error.details?.reason === 'invalid_json') checkArgs(args);
+      throw this.#withStorageReason(error);
     }
     if (this.storage && RELEASES_STORAGE.has(op)) this.#releaseStorage();
     if (this.storage?.syncWithinMs > 0 && !this.#syncTimer && op !== 'storage.sync') this.#scheduleSync();
-    return text;
+    return answer;
   }
 
   /**
@@ -137,7 +185,7 @@ export class Engine {
   // own message). Attach that to the error.
   #withStorageReason(error) {
     if (!this.storage || !STORAGE_CODES.has(error.code)) return error;
-    const answer = JSON.parse(this.native.call('storage.lastError', '{}'));
+    const answer = JSON.parse(this.native.call('storage.lastError', '{}').text);
     const reason = answer.ok ? answer.result.message : '';
     if (reason) {
       error.message = `${error.message} (${reason})`;
@@ -262,10 +310,11 @@ export class Engine {
 /**
  * Loads the module (once) and returns a fresh Engine. With `storage`, the
  * engine also opens that persistent database (see Engine.openStorage), e.g.
- * createEngine({storage: {kind: 'node', dir}}).
+ * createEngine({storage: {kind: 'node', dir}}); `int64` sets how call()
+ * answers integers beyond 2^53 - 1 ('bigint', the default, 'string' or 'number').
  */
 export async function createEngine(options) {
-  const engine = new Engine(await loadWasmModule(options));
+  const engine = new Engine(await loadWasmModule(options), options);
   if (options?.storage) {
     try {
       await engine.openStorage(options.storage);

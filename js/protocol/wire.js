@@ -4,10 +4,12 @@
 //
 //   request   client -> worker  {id, op, args}
 //   response  worker -> client  {id, ok: true,  result, changes}
-//                               {id, ok: true,  text}   text: the engine's envelope
-//                                   '{"changes":[…],"ok":true,"result":…}' as C++
-//                                   wrote it, parsed by the client (one string to
-//                                   copy instead of an object graph to clone)
+//                               {id, ok: true,  text, blobs?, changes?}   text: the
+//                                   engine's envelope '{"changes":[…],"ok":true,
+//                                   "result":…,"values":[…]}' as C++ wrote it, parsed by
+//                                   the client (one string to copy instead of an object
+//                                   graph to clone); blobs: the answer's BLOB values
+//                                   (values.js decodeAnswer puts them in place)
 //                               {id, ok: false, error: {code, message, details}, changes: []}
 //   event     worker -> client  {event: 'changes', changes}
 //                               {event: 'log', level, message, details}
@@ -16,7 +18,7 @@
 // Every request settles exactly one response with the same id; events carry
 // no id. `changes` lists what committed transactions touched: table names
 // (strings) today, `{table, ids}` objects once the core reports row ids.
-// Binary values travel as transferred ArrayBuffers (see transfer.js).
+// Binary values travel as ArrayBuffers, copied or moved (see transfer.js).
 import { CampaignStoreError, ERROR_CODES } from '../errors.js';
 
 /** Ops the worker answers itself; everything else goes to engine.call. */

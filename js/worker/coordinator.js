@@ -18,7 +18,7 @@
 //   {t:'leader', leader}                  I am (sent on election and to 'who')
 //   {t:'bye', leader}                     I am stepping down
 //   {t:'req', from, to, key, op, args}    a forwarded request (key = tabId:id)
-//   {t:'res', to, key, body}              its answer: {ok, result|error, changes}
+//   {t:'res', to, key, body}              its answer: {ok, result|text+blobs|error, changes}
 //   {t:'changes', origin, changes}        a commit; origin already has it in its answer
 import { CampaignStoreError } from '../errors.js';
 import { errorToWire } from '../protocol/wire.js';
@@ -216,10 +216,16 @@ export class TabCoordinator {
 
   #serveRemote({ from, key, op, args }) {
     this.#o.exec.runOnce(key, op, args).then((body) => {
-      this.#post({ t: 'res', to: from, key, body });
-      if (body.changes?.length) {
-        this.#post({ t: 'changes', origin: from, changes: body.changes });
-        this.#o.emitChanges(body.changes);
+      // An answer that cannot cross the channel still answers: as its error.
+      const failed = this.#post({ t: 'res', to: from, key, body });
+      if (failed) {
+        const error = errorToWire(new CampaignStoreError('INTERNAL', `the answer to ${op} could not be sent to its tab`, { op }));
+        this.#post({ t: 'res', to: from, key, body: { ok: false, error, changes: [] } });
+      }
+      const changes = changesOf(body);
+      if (changes.length) {
+        this.#post({ t: 'changes', origin: from, changes });
+        this.#o.emitChanges(changes);
       }
     });
   }
@@ -229,7 +235,14 @@ export class TabCoordinator {
     const to = this.#leader;
     if (!p || !to || to === this.#o.tabId || this.#state === 'suspended') return;
     p.sentTo = to;
-    this.#post({ t: 'req', from: this.#o.tabId, to, key, op: p.op, args: p.args });
+    const failed = this.#post({ t: 'req', from: this.#o.tabId, to, key, op: p.op, args: p.args });
+    if (!failed) return;
+    // Arguments the channel cannot carry: this request is answered now, or never.
+    this.#pending.delete(key);
+    const error = failed.name === 'DataCloneError'
+      ? new CampaignStoreError('INVALID_ARGUMENT', `cannot forward the arguments of ${p.op} to the leading tab: ${failed.message}`, { op: p.op })
+      : new CampaignStoreError('CLOSED', `cannot reach the leading tab: ${failed.message}`, { op: p.op });
+    this.#o.reply(p.id, { ok: false, error: errorToWire(error), changes: [] });
   }
 
   #onChannel(m) {
@@ -277,11 +290,15 @@ export class TabCoordinator {
 
   // ------------------------------------------------------------ helpers
 
+  // Null when sent; the error when the message could not be (the channel
+  // is closed, or cannot clone it).
   #post(message) {
     try {
       this.#channel?.postMessage(message);
+      return null;
     } catch (err) {
       this.#log('error', `cannot post to the other tabs: ${err.message}`, { t: message.t });
+      return err ?? new Error('postMessage failed');
     }
   }
 

@@ -31,7 +31,7 @@ const UNLOGGED_OP = /^(ping|version|ops|health|metrics|sql\.query|search\.query|
  * envelope text (runText), where they come first when there are any.
  */
 export function changesOf(body) {
-  if (typeof body.text !== 'string') return body.changes ?? [];
+  if (body.changes?.length || typeof body.text !== 'string') return body.changes ?? [];
   return body.text.startsWith('{"changes":') ? JSON.parse(body.text).changes : [];
 }
 
@@ -56,15 +56,16 @@ export class Executor {
   }
 
   /**
-   * run(), with a successful answer left as the engine's envelope text
-   * `{ok: true, text}` (Engine.callText), for the client to parse: one string
-   * crosses to the other thread instead of an object graph. Ops whose
-   * answers carry bytes keep run()'s form (their bytes are transferred).
+   * run(), with a successful answer left as the engine's envelope text and
+   * its blobs, `{ok: true, text, blobs?}` (Engine.callEnvelope), for the
+   * client to parse: one string crosses to the other thread instead of an
+   * object graph. Ops whose answers carry bytes of their own keep run()'s
+   * form (their bytes are transferred).
    */
   runText(op, args) {
     if (BINARY_OPS[op]) return this.run(op, args);
     try {
-      return { ok: true, text: this.engine.callText(op, args) };
+      return textBody(this.engine.callEnvelope(op, args));
     } catch (err) {
       return { ok: false, error: errorToWire(err), changes: [] };
     }
@@ -72,11 +73,13 @@ export class Executor {
 
   /**
    * Applies a forwarded request at most once per `key` (`tabId:requestId`):
-   * BEGIN; look the key up; run the op; record the key and result; COMMIT.
+   * BEGIN; look the key up; run the op; record the key and answer; COMMIT.
    * Ops nest inside (the core uses SAVEPOINTs when a transaction is open).
+   * The answer is kept as the envelope text and blobs it was, so a replay
+   * gives back exactly what the op answered (bigints and bytes included).
    */
   runOnce(key, op, args) {
-    if (UNLOGGED_OP.test(op)) return this.run(op, args);
+    if (UNLOGGED_OP.test(op)) return this.runText(op, args);
     const exec = (sql, params) => this.engine.call('sql.exec', { sql, params });
     try {
       this.#ensureLog();
@@ -86,19 +89,34 @@ export class Executor {
     }
     try {
       const seen = this.engine.call('sql.query', {
-        sql: `SELECT response FROM ${REQUEST_LOG_TABLE} WHERE key = ?`, params: [key],
+        sql: `SELECT response, blobs FROM ${REQUEST_LOG_TABLE} WHERE key = ?`, params: [key],
       });
       if (seen.rows.length) {
         exec('ROLLBACK');
         // Its changes were announced by the leader that committed it.
-        return { ok: true, result: JSON.parse(seen.rows[0].response), changes: [] };
+        // `blobs` NULL: the result as JSON (an op with bytes of its own);
+        // otherwise the envelope text, with its blobs (maybe none).
+        const { response, blobs } = seen.rows[0];
+        return blobs === null
+          ? { ok: true, result: JSON.parse(response), changes: [] }
+          : { ...textBody({ text: response, blobs: splitBlobs(blobs) }), changes: [] };
       }
-      const result = this.#invoke(op, args);
-      exec(`INSERT INTO ${REQUEST_LOG_TABLE}(key, response, at) VALUES (?, ?, ?)`,
-        [key, JSON.stringify(result ?? null), Date.now()]);
+      let body;
+      let logged;
+      if (BINARY_OPS[op]) {
+        const result = this.#invoke(op, args);
+        body = { ok: true, result };
+        logged = [JSON.stringify(result ?? null), null];
+      } else {
+        const answer = this.engine.callEnvelope(op, args);
+        body = textBody(answer);
+        logged = [answer.text, joinBlobs(answer.blobs)];
+      }
+      exec(`INSERT INTO ${REQUEST_LOG_TABLE}(key, response, at, blobs) VALUES (?, ?, ?, ?)`,
+        [key, logged[0], Date.now(), logged[1]]);
       exec('COMMIT');
-      const changes = this.engine.lastChanges.filter((c) => (c?.table ?? c) !== REQUEST_LOG_TABLE);
-      return { ok: true, result, changes };
+      body.changes = this.engine.lastChanges.filter((c) => (c?.table ?? c) !== REQUEST_LOG_TABLE);
+      return body;
     } catch (err) {
       try { exec('ROLLBACK'); } catch { /* the core may have rolled back already */ }
       return { ok: false, error: errorToWire(err), changes: [] };
@@ -121,8 +139,44 @@ export class Executor {
   #ensureLog() {
     if (this.logReady) return;
     this.engine.call('sql.exec', {
-      sql: `CREATE TABLE IF NOT EXISTS ${REQUEST_LOG_TABLE} (key TEXT PRIMARY KEY, response TEXT NOT NULL, at INTEGER NOT NULL)`,
+      sql: `CREATE TABLE IF NOT EXISTS ${REQUEST_LOG_TABLE} (key TEXT PRIMARY KEY, response TEXT NOT NULL, at INTEGER NOT NULL, blobs BLOB)`,
     });
+    // A log made before answers could carry blobs lacks the column.
+    const columns = this.engine.call('sql.query', { sql: `SELECT name FROM pragma_table_info('${REQUEST_LOG_TABLE}')` });
+    if (!columns.rows.some((c) => c.name === 'blobs')) {
+      this.engine.call('sql.exec', { sql: `ALTER TABLE ${REQUEST_LOG_TABLE} ADD COLUMN blobs BLOB` });
+    }
     this.logReady = true;
   }
+}
+
+// An envelope text answer as a response body; blobs only when there are some.
+function textBody({ text, blobs }) {
+  return blobs?.length ? { ok: true, text, blobs } : { ok: true, text };
+}
+
+// An answer's blobs as one BLOB for the log (empty when it has none): each
+// as a 4-byte length, then its bytes.
+function joinBlobs(blobs) {
+  if (!blobs) return new Uint8Array(0);
+  const out = new Uint8Array(blobs.reduce((n, b) => n + 4 + b.byteLength, 0));
+  const view = new DataView(out.buffer);
+  let at = 0;
+  for (const b of blobs) {
+    view.setUint32(at, b.byteLength);
+    out.set(b, at + 4);
+    at += 4 + b.byteLength;
+  }
+  return out;
+}
+
+function splitBlobs(joined) {
+  const view = new DataView(joined.buffer, joined.byteOffset, joined.byteLength);
+  const blobs = [];
+  for (let at = 0; at < joined.byteLength;) {
+    const n = view.getUint32(at);
+    blobs.push(joined.slice(at + 4, at + 4 + n));
+    at += 4 + n;
+  }
+  return blobs;
 }

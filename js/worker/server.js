@@ -10,7 +10,7 @@ import { CampaignStoreError } from '../errors.js';
 import { Engine } from '../engine/engine.js';
 import { loadWasmModule } from '../engine/load.js';
 import { errorToWire, WORKER_OPS } from '../protocol/wire.js';
-import { prepareTransfer } from '../protocol/transfer.js';
+import { prepareAnswer } from '../protocol/transfer.js';
 import { TabCoordinator } from './coordinator.js';
 import { Executor } from './executor.js';
 import { Serial } from './serial.js';
@@ -28,9 +28,18 @@ export class StoreServer {
   #suspended = false;
   #closed = false;
 
-  /** @param {{post: (message: any, transfer?: Transferable[]) => void}} options */
-  constructor({ post }) {
+  #tabs;
+
+  /**
+   * @param {{
+   *   post: (message: any, transfer?: Transferable[]) => void,
+   *   tabs?: {locks: {request: Function}, createChannel: (name: string) => any},
+   * }} options  `tabs`: what multi-tab mode elects and talks with (default:
+   *   navigator.locks and BroadcastChannel; tests give stand-ins)
+   */
+  constructor({ post, tabs }) {
     this.#post = post;
+    this.#tabs = tabs;
   }
 
   /** Every message from the client, in order. */
@@ -94,8 +103,8 @@ export class StoreServer {
     this.#coordinator = new TabCoordinator({
       name: options.name,
       tabId: options.tabId,
-      locks: globalThis.navigator.locks,
-      createChannel: (name) => new BroadcastChannel(name),
+      locks: this.#tabs?.locks ?? globalThis.navigator.locks,
+      createChannel: this.#tabs?.createChannel ?? ((name) => new BroadcastChannel(name)),
       exec: {
         run: (op, args) => this.#exec((ex) => ex.run(op, args)),
         runText: (op, args) => this.#exec((ex) => ex.runText(op, args)),
@@ -181,7 +190,7 @@ export class StoreServer {
   }
 
   #reply(id, body) {
-    const { value, transfer } = prepareTransfer(body);
+    const { value, transfer } = prepareAnswer(body);
     this.#post({ id, ...value }, transfer);
   }
 

@@ -1,6 +1,8 @@
 #include "campaign_store/args.hpp"
 
-#include <limits>
+#include "campaign_store/json_text.hpp"
+
+#include <cmath>
 
 namespace cs {
 
@@ -50,17 +52,14 @@ std::optional<std::string> Args::opt_string(const char* field) const {
 std::int64_t Args::integer(const char* field) const {
   const json& v = raw(field);
   if (v.is_null()) fail(field, "is required");
-  if (v.is_number_integer()) {
-    if (v.is_number_unsigned() &&
-        v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-      fail(field, "is out of range");
-    return v.get<std::int64_t>();
+  if (!v.is_number()) fail(field, std::string("must be an integer, got ") + type_name(v));
+  // Never a cast of the double: 1e300 would be undefined behaviour.
+  const auto n = json_text::to_int64(v);
+  if (!n) {
+    const bool whole = !v.is_number_float() || std::trunc(v.get<double>()) == v.get<double>();
+    fail(field, whole ? "is out of the 64-bit integer range" : "must be an integer, got " + json_text::dump(v));
   }
-  if (v.is_number_float()) {
-    double d = v.get<double>();
-    if (d == static_cast<double>(static_cast<std::int64_t>(d))) return static_cast<std::int64_t>(d);
-  }
-  fail(field, std::string("must be an integer, got ") + type_name(v));
+  return *n;
 }
 
 std::optional<std::int64_t> Args::opt_integer(const char* field) const {

@@ -4,6 +4,7 @@
 // (storageImportBuffer), blob reads leave through the export slot
 // (storageExportView), the binary path of src/bindings/storage_bindings.cpp.
 #include "campaign_store/args.hpp"
+#include "campaign_store/json_text.hpp"
 #include "campaign_store/legacy.hpp"
 #include "campaign_store/vfs_transfer.hpp"
 #include "ops.hpp"
@@ -11,6 +12,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 
@@ -27,10 +29,12 @@ legacy::TimeZone time_zone(const Args& a) {
     const json& list = zone.array("transitions");
     for (std::size_t i = 0; i < list.size(); ++i) {
       const json& t = list[i];
-      if (!t.is_array() || t.size() != 2 || !t[0].is_number() || !t[1].is_number_integer() ||
-          std::abs(t[1].get<std::int64_t>()) > 24 * 60)
+      // Range-checked before any conversion (a cast of 1e300 is undefined behaviour).
+      const auto offset = t.is_array() && t.size() == 2 ? json_text::to_int64(t[1]) : std::nullopt;
+      const double utc_ms = offset && t[0].is_number() ? t[0].get<double>() : 0;
+      if (!offset || !t[0].is_number() || !(std::fabs(utc_ms) < 9e18) || *offset < -24 * 60 || *offset > 24 * 60)
         zone.fail("transitions", "must be [[utcMs, offsetMinutes], ...]");
-      tz.transitions.emplace_back(static_cast<std::int64_t>(t[0].get<double>()), t[1].get<int>());
+      tz.transitions.emplace_back(static_cast<std::int64_t>(utc_ms), static_cast<int>(*offset));
     }
     std::sort(tz.transitions.begin(), tz.transitions.end());
   } else if (zone.has("offsetMinutes")) {

@@ -5,7 +5,9 @@
 // std::string marshalling walked every byte in JS three times and its
 // invoker is a generic function without eval (-sDYNAMIC_EXECUTION=0), which
 // cost more than the call itself on small requests (profiled: fromWireType,
-// lengthBytesUTF8, stringToUTF8Array). The dispatcher catches everything, so
+// lengthBytesUTF8, stringToUTF8Array). Bytes (BLOB parameters and results)
+// travel beside the JSON the same way: staged after the arguments, and read
+// from a view of the answer's bytes. The dispatcher catches everything, so
 // no exception crosses into JS; allocation failure is a null/zero result.
 #include "campaign_store/dispatcher.hpp"
 
@@ -42,15 +44,24 @@ EMSCRIPTEN_KEEPALIVE char* cs_engine_request(Engine* engine, std::size_t capacit
   }
 }
 
-// Runs the request buffer's first op_len bytes as the op and the next
-// args_len as its JSON arguments; returns the answer's length in bytes (the
-// answer is at cs_engine_response), or 0 when even that could not be stored.
-EMSCRIPTEN_KEEPALIVE std::size_t cs_engine_call(Engine* engine, std::size_t op_len, std::size_t args_len) {
-  if (op_len + args_len > engine->request.size()) return 0;
-  const std::string_view op(engine->request.data(), op_len);
-  const std::string_view args(engine->request.data() + op_len, args_len);
+// Runs the request buffer: its first op_len bytes are the op, the next
+// args_len its JSON arguments, then (for a request that carries bytes)
+// blobs_len bytes of blob list and bytes_len bytes of blobs (Dispatcher::call).
+// Returns the answer's length in bytes (the answer is at cs_engine_response),
+// or 0 when even that could not be stored.
+EMSCRIPTEN_KEEPALIVE std::size_t cs_engine_call(Engine* engine, std::size_t op_len, std::size_t args_len,
+                                                std::size_t blobs_len, std::size_t bytes_len) {
+  const std::size_t size = engine->request.size();
+  if (op_len > size || args_len > size - op_len || blobs_len > size - op_len - args_len ||
+      bytes_len > size - op_len - args_len - blobs_len)
+    return 0;
+  const char* p = engine->request.data();
+  const std::string_view op(p, op_len);
+  const std::string_view args(p + op_len, args_len);
+  const std::string_view blobs(p + op_len + args_len, blobs_len);
+  const std::string_view bytes(p + op_len + args_len + blobs_len, bytes_len);
   try {
-    engine->response = engine->dispatcher.call(op, args);
+    engine->response = engine->dispatcher.call(op, args, blobs, bytes);
   } catch (...) {
     engine->response.clear();  // std::bad_alloc while moving the answer in
   }
@@ -59,11 +70,24 @@ EMSCRIPTEN_KEEPALIVE std::size_t cs_engine_call(Engine* engine, std::size_t op_l
 
 EMSCRIPTEN_KEEPALIVE const char* cs_engine_response(Engine* engine) { return engine->response.data(); }
 
+// The last answer's blobs (its "values" entries {"blob": k}): how many, and
+// blob k's bytes at cs_engine_blob_bytes() + spans[2k], spans[2k+1] long.
+EMSCRIPTEN_KEEPALIVE std::size_t cs_engine_blob_count(Engine* engine) {
+  return engine->dispatcher.answer_values().blob_count();
+}
+EMSCRIPTEN_KEEPALIVE const std::size_t* cs_engine_blob_spans(Engine* engine) {
+  return engine->dispatcher.answer_values().spans.data();
+}
+EMSCRIPTEN_KEEPALIVE const char* cs_engine_blob_bytes(Engine* engine) {
+  return engine->dispatcher.answer_values().bytes.data();
+}
+
 // Hands back the memory of a large answer or request once JS has read it,
 // so one big export or batch does not pin megabytes of heap until the next call.
 EMSCRIPTEN_KEEPALIVE void cs_engine_trim(Engine* engine, std::size_t keep) {
   if (engine->response.capacity() > keep) std::string().swap(engine->response);
   if (engine->request.size() > keep) std::string().swap(engine->request);
+  if (engine->dispatcher.answer_values().bytes.capacity() > keep) engine->dispatcher.release_answer_values();
 }
 
 }  // extern "C"

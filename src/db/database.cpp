@@ -56,7 +56,8 @@ Statement& Statement::bind(int index, std::string_view text) {
   return *this;
 }
 Statement& Statement::bind_blob(int index, const void* data, std::size_t size) {
-  check(sqlite3_bind_blob64(stmt_, index, data, size, SQLITE_TRANSIENT), "bind");
+  // A null pointer would bind NULL; an empty blob is x''.
+  check(sqlite3_bind_blob64(stmt_, index, data != nullptr ? data : "", size, SQLITE_TRANSIENT), "bind");
   return *this;
 }
 
@@ -69,20 +70,41 @@ Statement& Statement::bind_json(int index, const json& value) {
     case json::value_t::number_unsigned: {
       auto u = value.get<std::uint64_t>();
       if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-        throw Error(Code::InvalidArgument, "integer parameter out of 64-bit range",
-                    {{"index", index}});
+        throw Error(Code::InvalidArgument, "integer parameter out of 64-bit range", {{"index", index}});
       return bind(index, static_cast<std::int64_t>(u));
     }
-    case json::value_t::number_float: return bind(index, value.get<double>());
+    case json::value_t::number_float: {
+      const double d = value.get<double>();
+      // SQLite would store NaN as NULL; neither has a place in a value.
+      if (!std::isfinite(d))
+        throw Error(Code::InvalidArgument, "must be a finite number (NaN and Infinity have no SQLite value)", {{"index", index}});
+      return bind(index, d);
+    }
     case json::value_t::string: return bind(index, std::string_view(value.get_ref<const std::string&>()));
     case json::value_t::array:
-    case json::value_t::object: return bind(index, std::string_view(json_text::dump(value)));
+    case json::value_t::object:
+      // Bound as JSON text, read back with JSON.parse: it must come back the same.
+      if (auto problem = json_text::document_problem(value))
+        throw Error(Code::InvalidArgument, problem->problem, {{"index", index}, {"at", problem->path}});
+      return bind(index, std::string_view(json_text::dump(value)));
     case json::value_t::binary:
       if (json_text::is_raw(value)) return bind(index, json_text::raw_text(value));
       return bind_blob(index, value.get_binary().data(), value.get_binary().size());
   }
   return *this;
 }
+
+namespace {
+// Names the parameter in a binding error: details.field "params[0]" or "params.name".
+[[noreturn]] void rethrow_for(const Error& e, const std::string& field) {
+  json details = e.details().is_object() ? e.details() : json::object();
+  std::string where = field;
+  if (details.contains("at") && details["at"].is_string())
+    where = json_text::join_path(field, details["at"].get_ref<const std::string&>());
+  details["field"] = where;
+  throw Error(e.code(), where + ": " + e.message(), std::move(details));
+}
+}  // namespace
 
 Statement& Statement::bind_all(const json& params) {
   const int count = parameter_count();
@@ -96,7 +118,13 @@ Statement& Statement::bind_all(const json& params) {
     if (static_cast<int>(params.size()) != count)
       throw Error(Code::InvalidArgument, "wrong number of parameters",
                   {{"expected", count}, {"given", params.size()}});
-    for (int i = 0; i < count; ++i) bind_json(i + 1, params[static_cast<std::size_t>(i)]);
+    for (int i = 0; i < count; ++i) {
+      try {
+        bind_json(i + 1, params[static_cast<std::size_t>(i)]);
+      } catch (const Error& e) {
+        rethrow_for(e, "params[" + std::to_string(i) + "]");
+      }
+    }
     return *this;
   }
   if (params.is_object()) {
@@ -109,7 +137,11 @@ Statement& Statement::bind_all(const json& params) {
       if (it == params.end())
         throw Error(Code::InvalidArgument, std::string("missing parameter ") + name,
                     {{"parameter", name}});
-      bind_json(i, *it);
+      try {
+        bind_json(i, *it);
+      } catch (const Error& e) {
+        rethrow_for(e, std::string("params.") + (name + 1));
+      }
     }
     return *this;
   }
@@ -165,10 +197,24 @@ json Statement::column_json(int i) const {
   }
 }
 
+json Statement::column_exact(int i) const {
+  switch (sqlite3_column_type(stmt_, i)) {
+    case SQLITE_INTEGER: return column_int(i);
+    case SQLITE_FLOAT: return column_double(i);
+    case SQLITE_TEXT: return column_text(i);
+    case SQLITE_BLOB: {
+      const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, i));
+      const auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i));
+      return json::binary(p == nullptr ? json::binary_t::container_type() : json::binary_t::container_type(p, p + n));
+    }
+    default: return nullptr;
+  }
+}
+
 json Statement::row_object() const {
   json row = json::object();
   const int n = column_count();
-  for (int i = 0; i < n; ++i) row[column_name(i)] = column_json(i);
+  for (int i = 0; i < n; ++i) row[column_name(i)] = column_exact(i);
   return row;
 }
 

@@ -307,8 +307,11 @@ class Parser {
     p_ = q;
     // A raw member keeps a number's text only when its value is the one the
     // tree holds: no exponent (1e400 is an infinity there), no integer -0
-    // (0 there), no more digits than an int64 or a double keeps.
-    if (capturing_ && (q - start > 18 || has_exponent(start, q) || (integral && negative && start[1] == '0')))
+    // (0 there), no more digits than an int64 or a double keeps. Integers of
+    // 16 digits or more go to the tree too, where the check of what a JSON
+    // document may hold (document_problem) sees whether a double keeps them.
+    if (capturing_ && (q - start > 18 || has_exponent(start, q) || (integral && negative && start[1] == '0') ||
+                       (integral && q - start - (negative ? 1 : 0) >= 16)))
       compact_ = false;
     if (out == nullptr) return true;
     // strtoll/strtod need a terminator; numbers are short.

@@ -1,18 +1,23 @@
 // The writer of json_text.hpp: nlohmann's dump(-1, ' ', false, replace),
 // byte for byte, except that it appends spans instead of characters and
-// splices RawJson in as it is.
+// splices RawJson in as it is; and the answer writer, which refuses what
+// dump() would replace and records what JSON text cannot carry exactly.
 #include "campaign_store/json_text.hpp"
 
 #include "string_bytes.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <vector>
 
 namespace cs::json_text {
 
 namespace {
 
-void escaped(std::string& out, std::string_view s) {
+// Appends s quoted and escaped. Malformed UTF-8 becomes U+FFFD, unless
+// `strict`: then nothing more is appended and the answer is false.
+bool escaped(std::string& out, std::string_view s, bool strict = false) {
   out.push_back('"');
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
@@ -28,6 +33,7 @@ void escaped(std::string& out, std::string_view s) {
         out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
         p += n;
       } else {
+        if (strict) return false;
         out.append("\xEF\xBF\xBD");  // U+FFFD
         p += -n;
       }
@@ -50,6 +56,7 @@ void escaped(std::string& out, std::string_view s) {
     }
   }
   out.push_back('"');
+  return true;
 }
 
 template <class Int>
@@ -122,6 +129,160 @@ void append(std::string& out, const json& value) { write(out, value); }
 void append(std::string& out, const ordered_json& value) { write(out, value); }
 
 void append_string(std::string& out, std::string_view text) { escaped(out, text); }
+
+bool append_string_checked(std::string& out, std::string_view text) {
+  const std::size_t size = out.size();
+  if (escaped(out, text, true)) return true;
+  out.resize(size);
+  return false;
+}
+
+// ---------------------------------------------------------------- answers
+
+namespace {
+
+// Where the answer writer is: the keys and indices from the result down.
+struct Step {
+  const std::string* key;  // null: an array index
+  std::size_t index;
+};
+
+class AnswerWriter {
+ public:
+  AnswerWriter(std::string& out, AnswerValues& values) : out_(out), values_(values) {}
+
+  void write(const json& v) {
+    switch (v.type()) {
+      case json::value_t::number_integer: {
+        const auto n = v.get<std::int64_t>();
+        integer(out_, n);
+        if (n > kMaxSafeInteger || n < -kMaxSafeInteger) record_int(v);
+        return;
+      }
+      case json::value_t::number_unsigned: {
+        const auto n = v.get<std::uint64_t>();
+        integer(out_, n);
+        if (n > static_cast<std::uint64_t>(kMaxSafeInteger)) record_int(v);
+        return;
+      }
+      case json::value_t::number_float: {
+        const double d = v.get<double>();
+        if (std::isinf(d))
+          out_.append(d > 0 ? "1e999" : "-1e999");
+        else
+          out_.append(v.dump());  // NaN: null (SQLite never holds one)
+        return;
+      }
+      case json::value_t::string:
+        if (!escaped(out_, v.get_ref<const std::string&>(), true)) throw InvalidText(path_text());
+        return;
+      case json::value_t::binary:
+        if (is_raw(v)) {
+          out_.append(raw_text(v));
+        } else {
+          out_.append("null");
+          record_blob(v.get_binary());
+        }
+        return;
+      case json::value_t::array: {
+        out_.push_back('[');
+        std::size_t i = 0;
+        for (const json& item : v) {
+          if (i != 0) out_.push_back(',');
+          path_.push_back({nullptr, i++});
+          write(item);
+          path_.pop_back();
+        }
+        out_.push_back(']');
+        return;
+      }
+      case json::value_t::object: {
+        out_.push_back('{');
+        bool first = true;
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          if (!first) out_.push_back(',');
+          first = false;
+          path_.push_back({&it.key(), 0});
+          if (!escaped(out_, it.key(), true)) throw InvalidText(path_text());
+          out_.push_back(':');
+          write(it.value());
+          path_.pop_back();
+        }
+        out_.push_back('}');
+        return;
+      }
+      default: cs::json_text::append(out_, v);  // null, boolean
+    }
+  }
+
+ private:
+  // {"at":[...],
+  void open_entry() {
+    std::string& e = values_.entries;
+    if (!e.empty()) e.push_back(',');
+    e.append(R"({"at":[)");
+    bool first = true;
+    for (const Step& s : path_) {
+      if (!first) e.push_back(',');
+      first = false;
+      if (s.key != nullptr)
+        escaped(e, *s.key);
+      else
+        integer(e, s.index);
+    }
+    e.append("],");
+  }
+
+  void record_int(const json& v) {
+    open_entry();
+    values_.entries.append(R"("int":")");
+    write_number(values_.entries, v);
+    values_.entries.append("\"}");
+  }
+
+  void record_blob(const json::binary_t& bytes) {
+    open_entry();
+    values_.entries.append(R"("blob":)");
+    integer(values_.entries, values_.blob_count());
+    values_.entries.push_back('}');
+    values_.spans.push_back(values_.bytes.size());
+    values_.spans.push_back(bytes.size());
+    values_.bytes.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
+
+  static void write_number(std::string& out, const json& v) {
+    if (v.is_number_unsigned())
+      integer(out, v.get<std::uint64_t>());
+    else
+      integer(out, v.get<std::int64_t>());
+  }
+
+  // "rows[0].name": for errors.
+  std::string path_text() const {
+    std::string s;
+    for (const Step& step : path_) {
+      if (step.key != nullptr) {
+        if (!s.empty()) s.push_back('.');
+        s.append(*step.key);
+      } else {
+        s.push_back('[');
+        integer(s, step.index);
+        s.push_back(']');
+      }
+    }
+    return s;
+  }
+
+  std::string& out_;
+  AnswerValues& values_;
+  std::vector<Step> path_;
+};
+
+}  // namespace
+
+void append_answer(std::string& out, const json& value, AnswerValues& values) {
+  AnswerWriter(out, values).write(value);
+}
 
 json extend(const json& raw_object, std::initializer_list<Member> members) {
   std::string text(raw_text(raw_object));

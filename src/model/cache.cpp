@@ -66,6 +66,9 @@ json set(Database& db, const json& args) {
   only(args, {"key", "value", "ttlMs"}, "cache.set");
   const std::string key = key_arg(args);
   if (!args.contains("value")) fail_field("value", "is required (null is a value; leave the entry out to delete it)");
+  // Read back with JSON.parse: the value must come back the same.
+  if (auto problem = json_text::document_problem(args["value"]))
+    fail_field(json_text::join_path("value", problem->path), problem->problem);
   std::string value = json_text::dump(args["value"]);
   if (value.size() > limits::kMaxCacheValueBytes)
     fail_field("value", "is too large: " + std::to_string(value.size()) + " bytes serialized, limit " +

@@ -105,8 +105,8 @@ json list_rows(Database& db, const ListSpec& spec, const json& args) {
       bound.push_back(parse_value(*f.field, *it, f.api));  // type, size, choices
     } else if (it->is_string()) {
       bound.push_back(std::string_view(it->get_ref<const std::string&>()));
-    } else if (it->is_number_integer()) {
-      bound.push_back(it->get<std::int64_t>());
+    } else if (auto n = it->is_number_integer() ? json_text::to_int64(*it) : std::nullopt) {
+      bound.push_back(*n);
     } else {
       fail_field(f.api, "must be a string or an integer");
     }

@@ -22,8 +22,24 @@ void append_integer(std::string& out, const Field& f, std::int64_t n) {
     case Kind::Boolean: out.append(n != 0 ? "true" : "false"); return;
     case Kind::Money2: json_text::append_string(out, money::format(n, 2)); return;
     case Kind::Money4: json_text::append_string(out, money::format(n, 4)); return;
-    default: out.append(std::to_string(n));
+    default:
+      // Beyond 2^53 a JavaScript number would round it; only raw SQL can
+      // store such a value in an integer field, and it is answered exactly,
+      // as its decimal string.
+      if (n > json_text::kMaxSafeInteger || n < -json_text::kMaxSafeInteger)
+        json_text::append_string(out, std::to_string(n));
+      else
+        out.append(std::to_string(n));
   }
+}
+
+// Text as an answer holds it: UTF-8, or the answer is refused (raw SQL can
+// store TEXT that is not UTF-8; no JavaScript string can hold it).
+void append_checked(std::string& out, std::string_view field, std::string_view text) {
+  if (!json_text::append_string_checked(out, text))
+    throw Error(Code::InvalidArgument,
+                std::string(field) + ": the stored TEXT is not valid UTF-8, which no JavaScript string holds",
+                {{"field", field}, {"reason", "invalid_utf8"}});
 }
 
 void append_text(std::string& out, const Field& f, std::string_view text) {
@@ -31,7 +47,7 @@ void append_text(std::string& out, const Field& f, std::string_view text) {
   if (is_json_kind(f.kind) && json_text::valid(text))
     out.append(text);
   else
-    json_text::append_string(out, text);
+    append_checked(out, f.api, text);
 }
 
 void append_column(std::string& out, const Field& f, const Statement& row, int column) {
@@ -81,7 +97,8 @@ json read_row_raw(const TableSpec& spec, const Statement& row, int first) {
   const int n = static_cast<int>(spec.fields.size());
   return row_text(spec, [&](std::string& out, int slot) {
     if (slot < 0 || slot >= n)  // id, createdAt, updatedAt: text as read_row reads them
-      json_text::append_string(out, row.column_text_view(first + (slot < 0 ? 0 : slot + 1)));
+      append_checked(out, slot < 0 ? "id" : slot == n ? "createdAt" : "updatedAt",
+                     row.column_text_view(first + (slot < 0 ? 0 : slot + 1)));
     else
       append_column(out, spec.fields[static_cast<std::size_t>(slot)], row, first + 1 + slot);
   });

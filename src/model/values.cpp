@@ -7,6 +7,7 @@
 #include "campaign_store/uuid.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -71,7 +72,12 @@ Value parse_json_column(const Field& f, const json& v, const std::string& path) 
     const char* want = f.kind == Kind::Object ? "a JSON object" : f.kind == Kind::Array ? "a JSON array" : "a JSON object or array";
     fail_field(path, std::string("must be ") + want + ", got " + got);
   }
-  if (!as_text) text = json_text::dump(*value);
+  if (!as_text) {
+    // Read back with JSON.parse, the document must give back what came in.
+    if (auto problem = json_text::document_problem(*value))
+      fail_field(json_text::join_path(path, problem->path), problem->problem);
+    text = json_text::dump(*value);
+  }
   if (static_cast<std::int64_t>(text.size()) > f.max)
     fail_field(path, "is too large: " + std::to_string(text.size()) + " bytes serialized, limit " + std::to_string(f.max),
                {{"limit", f.max}, {"size", text.size()}});
@@ -107,16 +113,9 @@ Value parse_money(const Field& f, const json& v, const std::string& path) {
 }
 
 std::int64_t parse_integer(const json& v, const std::string& path) {
-  if (v.is_number_integer()) {
-    if (v.is_number_unsigned() &&
-        v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-      fail_field(path, "is out of range");
-    return v.get<std::int64_t>();
-  }
-  if (v.is_number_float()) {
-    double d = v.get<double>();
-    if (d >= -9.2e18 && d <= 9.2e18 && d == static_cast<double>(static_cast<std::int64_t>(d)))
-      return static_cast<std::int64_t>(d);
+  if (v.is_number()) {
+    if (auto n = json_text::to_int64(v)) return *n;
+    if (!v.is_number_float() || std::trunc(v.get<double>()) == v.get<double>()) fail_field(path, "is out of range");
   }
   fail_field(path, std::string("must be an integer, got ") + type_of(v));
 }
@@ -325,7 +324,11 @@ json format_value(const Field& f, const Value& v) {
       case Kind::Boolean: return *n != 0;
       case Kind::Money2:
       case Kind::Money4: return money::format(*n, scale_of(f.kind));
-      default: return *n;
+      default:
+        // As row_text writes it: beyond 2^53 (only raw SQL stores that in an
+        // integer field), the exact decimal string.
+        if (*n > json_text::kMaxSafeInteger || *n < -json_text::kMaxSafeInteger) return std::to_string(*n);
+        return *n;
     }
   }
   std::string_view text = text_of(v);

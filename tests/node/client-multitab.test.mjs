@@ -8,6 +8,7 @@ import { createEngine } from '../../js/core.js';
 import { TabCoordinator } from '../../js/worker/coordinator.js';
 import { Executor, REQUEST_LOG_TABLE } from '../../js/worker/executor.js';
 import { Serial } from '../../js/worker/serial.js';
+import { decodeAnswer } from '../../js/protocol/values.js';
 import { ChannelHub, FakeLocks } from './shared/multitab-fakes.mjs';
 
 const LOCK = 'campaign-store:shop';
@@ -52,11 +53,11 @@ function tab(w, tag) {
     onRole: (role, leader) => t.roles.push([role, leader]),
     log: (level, message) => t.logs.push(`${level}: ${message}`),
   });
-  // As the client does (RpcClient): an answer in envelope text is parsed.
+  // As the client does (RpcClient): an answer in envelope text is decoded.
   const answer = (body) => {
     if (typeof body.text !== 'string') return body;
-    const { result, changes = [] } = JSON.parse(body.text);
-    return { ok: true, result, changes, asText: true };
+    const { result, changes } = decodeAnswer(body.text, body.blobs);
+    return { ok: true, result, changes: changes ?? body.changes ?? [], asText: true };
   };
   t.request = (op, args) => new Promise((resolve) => {
     const id = t.nextId++;
@@ -71,6 +72,16 @@ function tab(w, tag) {
     w.locks.kill(LOCK);
   };
   return t;
+}
+
+// A world where tab A leads and tab B follows.
+async function twoTabs() {
+  const w = await world();
+  const a = tab(w, 'A');
+  await a.coord.start();
+  const b = tab(w, 'B');
+  await b.coord.start();
+  return { w, a, b };
 }
 
 function rows(w) {
@@ -93,7 +104,7 @@ test('the first tab leads; the others forward to it and hear its changes', async
   const fromA = await a.insert('a1');
   assert.deepEqual(fromA.changes, ['items']);
   assert.equal(fromA.asText, true);             // the leader's own request: envelope text
-  assert.equal(fromB.asText, undefined);        // a forwarded one: the exactly-once log's object
+  assert.equal(fromB.asText, true);             // a forwarded one too, as the exactly-once log keeps it
   await wait(10);
   assert.deepEqual(a.events, [['items']]);        // A hears B's write
   assert.deepEqual(b.events, [['items']]);        // B hears A's write, not its own twice
@@ -107,11 +118,7 @@ test('the first tab leads; the others forward to it and hear its changes', async
 });
 
 test('a leader that dies after committing but before answering: answered from the log, applied once', async () => {
-  const w = await world();
-  const a = tab(w, 'A');
-  await a.coord.start();
-  const b = tab(w, 'B');
-  await b.coord.start();
+  const { w, a, b } = await twoTabs();
   w.hub.drop = (tag, m) => tag === 'A' && m.t === 'res';
   const answer = b.insert('x');
   await wait(20);
@@ -125,6 +132,41 @@ test('a leader that dies after committing but before answering: answered from th
   assert.deepEqual(rows(w), ['x'], 'not applied twice');
   assert.equal(b.coord.role, 'leader');
   assert.deepEqual(w.opens, ['A', 'B']);
+});
+
+test('a request the channel cannot carry is answered with an error, not left waiting', async () => {
+  const { b } = await twoTabs();
+  const body = await Promise.race([b.request('ping', { echo: () => 1 }), wait(3000).then(() => 'pending')]);
+  assert.equal(body.ok, false);
+  assert.equal(body.error.code, 'INVALID_ARGUMENT');
+  assert.equal(b.pending(), 0);
+  assert.equal((await b.request('ping', { echo: 'next' })).result.echo, 'next');
+});
+
+test('forwarded answers keep bigints, bytes and -0, also when replayed from the log', async () => {
+  const { w, a, b } = await twoTabs();
+  const read = await b.request('sql.query', { sql: 'SELECT ? AS n, ? AS b, ? AS z', params: [2n ** 62n + 1n, new Uint8Array([1, 2]), -0] });
+  assert.deepEqual(read.result.rows, [{ n: 2n ** 62n + 1n, b: new Uint8Array([1, 2]), z: -0 }]);
+  assert.ok(Object.is(read.result.rows[0].z, -0));
+  // A logged write whose answer holds both, answered from the log by the next leader.
+  w.hub.drop = (tag, m) => tag === 'A' && m.t === 'res';
+  const write = b.request('batch', {
+    ops: [
+      { op: 'sql.exec', args: { sql: 'INSERT INTO items(id, v) VALUES (?, ?)', params: [2n ** 62n + 1n, 'big'] } },
+      { op: 'sql.query', args: { sql: 'SELECT id, CAST(v AS BLOB) AS raw FROM items' } },
+    ],
+  });
+  await wait(20);
+  assert.equal(b.pending(), 1, 'the answer was lost');
+  a.kill();
+  w.hub.drop = null;
+  const body = await write;
+  assert.equal(body.ok, true);
+  assert.deepEqual(body.result, [
+    { changes: 1, lastInsertRowid: 2n ** 62n + 1n },
+    { columns: ['id', 'raw'], rows: [{ id: 2n ** 62n + 1n, raw: new TextEncoder().encode('big') }] },
+  ]);
+  assert.deepEqual(rows(w), ['big'], 'applied once');
 });
 
 test('a leader that dies before seeing a request: the next leader applies it', async () => {

@@ -3,7 +3,7 @@
 // bookkeeping that gives each request exactly one settlement.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { prepareTransfer } from '../../js/protocol/transfer.js';
+import { prepareAnswer, prepareRequest, transfer } from '../../js/protocol/transfer.js';
 import { buildApi, argsFrom } from '../../js/client/api.js';
 import { ChangeHub, normalizeChanges } from '../../js/client/changes.js';
 import { tablesForOp } from '../../js/client/read-tables.js';
@@ -11,30 +11,41 @@ import { deepEqual } from '../../js/client/equal.js';
 import { RpcClient } from '../../js/client/rpc.js';
 import { ENTITIES, CampaignStoreError } from '../../js/index.js';
 
-test('prepareTransfer moves whole buffers, copies partial views, leaves JSON alone', () => {
+test('prepareRequest copies what the caller did not mark, moves what it did, leaves JSON alone', () => {
   const json = { a: [1, { b: 'c' }], d: null };
-  const plain = prepareTransfer(json);
+  const plain = prepareRequest(json);
   assert.equal(plain.value, json, 'same object: nothing to transfer');
   assert.deepEqual(plain.transfer, []);
 
   const whole = new Uint8Array([1, 2, 3]);
+  const marked = transfer(new Uint8Array([4]));
   const pool = new Uint8Array(64);
   const part = pool.subarray(8, 16);
   const floats = new Float32Array(new ArrayBuffer(32), 8, 2);
-  const args = { image: { bytes: whole }, list: [part, floats], raw: new ArrayBuffer(4) };
-  const { value, transfer } = prepareTransfer(args);
+  const args = { image: { bytes: whole }, moved: marked, list: [part, floats], raw: new ArrayBuffer(4), when: new Date(0) };
+  const { value, transfer: moved } = prepareRequest(args);
   assert.notEqual(value, args);
   assert.equal(value.image.bytes, whole);
-  assert.ok(transfer.includes(whole.buffer));
+  assert.ok(!moved.includes(whole.buffer), 'the caller keeps an unmarked buffer (the clone copies it)');
+  assert.ok(moved.includes(marked.buffer), 'a marked one moves');
   assert.notEqual(value.list[0], part);
   assert.equal(value.list[0].byteLength, 8);
+  assert.ok(moved.includes(value.list[0].buffer), 'a private copy moves');
   assert.ok(value.list[1] instanceof Float32Array && value.list[1].length === 2);
-  assert.ok(transfer.includes(args.raw));
-  assert.ok(!transfer.includes(pool.buffer), 'the shared buffer stays with the caller');
+  assert.ok(!moved.includes(args.raw));
+  assert.ok(!moved.includes(pool.buffer), 'the shared buffer stays with the caller');
+  assert.equal(value.when, '1970-01-01T00:00:00.000Z', 'toJSON applied, as the engine would');
   assert.equal(args.list[0], part, 'the caller\'s object is not modified');
-  assert.equal(new Set(transfer).size, transfer.length, 'no buffer listed twice');
+  assert.equal(new Set(moved).size, moved.length, 'no buffer listed twice');
   const buf = Buffer.from('pooled');  // Node's pool: copied, never transferred
-  assert.ok(!prepareTransfer({ buf }).transfer.includes(buf.buffer));
+  assert.ok(!prepareRequest({ buf: transfer(buf) }).transfer.includes(buf.buffer));
+  // Marked but already gone: refused before anything is posted.
+  const gone = transfer(new Uint8Array([1]));
+  structuredClone(gone, { transfer: [gone.buffer] });
+  assert.throws(() => prepareRequest({ gone }));
+  // An answer's buffers are the worker's own: all of them move.
+  const answer = prepareAnswer({ ok: true, result: { bytes: whole } });
+  assert.ok(answer.transfer.includes(whole.buffer));
 });
 
 test('entity methods map positional arguments onto the op\'s args object', async () => {

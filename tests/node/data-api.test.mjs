@@ -198,10 +198,10 @@ test('search, cache, health, metrics', async () => {
   assert.equal(r.items[0].name, 'Trail Running Shoe');  // name beats description
   assert.equal(e.call('search.query', { q: '"unbalanced (quotes' }).items.length, 0);
 
-  e.call('cache.set', { key: 'scrape:a', value: { title: 'A' }, ttlMs: 30 });
+  e.call('cache.set', { key: 'scrape:a', value: { title: 'A' }, ttlMs: 500 });  // room for a loaded machine between set and get
   e.call('cache.set', { key: 'scrape:b', value: [1] });
   assert.deepEqual(e.call('cache.get', { key: 'scrape:a' }).value, { title: 'A' });
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  await new Promise((resolve) => setTimeout(resolve, 600));
   assert.equal(e.call('cache.get', { key: 'scrape:a' }).hit, false);  // expired: never returned
   assert.deepEqual(e.call('cache.invalidate', { pattern: 'scrape:*' }), { removed: 2 });
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CampaignStoreError } from '../../../js/index.js';
+import { CampaignStoreError, transfer } from '../../../js/index.js';
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
@@ -207,13 +207,15 @@ export function defineStoreApiTests(label, open) {
     off();
   });
 
-  withStore('binary arguments are transferred, not copied', async (store) => {
+  withStore('binary arguments are copied, or moved when the caller says transfer()', async (store) => {
     const bytes = new Uint8Array([1, 2, 3, 4]);
-    await store.ping(bytes);
+    assert.deepEqual(await store.ping(bytes), { pong: true, echo: new Uint8Array([1, 2, 3, 4]) });
+    assert.equal(bytes.byteLength, 4, 'the caller keeps its buffer');
+    assert.deepEqual(await store.ping(transfer(bytes)), { pong: true, echo: new Uint8Array([1, 2, 3, 4]) });
     assert.equal(bytes.byteLength, 0, 'the caller\'s buffer moved to the worker');
     // A view into a larger buffer is copied first; the rest of it stays usable.
     const big = new Uint8Array(16).fill(7);
-    await store.ping(big.subarray(4, 8));
+    await store.ping(transfer(big.subarray(4, 8)));
     assert.equal(big.byteLength, 16);
   });
 
@@ -257,14 +259,14 @@ export function defineStoreApiTests(label, open) {
     live.close();
   });
 
-  withStore('the database exports as a transferred buffer and imports back', async (store) => {
+  withStore('the database exports as a buffer and imports back', async (store) => {
     await store.products.create({ name: 'Kept' });
     const { bytes } = await store.storage.export();
     assert.ok(bytes instanceof Uint8Array && bytes.byteLength > 0);
     assert.equal(new TextDecoder().decode(bytes.subarray(0, 15)), 'SQLite format 3');
     await store.products.create({ name: 'Dropped by the import' });
     const copy = bytes.slice();
-    await store.storage.import(copy);
+    await store.storage.import(transfer(copy));
     assert.equal(copy.byteLength, 0, 'the bytes moved to the worker');
     const names = (await store.products.list()).items.map((p) => p.name);
     assert.deepEqual(names, ['Kept']);

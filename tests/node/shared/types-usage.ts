@@ -1,6 +1,6 @@
 // Compiled (not run) by client-types.test.mjs: the public .d.ts files must
 // type-check under --strict, and typical app code must type-check against them.
-import { openCampaignStore, CampaignStoreError, type CampaignStore, type Product, type Page, type SupabaseSyncOptions } from 'campaign-store';
+import { openCampaignStore, CampaignStoreError, transfer, type CampaignStore, type Product, type Page, type SqlValue, type SupabaseSyncOptions } from 'campaign-store';
 import { createEngine } from 'campaign-store/core';
 import { useProducts, useCampaign, useDraftAutosave, useLiveQuery, useAccount, CampaignStoreProvider } from 'campaign-store/react';
 
@@ -42,6 +42,14 @@ export async function app(): Promise<void> {
   const rows = await store.sql.query<{ n: number }>('SELECT count(*) AS n FROM products WHERE price > ?', [10]);
   const n: number = rows.rows[0].n;
   const { changes } = await store.sql.exec('DELETE FROM cache_entries');
+  const exact = await store.sql.query<{ v: bigint }>('SELECT ? AS v', [9007199254740993n], { int64: 'bigint' });
+  const wide: bigint = exact.rows[0].v;
+  const cell: SqlValue = (await store.sql.query('SELECT x\'00\' AS b')).rows[0].b;
+  const { lastInsertRowid } = await store.sql.exec('INSERT INTO t VALUES (?, ?, ?, ?)',
+    [transfer(new Uint8Array(2)), new Date(), { a: [1, -0] }, undefined], { int64: 'string' });
+  const strict = await openCampaignStore({ int64: 'string' });
+  await strict.call('ping', {}, { int64: 'number' });
+  void [wide, cell, lastInsertRowid];
   await store.batch([{ op: 'products.delete', args: { id: created.id } }]);
   const off = store.subscribe(['products'], (e) => e.tables.includes('products'));
   off();
@@ -57,8 +65,10 @@ export async function app(): Promise<void> {
   const { retried } = await store.sync.retryBlobs(refused[0]?.hash);
   const summary = await store.sync.now();
   void [waiting, reasons, retried, summary.uploaded + summary.blobsRejected];
-  const engine = await createEngine();
+  const engine = await createEngine({ int64: 'string' });
   engine.call('open', {});
+  const asText = engine.call<{ rows: Array<{ v: string }> }>('sql.query', { sql: 'SELECT 1 AS v' }, { int64: 'string' });
+  void asText.rows[0].v;
   void [firstImage, next, draftStep, n, changes];
   await store.close();
 }
