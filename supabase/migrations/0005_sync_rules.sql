@@ -8,6 +8,7 @@
 --     already holds one is recoverable;
 --   * a mutation id reused with another payload is refused, never answered
 --     with the result recorded for the first one;
+--   * a delete of a row the server has not seen yet leaves a tombstone;
 --   * the client's data API limits hold for every write;
 --   * timestamps leave the server as YYYY-MM-DDTHH:MM:SS.mmmZ.
 -- Replaces functions of 0002/0003 in place (create or replace keeps their
@@ -452,6 +453,15 @@ begin
         using row_id, clock, body;
     else
       if op = 'delete' then
+        -- A tombstone even for a row this server has not seen yet (created
+        -- and deleted offline): a copy of the device's database may still
+        -- push the create, whose older clock must then lose to the delete.
+        -- An id of another user's row inserts nothing and says nothing.
+        execute format('insert into public.%I (id, user_id, hlc, deleted) values ($1, $2, $3, true)
+                        on conflict (id) do nothing', tbl)
+          using row_id, uid, clock;
+        get diagnostics n = row_count;
+        continue when n = 0 and round = 1;  -- the row appeared meanwhile: compare with it
         return jsonb_build_object('status', 'applied');
       end if;
       execute format('insert into public.%I (id, user_id, hlc, deleted%s)
@@ -473,6 +483,15 @@ begin
   raise exception using errcode = '42501', message = 'not allowed to write this row';
 end
 $$;
+
+-- A tombstone has only its key, owner and clock: the columns a live row
+-- needs become required for live rows only.
+alter table public.products alter column name drop not null,
+  add constraint products_name_required check (deleted or name is not null);
+alter table public.product_images alter column url drop not null,
+  add constraint product_images_url_required check (deleted or url is not null);
+alter table public.campaigns alter column name drop not null,
+  add constraint campaigns_name_required check (deleted or name is not null);
 
 -- What a recorded mutation was: the SHA-256 of the change without its
 -- mutation_id (jsonb text is canonical). Null for records made before.

@@ -130,13 +130,13 @@ describe('tombstones', () => {
     assert.equal(changes[0].row.name, 'back');
   });
 
-  test('deleting a row that does not exist is a no-op', async () => {
+  test('deleting a row that does not exist leaves only a tombstone', async () => {
     const u = user(be);
     const id = uuid();
     const r = await u.push('c1', [del(1, 'products', id, hlc(100))]);
     assert.deepEqual(statuses(r), ['applied']);
-    const { rowCount } = await db.query('select 1 from products where id = $1', [id]);
-    assert.equal(rowCount, 0);
+    const { rows } = await db.query('select deleted from products where id = $1', [id]);
+    assert.deepEqual(rows, [{ deleted: true }]);
   });
 });
 

@@ -185,6 +185,37 @@ describe('clocks are bounded wherever they enter', () => {
   });
 });
 
+describe('deletes', () => {
+  test('a delete of a row the server has not seen yet leaves a tombstone: a copy pushing the create later loses', async () => {
+    const u = user(be);
+    const id = uuid();
+    assert.deepEqual(statuses(await u.push('device', [del(1, 'products', id, hlc(200))])), ['applied']);
+    const stored = await db.query('select deleted, hlc, name from public.products where id = $1', [id]);
+    assert.deepEqual(stored.rows[0], { deleted: true, hlc: hlc(200), name: null });
+    const late = await u.push('copy', [upsert(1, 'products', id, hlc(100, 0, 'copy'), { name: 'created offline' })]);
+    assert.equal(late.body.results[0].status, 'superseded');
+    assert.equal(late.body.results[0].row.deleted, true);
+    const { changes } = await u.pullAll();
+    assert.deepEqual(changes.map((c) => [c.id, c.deleted]), [[id, true]]);
+  });
+
+  test("a delete of another user's id writes nothing and reveals nothing", async () => {
+    const owner = user(be);
+    const other = user(be);
+    const id = uuid();
+    await owner.push('o', [upsert(1, 'products', id, hlc(100), { name: 'mine' })]);
+    assert.deepEqual(statuses(await other.push('x', [del(1, 'products', id, hlc(500, 0, 'x'))])), ['applied']);
+    const row = (await db.query('select deleted, name, user_id from public.products where id = $1', [id])).rows[0];
+    assert.deepEqual(row, { deleted: false, name: 'mine', user_id: owner.id });
+  });
+
+  test('a live row still needs its required columns', async () => {
+    const u = user(be);
+    const r = await u.push('c1', [upsert(1, 'campaigns', uuid(), hlc(100), { budget: 1 })]);
+    assert.equal(r.body.results[0].code, 'CONSTRAINT');
+  });
+});
+
 describe('mutation ids', () => {
   test('a reused mutation id with another payload is refused with a clear error, never answered from the record', async () => {
     const u = user(be);
