@@ -79,33 +79,25 @@ json encode_column(const Statement& row, int i, const ColumnSpec& column) {
   }
 }
 
-void bind_column(Statement& stmt, int index, const json& value, const ColumnSpec& column) {
-  if (value.is_null()) {
-    stmt.bind_null(index);
-    return;
-  }
+json decode_column(const json& value, const ColumnSpec& column) {
+  if (value.is_null()) return nullptr;
+  if (column.decode) return column.decode(value);
   switch (column.kind) {
     case ColumnKind::Boolean:
-      if (value.is_boolean()) {
-        stmt.bind(index, std::int64_t{value.get<bool>() ? 1 : 0});
-        return;
-      }
+      if (value.is_boolean()) return std::int64_t{value.get<bool>() ? 1 : 0};
       break;
     case ColumnKind::Json:
-      stmt.bind(index, std::string_view(json_text::dump(value)));
-      return;
+      return json_text::dump(value);
     case ColumnKind::Decimal: {
       std::int64_t scaled = 0;
       std::string text = value.is_string() ? value.get<std::string>() : json_text::dump(value);
-      if (decimal_to_scaled(text, column.scale, scaled)) {
-        stmt.bind(index, scaled);
-        return;
-      }
+      if (decimal_to_scaled(text, column.scale, scaled)) return scaled;
       break;  // not a decimal we can hold exactly: keep the text
     }
     default: break;
   }
-  stmt.bind_json(index, value);
+  if (value.is_structured()) return json_text::dump(value);
+  return value;
 }
 
 }  // namespace cs::sync

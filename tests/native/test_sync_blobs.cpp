@@ -3,6 +3,7 @@
 // next, how each answer is applied, and what survives a restart.
 #include "campaign_store/dispatcher.hpp"
 #include "campaign_store/legacy.hpp"
+#include "campaign_store/schema.hpp"
 #include "campaign_store/sync.hpp"
 #include "campaign_store/vfs_transfer.hpp"
 
@@ -31,9 +32,8 @@ std::vector<sync::BlobColumn> toy_blobs() {
   return {{"image", "url", "storage_path", "images"}, {"asset", "url", "storage_path", "assets"}};
 }
 
+// Besides the schema migrations (the sync tables, `blobs`).
 const char* kSchema =
-    "CREATE TABLE blobs(hash TEXT PRIMARY KEY NOT NULL, data BLOB NOT NULL, size INTEGER NOT NULL, mime TEXT,"
-    "  created_at TEXT NOT NULL);"
     "CREATE TABLE image(id TEXT PRIMARY KEY, url TEXT, storage_path TEXT, note TEXT);"
     "CREATE TABLE asset(id TEXT PRIMARY KEY, image_id TEXT REFERENCES image(id), url TEXT, storage_path TEXT);";
 
@@ -43,6 +43,7 @@ struct Fixture {
   Database db;
   std::unique_ptr<sync::Engine> engine;
   explicit Fixture(bool with_url = true, const char* before_install = "") {
+    cs::schema::migrate(db);
     db.exec(kSchema);
     db.exec(before_install);
     start(with_url);
@@ -306,7 +307,7 @@ TEST_CASE("blobs no row needs any more, rows from the server and blobs without b
   for (json r = f.next(); r["kind"] != "idle"; r = f.next()) {
     REQUIRE(r["kind"] == "pull");
     f.respond(r, 200, {{"changes", {{{"table", "image"}, {"id", "remote"}, {"hlc", "0000000000001-00000-n"},
-                                     {"row", {{"id", "remote"}, {"url", blob_ref(theirs)}}}}}},
+                                     {"row", {{"id", "remote"}, {"user_id", "user-a"}, {"url", blob_ref(theirs)}}}}}},
                        {"cursor", "c1"}, {"has_more", false}});
   }
   CHECK(f.status()["blobsPending"] == 0);
@@ -324,7 +325,7 @@ TEST_CASE("without the project URL nothing is uploaded") {
 }
 
 TEST_CASE("rows written before the capture triggers existed are found once") {
-  // A database of an older version: rows with references, no sync tables yet.
+  // A database of an older version: rows with references, no capture triggers yet.
   const std::string hash(64, 'b');
   const std::string old_rows = "INSERT INTO blobs VALUES ('" + hash + "', x'00', 1, 'image/gif', '2024-01-01');"
                                "INSERT INTO image(id, url) VALUES ('old', 'blob:sha256:" + hash + "#image/gif')";
