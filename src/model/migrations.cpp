@@ -392,7 +392,7 @@ CREATE INDEX products_brand_created ON products(brand, created_at);
 // - sync_rejected also holds pulled rows that failed the checks (source
 //   'pull', no mutation id), so it gets a key of its own;
 // - sync_acked: per row, this device's last change the server acknowledged
-//   (its clock and the values of the columns it changed), to see on every
+//   (its clock and a digest of each column it changed), to see on every
 //   later pull whether another device's write overwrote it, and whether a
 //   pull has returned the row since (a reset keeps the row until one has);
 // - sync_cascade: parents being deleted right now, so their children's

@@ -109,6 +109,9 @@ struct RemoteRow {
 // Throws cs::Error (INVALID_ARGUMENT, UNAUTHORIZED) saying what is wrong.
 RemoteRow decode_remote(const TableSpec& table, const json& change, const std::string& user,
                         const std::vector<std::string>& required);
+// A short digest of a column value as stored here (sync_acked.fields).
+std::string value_digest(const json& stored);
+
 // A pulled or pushed row id: 1..64 printable ASCII, as the data API's ids.
 bool valid_row_id(const json& id);
 

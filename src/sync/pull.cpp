@@ -101,12 +101,7 @@ bool Engine::overwritten(const RemoteRow& row) {
   for (std::size_t i = 0; !lost && fields.is_object() && i < columns.size(); ++i) {
     const std::string& key = columns[i].remote_name.empty() ? columns[i].name : columns[i].remote_name;
     auto it = fields.find(key);
-    if (it == fields.end()) continue;
-    try {
-      lost = decode_column(*it, columns[i]) != row.values[i];
-    } catch (const Error&) {
-      lost = true;
-    }
+    if (it != fields.end()) lost = *it != value_digest(row.values[i]);
   }
   if (lost) {
     forget_acked(row.table->name, row.id);

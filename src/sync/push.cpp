@@ -246,10 +246,14 @@ void Engine::adopt_new_identity() {
   state_->clock = Hlc(client, state_->clock.last());
 }
 
+std::string value_digest(const json& stored) {
+  return Sha256::hex(json_text::dump(stored)).substr(0, 16);
+}
+
 void Engine::record_acked(const TableSpec& t, const json& carried, const json& sent) {
-  // What the server now holds as this device's write: its clock, and the
-  // values of the columns the write changed, to compare with what a later
-  // pull brings (pull.cpp overwritten_by).
+  // What the server now holds as this device's write: its clock, and a
+  // digest of each column the write changed (as stored here), to compare
+  // with what later pulls bring (pull.cpp, overwritten).
   json fields;
   if (carried["op"] == "upsert" && sent.contains("row")) {
     fields = json::object();
@@ -259,7 +263,12 @@ void Engine::record_acked(const TableSpec& t, const json& carried, const json& s
       if (bookkeeping(c.name)) continue;
       if (!changed.is_null() && std::find(changed.begin(), changed.end(), json(c.name)) == changed.end()) continue;
       const std::string& key = c.remote_name.empty() ? c.name : c.remote_name;
-      fields[key] = row.value(key, json());
+      const json value = row.value(key, json());
+      try {
+        fields[key] = value_digest(decode_column(value, c));
+      } catch (const Error&) {
+        fields[key] = value_digest(value);  // a value our own checks refuse: no pulled one will match it
+      }
     }
   }
   db_.cached("INSERT OR REPLACE INTO sync_acked(table_name, row_id, hlc, op, fields) VALUES (?, ?, ?, ?, ?)")

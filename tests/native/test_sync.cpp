@@ -2,10 +2,9 @@
 // push and pull requests it builds, and how it applies every kind of answer.
 #include "campaign_store/schema.hpp"
 #include "campaign_store/sync.hpp"
+#include "sync_test_support.hpp"
 
 #include <catch2/catch.hpp>
-
-#include <cstdio>
 
 using cs::Database;
 using cs::json;
@@ -32,17 +31,11 @@ void make_toy_database(Database& db) {
   db.exec(kToySchema);
 }
 
-// A change as the server sends it (rows carry their owner).
-json remote(const char* table, const char* id, const std::string& clock, json row, bool deleted = false) {
-  if (row.is_object()) row["user_id"] = "user-a";
-  return {{"table", table}, {"id", id}, {"hlc", clock}, {"deleted", deleted}, {"row", row}};
-}
+using sync_test::applied_all;
+using sync_test::soon;
 
-// A clock `ms` after now (the server's clocks are near the device's).
-std::string soon(std::int64_t ms, const char* node = "remote") {
-  char head[32];
-  std::snprintf(head, sizeof head, "%013lld-00000-", static_cast<long long>(cs::wall_clock_ms() + ms));
-  return head + std::string(node);
+json remote(const char* table, const char* id, const std::string& clock, json row, bool deleted = false) {
+  return sync_test::remote(table, id, clock, std::move(row), "user-a", deleted);
 }
 
 struct Fixture {
@@ -53,23 +46,12 @@ struct Fixture {
     engine.install();
     engine.configure({{"userId", "user-a"}});
   }
-  std::int64_t count(const char* sql) {
-    Statement q(db, sql);
-    q.step();
-    return q.column_int(0);
-  }
+  std::int64_t count(const char* sql) { return sync_test::count(db, sql); }
   json next() { return engine.next_request(); }
   json respond(const json& request, int status, const json& body) {
-    return engine.apply_response({{"id", request["id"]}, {"status", status}, {"body", body}});
+    return sync_test::respond(engine, request, status, body);
   }
 };
-
-json applied_all(const json& push) {
-  json results = json::array();
-  for (const auto& c : push["body"]["changes"])
-    results.push_back({{"mutation_id", c["mutation_id"]}, {"status", "applied"}});
-  return {{"results", results}};
-}
 
 const json kEmptyPull = {{"changes", json::array()}, {"cursor", "c0"}, {"has_more", false}};
 

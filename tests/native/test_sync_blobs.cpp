@@ -6,6 +6,7 @@
 #include "campaign_store/schema.hpp"
 #include "campaign_store/sync.hpp"
 #include "campaign_store/vfs_transfer.hpp"
+#include "sync_test_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -62,19 +63,11 @@ struct Fixture {
   std::string put(const std::string& bytes, const char* mime = "image/png") {
     return cs::legacy::blob_put(db, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(), mime).hash;
   }
-  std::int64_t count(const std::string& sql) {
-    Statement q(db, sql);
-    q.step();
-    return q.column_int(0);
-  }
-  std::string text(const std::string& sql) {
-    Statement q(db, sql);
-    REQUIRE(q.step());
-    return q.column_is_null(0) ? "<null>" : q.column_text(0);
-  }
+  std::int64_t count(const std::string& sql) { return sync_test::count(db, sql); }
+  std::string text(const std::string& sql) { return sync_test::text(db, sql); }
   json next() { return engine->next_request(); }
   json respond(const json& request, int status, const json& body) {
-    return engine->apply_response({{"id", request["id"]}, {"status", status}, {"body", body}});
+    return sync_test::respond(*engine, request, status, body);
   }
   json status() { return engine->status(); }
   // Answers every request of the cycle: uploads 200, pushes applied, pulls empty.
@@ -85,9 +78,7 @@ struct Fixture {
         ++uploads;
         respond(r, 200, {{"Key", "k"}, {"Id", "i"}});
       } else if (r["kind"] == "push") {
-        json results = json::array();
-        for (const auto& c : r["body"]["changes"]) results.push_back({{"mutation_id", c["mutation_id"]}, {"status", "applied"}});
-        respond(r, 200, {{"results", results}});
+        respond(r, 200, sync_test::applied_all(r));
       } else {
         respond(r, 200, {{"changes", json::array()}, {"cursor", "c"}, {"has_more", false}});
       }

@@ -8,10 +8,11 @@
 #include "campaign_store/model.hpp"
 #include "campaign_store/schema.hpp"
 #include "campaign_store/sync.hpp"
+#include "model/migrations.hpp"
+#include "sync_test_support.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <cstdio>
 #include <string>
 
 using cs::Database;
@@ -23,26 +24,15 @@ namespace {
 
 const char* kUser = "11111111-1111-4111-8111-111111111111";
 
-std::string soon(std::int64_t ms, const char* node = "remote") {
-  char head[32];
-  std::snprintf(head, sizeof head, "%013lld-00000-", static_cast<long long>(cs::wall_clock_ms() + ms));
-  return head + std::string(node);
-}
+using sync_test::applied_all;
+using sync_test::soon;
 
 json remote(const std::string& table, const std::string& id, const std::string& clock, json row, bool deleted = false) {
-  if (row.is_object() && !row.contains("user_id")) row["user_id"] = kUser;
-  return {{"table", table}, {"id", id}, {"hlc", clock}, {"deleted", deleted}, {"row", row}};
+  return sync_test::remote(table, id, clock, std::move(row), kUser, deleted);
 }
 
 json page(json changes, const char* cursor = "c1", bool has_more = false) {
   return {{"changes", std::move(changes)}, {"cursor", cursor}, {"has_more", has_more}};
-}
-
-json applied_all(const json& push) {
-  json results = json::array();
-  for (const auto& c : push["body"]["changes"])
-    results.push_back({{"mutation_id", c["mutation_id"]}, {"status", "applied"}});
-  return {{"results", results}};
 }
 
 // An engine on a migrated database: the toy tables below, or the model's.
@@ -56,19 +46,11 @@ struct Engine {
     engine->install();
     engine->configure({{"userId", kUser}});
   }
-  std::int64_t count(const std::string& sql) {
-    Statement q(db, sql);
-    q.step();
-    return q.column_int(0);
-  }
-  std::string text(const std::string& sql) {
-    Statement q(db, sql);
-    REQUIRE(q.step());
-    return q.column_is_null(0) ? "<null>" : q.column_text(0);
-  }
+  std::int64_t count(const std::string& sql) { return sync_test::count(db, sql); }
+  std::string text(const std::string& sql) { return sync_test::text(db, sql); }
   json next() { return engine->next_request(); }
   json respond(const json& request, int status, const json& body) {
-    return engine->apply_response({{"id", request["id"]}, {"status", status}, {"body", body}});
+    return sync_test::respond(*engine, request, status, body);
   }
   // Starts a cycle and answers its pushes `applied`; returns the first pull.
   json push_all() {
@@ -416,4 +398,44 @@ TEST_CASE("store: the owner's row is not captured at sign-in; health is not ok w
   json health = call("health");
   CHECK(health["ok"] == false);
   CHECK(health["foreignKeyViolations"] == 1);
+}
+
+TEST_CASE("a database of schema 5, with the sync tables and triggers an older engine made, upgrades keeping its sync state") {
+  Database db;
+  const auto& all = cs::schema::migrations();
+  cs::schema::migrate(db, {all.begin(), all.begin() + 5});
+  // What the engine of schema 5 created at open, and some state in it.
+  db.exec(R"sql(
+    CREATE TABLE sync_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE sync_outbox(mutation_id INTEGER PRIMARY KEY AUTOINCREMENT, table_name TEXT NOT NULL,
+      row_id TEXT NOT NULL, op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')), hlc TEXT NOT NULL,
+      created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+    CREATE TABLE sync_rejected(mutation_id INTEGER PRIMARY KEY, table_name TEXT NOT NULL, row_id TEXT NOT NULL,
+      op TEXT NOT NULL, hlc TEXT NOT NULL, code TEXT, message TEXT, row TEXT,
+      rejected_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+    CREATE TRIGGER sync_capture_products_update AFTER UPDATE ON products BEGIN
+      INSERT INTO sync_outbox(table_name, row_id, op, hlc) VALUES ('products', NEW.id, 'upsert', 'old'); END;
+    INSERT INTO sync_state VALUES ('client_id', 'c0ffee'), ('user_id', '11111111-1111-4111-8111-111111111111');
+    INSERT INTO users(id) VALUES ('11111111-1111-4111-8111-111111111111');
+    INSERT INTO products(id, name) VALUES ('p', 'x');
+    INSERT INTO sync_outbox(table_name, row_id, op, hlc) VALUES ('products', 'p', 'upsert', '0000000000001-00000-c0ffee');
+    INSERT INTO sync_rejected(mutation_id, table_name, row_id, op, hlc, code, message)
+      VALUES (41, 'products', 'q', 'upsert', '0000000000001-00000-c0ffee', 'CONSTRAINT', 'why');
+  )sql");
+  CHECK(cs::schema::migrate(db) == cs::schema::current_version());
+  sync::Engine engine(db, cs::model::sync_tables());
+  engine.install();
+  CHECK(engine.status()["clientId"] == "c0ffee");
+  CHECK(engine.status()["pending"] == 1);
+  Statement rejected(db, "SELECT source, mutation_id, code, message FROM sync_rejected");
+  REQUIRE(rejected.step());
+  CHECK(rejected.column_text(0) == "push");
+  CHECK(rejected.column_int(1) == 41);
+  CHECK(rejected.column_text(3) == "why");
+  // The capture trigger is the new one: it says what changed.
+  db.exec("UPDATE products SET brand = 'b' WHERE id = 'p'");
+  Statement changed(db, "SELECT changed, hlc FROM sync_outbox ORDER BY mutation_id DESC LIMIT 1");
+  REQUIRE(changed.step());
+  CHECK(changed.column_text(0) == "|brand|");
+  CHECK(changed.column_text(1) != "old");
 }

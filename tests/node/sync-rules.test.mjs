@@ -1,25 +1,16 @@
 // Paths that used to lose a write, end to end: in-thread wasm engines synced
 // by js/sync/loop.js through the real local backend (PostgreSQL 15 + the
 // gateway). Each test is one user's story across devices.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { createEngine } from '../../js/core.js';
 import { engineCaller } from '../../js/legacy/index.js';
 import { SyncLoop } from '../../js/sync/loop.js';
-import { startBackend } from '../../tools/backend/backend.mjs';
+import { useBackend } from '../server/helpers.mjs';
 
 let be;
 let db;
-before(async () => {
-  be = await startBackend({ port: 0 });
-  db = new pg.Client({ connectionString: be.pg.connectionString });
-  await db.connect();
-});
-after(async () => {
-  await db?.end();
-  await be?.stop();
-});
+useBackend((env) => ({ be, db } = env));
 
 /** A device of `userId`: an in-thread engine (on files when `dir`), its door and a SyncLoop. */
 async function device(userId, { engine } = {}) {

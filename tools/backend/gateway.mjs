@@ -32,7 +32,17 @@ const TEN_YEARS = 10 * 365 * 24 * 3600;
 const API_ROLES = new Set(['anon', 'authenticated', 'service_role']);
 
 const json = (status, body, headers = {}) => ({ status, body, headers });
-const tooLarge = () => json(413, pgrstError('PGRST413', `Payload too large: the request body exceeds ${REST_MAX_BYTES} bytes`));
+// A /rest/v1 request's body as text, or the 413 answer when it is too large.
+async function restBody(req) {
+  try {
+    return (await readBody(req, REST_MAX_BYTES)).toString('utf8');
+  } catch (err) {
+    if (err instanceof BodyTooLarge) {
+      return json(413, pgrstError('PGRST413', `Payload too large: the request body exceeds ${REST_MAX_BYTES} bytes`));
+    }
+    throw err;
+  }
+}
 // PostgreSQL's JSON parser would run out of stack (a 5xx a client retries
 // forever); the request itself is at fault, so 400.
 const tooDeep = () => json(400, pgrstError('PGRST102', `Invalid json: nested deeper than ${MAX_JSON_DEPTH} levels`));
@@ -142,13 +152,8 @@ export async function createGateway({
     if (req.method === 'GET') {
       args = Object.fromEntries([...url.searchParams].filter(([k]) => k !== 'apikey'));
     } else if (req.method === 'POST') {
-      let raw;
-      try {
-        raw = (await readBody(req, REST_MAX_BYTES)).toString('utf8');
-      } catch (err) {
-        if (err instanceof BodyTooLarge) return tooLarge();
-        throw err;
-      }
+      const raw = await restBody(req);
+      if (typeof raw !== 'string') return raw;
       try {
         args = raw.trim() === '' ? {} : JSON.parse(raw);
       } catch {
@@ -190,13 +195,8 @@ export async function createGateway({
       return json(405, pgrstError('PGRST117', `Unsupported HTTP method: ${req.method}`,
         { hint: 'this local gateway serves POST (insert/upsert) on tables, nothing else' }));
     }
-    let raw;
-    try {
-      raw = (await readBody(req, REST_MAX_BYTES)).toString('utf8');
-    } catch (err) {
-      if (err instanceof BodyTooLarge) return tooLarge();
-      throw err;
-    }
+    const raw = await restBody(req);
+    if (typeof raw !== 'string') return raw;
     try {
       const request = readRequest(name, meta, raw, url, req.headers.prefer);
       const ctx = { role: who.role, claims: who.claims, method: req.method, path: url.pathname };
