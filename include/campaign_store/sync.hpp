@@ -20,7 +20,8 @@
 // blob ("blob:sha256:<hex>[#label]" in a BlobColumn) make the cycle upload
 // that blob to Supabase Storage at <bucket>/<userId>/<sha256> before any
 // push; its answer rewrites those rows to the object's storage path and
-// public URL (captured, so the next push carries them).
+// public URL, which the next push carries (with the row's pending change,
+// at its clock).
 #pragma once
 
 #include "campaign_store/database.hpp"
@@ -29,7 +30,6 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>

@@ -121,6 +121,7 @@ TEST_CASE("a referenced blob is uploaded before any push, at its content-hash pa
   const std::string public_url = std::string(kUrl) + "/storage/v1/object/public/images/user-a/" + hash;
   CHECK(up["blob"]["publicUrl"] == public_url);
 
+  const std::string written = f.text("SELECT hlc FROM sync_outbox WHERE row_id = 'i1'");
   json done = f.respond(up, 200, kCreated);
   CHECK(done["acknowledged"] == 1);
   CHECK(done["rewritten"] == 1);
@@ -129,13 +130,17 @@ TEST_CASE("a referenced blob is uploaded before any push, at its content-hash pa
   CHECK(f.text("SELECT state FROM sync_blobs") == "acknowledged");
   CHECK(f.status()["blobsPending"] == 0);
 
-  // The rewrite was captured: the push carries the path and the public URL.
+  // The push carries the path and the public URL with the row's pending
+  // change, at its clock: the rewrite never outranks a later write of
+  // another device (a delete of the row, say).
   json push = f.next();
   REQUIRE(push["kind"] == "push");
   json change = change_of(push, "i1");
   REQUIRE(change.is_object());
   CHECK(change["row"]["url"] == public_url);
   CHECK(change["row"]["storage_path"] == "user-a/" + hash);
+  CHECK(change["hlc"] == written);
+  CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'i1'") == 1);
   CHECK(change_of(push, "plain").is_object());
 }
 
@@ -238,7 +243,10 @@ TEST_CASE("a refused upload is kept as rejected with the reason, not retried, an
   f.engine->begin();
   json retry = f.next();
   REQUIRE(retry["kind"] == "upload");
+  CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'i1'") == 0);  // pushed with its reference
   CHECK(f.respond(retry, 200, kCreated)["rewritten"] == 2);
+  // i1 was pushed with its reference: the rewrite is a change of its own.
+  CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'i1'") == 1);
 }
 
 TEST_CASE("token and transient failures of an upload keep it pending and say how to retry") {
