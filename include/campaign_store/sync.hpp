@@ -163,6 +163,7 @@ class Engine {
   json refuse_push(const json& request, std::int64_t http, const json& body);
   void adopt_new_identity();
   void forget_pending(const std::string& table_name, const std::string& id, std::int64_t up_to);
+  json stashed_row_json(const TableSpec& table, const std::string& id);
   void record_acked(const TableSpec& table, const json& carried, const json& sent);
   void forget_acked(const std::string& table_name, const std::string& id);
   void acknowledge_pending(const TableSpec& table, const std::string& id);
@@ -171,7 +172,9 @@ class Engine {
               const json& row);
   json apply_pull(const json& request, const json& body);
   void park_pulled(const json& change, const Error& why, json& summary);
-  bool overwritten(const RemoteRow& row);
+  // What a pulled row does to this device's last acknowledged write of it.
+  enum class Acked { None, Held, Overwritten };
+  Acked acked_state(const RemoteRow& row);
   void apply_remote_row(const RemoteRow& row);
   void delete_local(const TableSpec& table, const std::string& id);
   bool has_children(const std::string& table_name) const;

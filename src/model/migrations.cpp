@@ -397,6 +397,9 @@ CREATE INDEX products_brand_created ON products(brand, created_at);
 //   pull has returned the row since (a reset keeps the row until one has);
 // - sync_cascade: parents being deleted right now, so their children's
 //   cascaded changes are not captured (the server cascades itself);
+// - sync_stash: the last state of a row such a cascade removed while it had
+//   a change still to push, which the push then carries (the parent's
+//   delete may lose on the server, and the child's change must not);
 // - the capture triggers are dropped; the engine creates their new form at
 //   open (they are generated from its table specs).
 const char* const kV6SyncTables = R"sql(
@@ -456,6 +459,9 @@ CREATE TABLE sync_acked(
   returned INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (table_name, row_id)) WITHOUT ROWID;
 CREATE TABLE sync_cascade(table_name TEXT NOT NULL, row_id TEXT NOT NULL,
+  PRIMARY KEY (table_name, row_id)) WITHOUT ROWID;
+CREATE TABLE sync_stash(table_name TEXT NOT NULL, row_id TEXT NOT NULL,
+  row TEXT NOT NULL CHECK (json_valid(row)),
   PRIMARY KEY (table_name, row_id)) WITHOUT ROWID;
 
 DROP TRIGGER IF EXISTS sync_capture_users_insert;

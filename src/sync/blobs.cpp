@@ -62,9 +62,10 @@ std::string segment(const std::string& text) {
   return out;
 }
 
-// "col = ref OR col starts with ref#": the column references the blob.
-std::string references(const std::string& column) {
-  return "(" + quoted(column) + " = ?1 OR substr(" + quoted(column) + ", 1, 77) = ?1 || '#')";
+// "col = ref OR col starts with ref#": the column (or expression) references the blob.
+std::string references(const std::string& column, bool is_column = true) {
+  const std::string c = is_column ? quoted(column) : "(" + column + ")";
+  return "(" + c + " = ?1 OR substr(" + c + ", 1, 77) = ?1 || '#')";
 }
 
 // A field of a Storage error body as text ("statusCode" is a string there).
@@ -134,8 +135,11 @@ bool Engine::blob_refs_live(const std::string& bucket, const std::string& hash) 
     bool still = false;
     for (const BlobColumn& b : blob_columns_) {
       if (b.table != r.table || b.bucket != bucket || !table_exists(db_, b.table)) continue;
-      auto& check = db_.cached("SELECT 1 FROM " + quoted(b.table) + " WHERE id = ?2 AND " + references(b.url_column));
-      check.bind(1, std::string_view(ref)).bind(2, std::string_view(r.id));
+      // The row, or the last state of it a cascade left to push (sync_stash).
+      auto& check = db_.cached("SELECT 1 FROM " + quoted(b.table) + " WHERE id = ?2 AND " + references(b.url_column) +
+                               " UNION ALL SELECT 1 FROM sync_stash WHERE table_name = ?3 AND row_id = ?2 AND " +
+                               references("row ->> " + literal("$." + b.url_column), false));
+      check.bind(1, std::string_view(ref)).bind(2, std::string_view(r.id)).bind(3, std::string_view(b.table));
       still = still || check.step();
       check.reset();
     }
@@ -176,6 +180,16 @@ std::int64_t Engine::rewrite_blob_refs(const std::string& bucket, const std::str
           .bind(2, std::string_view(r.id))
           .bind(3, std::string_view(public_url))
           .bind(4, std::string_view(storage_path))
+          .run();
+      rewritten += db_.changes();
+      db_.cached("UPDATE sync_stash SET row = json_set(row, " + literal("$." + b.url_column) + ", ?3, " +
+                 literal("$." + b.path_column) + ", ?4) WHERE table_name = ?5 AND row_id = ?2 AND " +
+                 references("row ->> " + literal("$." + b.url_column), false))
+          .bind(1, std::string_view(ref))
+          .bind(2, std::string_view(r.id))
+          .bind(3, std::string_view(public_url))
+          .bind(4, std::string_view(storage_path))
+          .bind(5, std::string_view(b.table))
           .run();
       rewritten += db_.changes();
     }

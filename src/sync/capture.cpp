@@ -139,6 +139,20 @@ void Engine::install_capture(const TableSpec& t) {
       "CREATE TRIGGER IF NOT EXISTS " + quoted("sync_capture_" + t.name + "_delete") + " AFTER DELETE ON " + q +
       " WHEN cs_sync_capture()" + cascaded_delete + " BEGIN" + insert + "VALUES (" + lit +
       ", OLD.id, 'delete', cs_hlc_now(), NULL); END;";
+  // A row such a cascade removes with a change of its own still pending
+  // keeps its last state for the push (push.cpp): the server applies the
+  // cascade only if the parent's delete wins there.
+  if (!cascaded_delete.empty()) {
+    std::string state = "json_object(";
+    for (std::size_t i = 0; i < t.columns.size(); ++i)
+      state += (i ? ", " : "") + literal(t.columns[i].name) + ", OLD." + quoted(t.columns[i].name);
+    state += ")";
+    triggers += "CREATE TRIGGER IF NOT EXISTS " + quoted("sync_stash_" + t.name) + " AFTER DELETE ON " + q +
+                " WHEN cs_sync_capture() AND NOT (1" + cascaded_delete +
+                ") AND EXISTS (SELECT 1 FROM sync_outbox WHERE table_name = " + lit +
+                " AND row_id = OLD.id AND op = 'upsert') BEGIN INSERT OR REPLACE INTO sync_stash(table_name, row_id, row) "
+                "VALUES (" + lit + ", OLD.id, " + state + "); END;";
+  }
   // A parent of a key the server has: its delete marks it for its
   // children's triggers, which fire between these two.
   const bool parent = std::any_of(state_->foreign_keys.begin(), state_->foreign_keys.end(),

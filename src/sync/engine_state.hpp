@@ -92,6 +92,7 @@ std::string quoted(const std::string& identifier);
 bool table_exists(Database& db, const std::string& name);
 
 // Row codec (row_codec.cpp): local column value <-> server JSON value.
+json encode_value(const json& local, const ColumnSpec& column);
 json encode_column(const Statement& row, int index, const ColumnSpec& column);
 // A server value as stored locally: the column's decode (which may refuse
 // it, throwing INVALID_ARGUMENT) or the kind's plain conversion.

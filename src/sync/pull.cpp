@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 namespace cs::sync {
@@ -81,7 +82,7 @@ void Engine::apply_remote_row(const RemoteRow& row) {
   upsert.run();
 }
 
-bool Engine::overwritten(const RemoteRow& row) {
+Engine::Acked Engine::acked_state(const RemoteRow& row) {
   // This device's last acknowledged write of the row, against what the
   // server holds now: the write was overwritten when the row is gone or
   // back, or a column the write changed has another value (a write of
@@ -91,7 +92,7 @@ bool Engine::overwritten(const RemoteRow& row) {
   q.bind(1, std::string_view(row.table->name)).bind(2, std::string_view(row.id));
   if (!q.step()) {
     q.reset();
-    return false;
+    return Acked::None;
   }
   const std::string op = q.column_text(0);
   const json fields = q.column_is_null(1) ? json() : json::parse(q.column_text_view(1), nullptr, false);
@@ -103,13 +104,7 @@ bool Engine::overwritten(const RemoteRow& row) {
     auto it = fields.find(key);
     if (it != fields.end()) lost = *it != value_digest(row.values[i]);
   }
-  if (lost) {
-    forget_acked(row.table->name, row.id);
-  } else {
-    db_.cached("UPDATE sync_acked SET returned = 1 WHERE table_name = ? AND row_id = ?")
-        .bind(1, std::string_view(row.table->name)).bind(2, std::string_view(row.id)).run();
-  }
-  return lost;
+  return lost ? Acked::Overwritten : Acked::Held;
 }
 
 void Engine::park_pulled(const json& change, const Error& why, json& summary) {
@@ -186,43 +181,44 @@ json Engine::apply_pull(const json& /*request*/, const json& body) {
     std::string local_hlc = pending.step() ? pending.column_text(0) : "";
     pending.reset();
     const json remote = change.value("row", json());
-    if (!local_hlc.empty()) {
+    if (!local_hlc.empty() && local_hlc > row.hlc) {
+      // Ours is newer and will be pushed; the server will keep it.
       json local = local_row_json(*t, row.id);
-      if (local_hlc > row.hlc) {
-        // Ours is newer and will be pushed; the server will keep it.
-        record_conflict(tname, row.id, local, remote, "local");
-        summary["conflicts"].push_back({{"table", tname}, {"id", row.id}, {"winner", "local"},
-                                        {"local", local}, {"remote", remote}});
-        summary["skipped"] = summary["skipped"].get<int>() + 1;
-        continue;
-      }
-      if (local_hlc == row.hlc) {
-        // Our own write, applied though its answer was lost: acknowledged.
-        acknowledge_pending(*t, row.id);
-      } else {
-        // The remote write is newer: pushing ours would only be superseded.
-        record_conflict(tname, row.id, local, remote, "remote");
-        summary["conflicts"].push_back({{"table", tname}, {"id", row.id}, {"winner", "remote"},
-                                        {"local", local}, {"remote", remote}});
-        forget_acked(tname, row.id);
-      }
-      db_.cached("DELETE FROM sync_outbox WHERE table_name = ? AND row_id = ?")
-          .bind(1, std::string_view(tname)).bind(2, std::string_view(row.id)).run();
-    } else if (overwritten(row)) {
-      // Our acknowledged write lost to a newer one made without it.
-      json local = local_row_json(*t, row.id);
-      record_conflict(tname, row.id, local, remote, "remote");
-      summary["conflicts"].push_back({{"table", tname}, {"id", row.id}, {"winner", "remote"},
+      record_conflict(tname, row.id, local, remote, "local");
+      summary["conflicts"].push_back({{"table", tname}, {"id", row.id}, {"winner", "local"},
                                       {"local", local}, {"remote", remote}});
+      summary["skipped"] = summary["skipped"].get<int>() + 1;
+      continue;
     }
+    // The remote version goes in. It replaces a pending change of ours when
+    // it is newer (ours would only be superseded), or is that change itself
+    // (same clock: applied though its answer was lost); it may replace a
+    // write of ours the server had acknowledged.
+    const bool own = local_hlc == row.hlc;
+    const Acked acked = local_hlc.empty() ? acked_state(row) : Acked::None;
+    const bool lost = (!local_hlc.empty() && !own) || acked == Acked::Overwritten;
+    const json local = lost ? local_row_json(*t, row.id) : json();
     try {
       apply_remote_row(row);
     } catch (const Error& e) {
       // A rule of the local schema the checks above did not foresee: the
-      // statement is undone, the row parked, the page goes on.
+      // statement is undone, the row parked, ours kept, the page goes on.
       if (e.code() != Code::Constraint && e.code() != Code::InvalidArgument) throw;
       park_pulled(change, e, summary);
       continue;
+    }
+    if (!local_hlc.empty()) {
+      if (own) acknowledge_pending(*t, row.id);
+      forget_pending(tname, row.id, std::numeric_limits<std::int64_t>::max());
+    }
+    if (lost) {
+      forget_acked(tname, row.id);
+      record_conflict(tname, row.id, local, remote, "remote");
+      summary["conflicts"].push_back({{"table", tname}, {"id", row.id}, {"winner", "remote"},
+                                      {"local", local}, {"remote", remote}});
+    } else if (acked == Acked::Held) {
+      db_.cached("UPDATE sync_acked SET returned = 1 WHERE table_name = ? AND row_id = ?")
+          .bind(1, std::string_view(tname)).bind(2, std::string_view(row.id)).run();
     }
     db_.cached("DELETE FROM sync_rejected WHERE source = 'pull' AND table_name = ? AND row_id = ?")
         .bind(1, std::string_view(tname)).bind(2, std::string_view(row.id)).run();

@@ -68,9 +68,9 @@ json Engine::build_push() {
     json change{{"mutation_id", e.mid}, {"table", e.table}, {"id", e.id}, {"op", e.op}, {"hlc", e.hlc}};
     if (const TableSpec* t = table(e.table); t != nullptr && e.op == "upsert") {
       json row = local_row_json(*t, e.id);
+      if (row.is_null()) row = stashed_row_json(*t, e.id);
       if (row.is_null()) {
-        // Removed since without capture (a remote delete, a cascade the
-        // server applies itself): nothing to send.
+        // Removed since without capture (a remote delete): nothing to send.
         forget_pending(e.table, e.id, e.mid);
         continue;
       }
@@ -93,11 +93,30 @@ json Engine::build_push() {
   return request;
 }
 
+json Engine::stashed_row_json(const TableSpec& t, const std::string& id) {
+  // The last state of a row that a cascade the server applies removed here
+  // while its own change was pending (capture.cpp): that change still goes,
+  // and wins there if the parent's delete does not.
+  auto& q = db_.cached("SELECT row FROM sync_stash WHERE table_name = ? AND row_id = ?");
+  q.bind(1, std::string_view(t.name)).bind(2, std::string_view(id));
+  json local = q.step() ? json::parse(q.column_text_view(0), nullptr, false) : json();
+  q.reset();
+  if (!local.is_object()) return nullptr;
+  json row = json::object();
+  for (const ColumnSpec& c : t.columns)
+    row[c.remote_name.empty() ? c.name : c.remote_name] = encode_value(local.value(c.name, json()), c);
+  return row;
+}
+
 void Engine::forget_pending(const std::string& table_name, const std::string& id, std::int64_t up_to) {
   db_.cached("DELETE FROM sync_outbox WHERE table_name = ? AND row_id = ? AND mutation_id <= ?")
       .bind(1, std::string_view(table_name))
       .bind(2, std::string_view(id))
       .bind(3, up_to)
+      .run();
+  db_.cached("DELETE FROM sync_stash WHERE table_name = ? AND row_id = ?")
+      .bind(1, std::string_view(table_name))
+      .bind(2, std::string_view(id))
       .run();
 }
 
@@ -253,7 +272,7 @@ std::string value_digest(const json& stored) {
 void Engine::record_acked(const TableSpec& t, const json& carried, const json& sent) {
   // What the server now holds as this device's write: its clock, and a
   // digest of each column the write changed (as stored here), to compare
-  // with what later pulls bring (pull.cpp, overwritten).
+  // with what later pulls bring (pull.cpp, acked_state).
   json fields;
   if (carried["op"] == "upsert" && sent.contains("row")) {
     fields = json::object();

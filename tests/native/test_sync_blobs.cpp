@@ -336,6 +336,31 @@ TEST_CASE("rows written before the capture triggers existed are found once") {
   CHECK(up["headers"]["content-type"] == "image/gif");
 }
 
+TEST_CASE("a row a cascade removed with its change pending still has its blob uploaded, and is pushed rewritten") {
+  Database db;
+  cs::schema::migrate(db);
+  db.exec("CREATE TABLE shelf(id TEXT PRIMARY KEY, name TEXT);"
+          "CREATE TABLE pic(id TEXT PRIMARY KEY, shelf_id TEXT REFERENCES shelf(id) ON DELETE CASCADE, url TEXT, storage_path TEXT);");
+  sync::Engine engine(db, {{"shelf", {{"id"}, {"name"}}}, {"pic", {{"id"}, {"shelf_id"}, {"url"}, {"storage_path"}}}},
+                      {{"pic", "url", "storage_path", "images"}});
+  engine.install();
+  engine.configure({{"userId", "user-a"}, {"url", kUrl}});
+  const std::string hash =
+      cs::legacy::blob_put(db, reinterpret_cast<const std::uint8_t*>("pic bytes"), 9, "image/png").hash;
+  db.exec(("INSERT INTO shelf VALUES ('s', 'x'); INSERT INTO pic(id, shelf_id, url) VALUES ('p', 's', '" +
+           blob_ref(hash) + "'); DELETE FROM shelf WHERE id = 's';").c_str());
+  engine.begin();
+  json up = engine.next_request();
+  REQUIRE(up["kind"] == "upload");
+  CHECK(sync_test::respond(engine, up, 200, kCreated)["rewritten"] == 1);
+  json push = engine.next_request();
+  REQUIRE(push["kind"] == "push");
+  json pic = change_of(push, "p");
+  REQUIRE(pic.is_object());
+  CHECK(pic["row"]["url"] == std::string(kUrl) + "/storage/v1/object/public/images/user-a/" + hash);
+  CHECK(pic["row"]["storage_path"] == "user-a/" + hash);
+}
+
 TEST_CASE("sync.next stages an upload's bytes for the binary path") {
   cs::Dispatcher d;
   auto call = [&](const char* op, const json& args = json::object()) {

@@ -115,6 +115,38 @@ TEST_CASE("capture: an update records the columns it changed; a cascade the serv
   CHECK(e.text("SELECT changed FROM sync_outbox WHERE row_id = 'l'") == "|parent_id|");
 }
 
+TEST_CASE("a child's pending edit survives its parent's local delete: pushed from its last state, it wins if the delete loses") {
+  Engine e(family(), kFamily);
+  e.db.exec("INSERT INTO parent(id, name) VALUES ('p', 'n'); INSERT INTO child(id, parent_id, note) VALUES ('c', 'p', 'v1');");
+  e.respond(e.push_all(), 200, page(json::array()));
+  e.db.exec("UPDATE child SET note = 'edited' WHERE id = 'c'; DELETE FROM parent WHERE id = 'p';");
+  CHECK(e.count("SELECT count(*) FROM child") == 0);
+  CHECK(e.count("SELECT count(*) FROM sync_stash WHERE row_id = 'c'") == 1);
+  e.engine->begin();
+  json push = e.next();
+  REQUIRE(push["kind"] == "push");
+  json child;
+  json parent;
+  for (const auto& c : push["body"]["changes"]) (c["id"] == "c" ? child : parent) = c;
+  REQUIRE(child.is_object());
+  CHECK(child["op"] == "upsert");
+  CHECK(child["row"]["note"] == "edited");
+  CHECK(child["row"]["parent_id"] == "p");
+  CHECK(parent["op"] == "delete");
+  // The parent's delete loses to another device's newer write of it.
+  json parent_row{{"id", "p"}, {"user_id", kUser}, {"name", "kept"}, {"hlc", soon(5000)}, {"deleted", false}};
+  json results = json::array({{{"mutation_id", parent["mutation_id"]}, {"status", "superseded"}, {"row", parent_row}},
+                              {{"mutation_id", child["mutation_id"]}, {"status", "applied"}}});
+  e.respond(push, 200, {{"results", results}});
+  CHECK(e.count("SELECT count(*) FROM sync_stash") == 0);
+  CHECK(e.count("SELECT count(*) FROM sync_outbox") == 0);
+  CHECK(e.text("SELECT name FROM parent") == "kept");
+  // The children the local cascade removed come back with a full pull.
+  json pull = e.next();
+  REQUIRE(pull["kind"] == "pull");
+  CHECK(pull["body"]["cursor"].is_null());
+}
+
 TEST_CASE("an acknowledged write that a newer write replaced without it is reported as a conflict") {
   Engine e(family(), kFamily);
   e.db.exec("INSERT INTO parent(id, name, note) VALUES ('a', 'n', 'x'), ('b', 'n', 'x'), ('d', 'n', 'x')");

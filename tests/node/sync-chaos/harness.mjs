@@ -173,12 +173,12 @@ export async function runChaos({ be, db, seed, steps = 80, trace = () => {} }) {
         d.record();
       } else if (roll < 0.80) {
         if (!d.online) continue;
-        await syncWithFaults([d], rand, stats, be);
+        await syncWithFaults([d], rand, stats, be, trace);
       } else if (roll < 0.85) {
         const group = run.devices.filter((x) => x.online && rand.chance(0.5)).slice(0, 3);
         if (group.length < 2) continue;
         stats.concurrent++;
-        await syncWithFaults(group, rand, stats, be);
+        await syncWithFaults(group, rand, stats, be, trace);
       } else if (roll < 0.90) {
         d.online = !d.online;
       } else if (roll < 0.94) {
@@ -202,6 +202,7 @@ export async function runChaos({ be, db, seed, steps = 80, trace = () => {} }) {
       let moved = 0;
       for (const d of run.devices) {
         const s = await d.loop.now();
+        trace(`  quiescence round ${round}: ${d.name} synced: ${JSON.stringify(s)}`);
         moved += s.pushed + s.pulled + s.uploaded + s.superseded + s.rejected;
       }
       if (moved === 0) break;
@@ -218,13 +219,14 @@ export async function runChaos({ be, db, seed, steps = 80, trace = () => {} }) {
   }
 }
 
-async function syncWithFaults(group, rand, stats, be) {
+async function syncWithFaults(group, rand, stats, be, trace) {
   if (rand.chance(0.6)) {
     be.faults.set(rand.pick(FAULTS));
     stats.faults++;
   }
   const results = await Promise.allSettled(group.map((d) => d.loop.now()));
-  for (const r of results) {
+  for (const [i, r] of results.entries()) {
+    trace(`  ${group[i].name} synced: ${r.status === 'fulfilled' ? JSON.stringify(r.value) : r.reason}`);
     stats.syncs++;
     if (r.status === 'rejected') {
       stats.failedSyncs++;
@@ -421,7 +423,7 @@ function checkNewestWrite(run, user, truth, seed) {
   for (const [key, w] of newest) {
     const row = index.get(key);
     const history = () => JSON.stringify(run.writes.filter((x) => `${x.table}/${x.id}` === key)
-      .map(({ device, incarnation, op, hlc, step }) => ({ device, incarnation, op, hlc, step })));
+      .map(({ device, incarnation, op, hlc, step, changed }) => ({ device, incarnation, op, hlc, step, changed })));
     if (w.op === 'delete') {
       assert.equal(row, undefined, `${key}: its newest write (${w.hlc}, ${w.device}) deleted it, yet it is there ` +
         `(clock ${row?.hlc}): ${history()}`);
@@ -432,7 +434,8 @@ function checkNewestWrite(run, user, truth, seed) {
         `${key}: its newest write (${w.hlc}, ${w.device} at step ${w.step}) is lost: no delete of it or of a parent: ${history()}`);
       continue;
     }
-    assert.ok(row.hlc === null || row.hlc >= w.hlc || w.table === 'users', `${key}: stored clock ${row.hlc} is older than its newest write ${w.hlc}`);
+    assert.ok(row.hlc === null || row.hlc >= w.hlc || w.table === 'users',
+      `${key}: stored clock ${row.hlc} is older than its newest write ${w.hlc}: ${history()}`);
     for (const [column, value] of Object.entries(w.snapshot)) {
       if (REWRITTEN.has(column)) continue;
       const fk = TABLES[w.table].find(([c]) => c === column);
