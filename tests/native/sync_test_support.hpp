@@ -3,6 +3,7 @@
 #pragma once
 
 #include "campaign_store/database.hpp"
+#include "campaign_store/dispatcher.hpp"
 #include "campaign_store/hlc.hpp"
 #include "campaign_store/sync.hpp"
 
@@ -52,6 +53,14 @@ inline json remote(const std::string& table, const std::string& id, const std::s
                    bool deleted = false) {
   if (row.is_object() && !row.contains("user_id")) row["user_id"] = user;
   return {{"table", table}, {"id", id}, {"hlc", clock}, {"deleted", deleted}, {"row", row}};
+}
+
+// The result of `op` through the door, which must succeed.
+inline json call_ok(cs::Dispatcher& d, const char* op, const json& args = json::object()) {
+  json envelope = json::parse(d.call(op, args.dump()));
+  INFO(op << " " << envelope.dump());
+  REQUIRE(envelope["ok"] == true);
+  return envelope["result"];
 }
 
 }  // namespace sync_test

@@ -363,12 +363,7 @@ TEST_CASE("a row a cascade removed with its change pending still has its blob up
 
 TEST_CASE("sync.next stages an upload's bytes for the binary path") {
   cs::Dispatcher d;
-  auto call = [&](const char* op, const json& args = json::object()) {
-    json envelope = json::parse(d.call(op, args.dump()));
-    INFO(envelope.dump());
-    REQUIRE(envelope["ok"] == true);
-    return envelope["result"];
-  };
+  auto call = [&](const char* op, const json& args = json::object()) { return sync_test::call_ok(d, op, args); };
   call("open");
   const std::string bytes = "GIF89a tiny";
   unsigned char* slot = cs::vfs::import_slot().allocate(bytes.size());
@@ -396,12 +391,7 @@ TEST_CASE("sync.next stages an upload's bytes for the binary path") {
 
 TEST_CASE("a rollback export after the upload still writes the migrated data: URL back") {
   cs::Dispatcher d;
-  auto call = [&](const char* op, const json& args = json::object()) {
-    json envelope = json::parse(d.call(op, args.dump()));
-    INFO(op << " " << envelope.dump());
-    REQUIRE(envelope["ok"] == true);
-    return envelope["result"];
-  };
+  auto call = [&](const char* op, const json& args = json::object()) { return sync_test::call_ok(d, op, args); };
   call("open");
   const std::string photo = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
   const std::string bg = "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/";

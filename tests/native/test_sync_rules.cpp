@@ -413,12 +413,7 @@ TEST_CASE("clocks: a far-future one from the server is never observed; stamps ke
 
 TEST_CASE("store: the owner's row is not captured at sign-in; health is not ok with a row missing its parent") {
   cs::Dispatcher d;
-  auto call = [&](const char* op, const json& args = json::object()) {
-    json envelope = json::parse(d.call(op, args.dump()));
-    INFO(op << " " << envelope.dump());
-    REQUIRE(envelope["ok"] == true);
-    return envelope["result"];
-  };
+  auto call = [&](const char* op, const json& args = json::object()) { return sync_test::call_ok(d, op, args); };
   call("open");
   call("sync.configure", {{"userId", kUser}});
   CHECK(call("sync.status")["pending"] == 0);
