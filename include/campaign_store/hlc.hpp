@@ -25,11 +25,14 @@ struct HlcStamp {
 class Hlc {
  public:
   static constexpr std::int32_t kMaxCounter = 99999;  // five digits
+  static constexpr std::int64_t kMaxWallMs = 9'999'999'999'999;  // thirteen digits (year 2286)
 
   explicit Hlc(std::string node, HlcStamp last = {});
 
   // A stamp for a local event, strictly greater than every stamp this clock
-  // issued or observed, even if the wall clock went backwards.
+  // issued or observed, even if the wall clock went backwards. Always the
+  // fixed width: at the largest stamp the format holds it throws INTERNAL
+  // instead of writing a 14-digit one that would sort before it.
   std::string tick(std::int64_t wall_ms);
   // Moves the clock past a remote stamp, so the next local stamp orders after
   // everything this node has seen.

@@ -3,19 +3,25 @@
 // response it is handed, atomically. The worker's fetch loop (js/sync/) only
 // carries requests and adds the auth headers.
 //
-// Capture: triggers on every synced table append (table, id, op, hlc) to
-// sync_outbox in the same transaction as the write, so nothing written locally
-// (through any op, raw SQL included) escapes sync. Rows applied from the server
-// are written with capture off.
+// Capture: triggers on every synced table append (table, id, op, hlc, the
+// columns an update changed) to sync_outbox in the same transaction as the
+// write, so nothing written locally (through any op, raw SQL included)
+// escapes sync. Rows applied from the server are written with capture off,
+// and so is a cascade through a foreign key the server has too (the server
+// applies it itself, keeping the clocks of the writes involved).
 //
 // Protocol (supabase/README.md): push = rpc/sync_push {client_id, changes},
 // pull = rpc/sync_pull {cursor, limit}. Last writer wins by HLC, per row.
+// Every pulled row is checked as the data API checks a write (each column's
+// decode, the id, the owner, the clock) and parked in sync_rejected when it
+// fails; the cursor moves on either way.
 //
 // Blobs (src/sync/blobs.cpp): rows that reference a local content-addressed
 // blob ("blob:sha256:<hex>[#label]" in a BlobColumn) make the cycle upload
 // that blob to Supabase Storage at <bucket>/<userId>/<sha256> before any
 // push; its answer rewrites those rows to the object's storage path and
-// public URL (captured, so the next push carries them).
+// public URL, which the next push carries (with the row's pending change,
+// at its clock).
 #pragma once
 
 #include "campaign_store/database.hpp"
@@ -23,6 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +37,8 @@
 namespace cs::sync {
 
 using json = nlohmann::json;
+
+struct RemoteRow;  // a checked change from the server (src/sync/engine_state.hpp)
 
 // How a local SQLite value maps to the server's JSON value.
 enum class ColumnKind {
@@ -46,11 +55,25 @@ struct ColumnSpec {
   ColumnKind kind = ColumnKind::Text;
   int scale = 0;  // Decimal only
   std::string remote_name;  // empty = same as name
+  // Checks a value the server sent for this column and returns what is
+  // stored locally (null, an integer or text); throws cs::Error
+  // (INVALID_ARGUMENT, naming the column) when the value breaks the rules
+  // of the data API. Empty: the kind's plain conversion, which never refuses.
+  std::function<json(const json& remote)> decode;
 };
 
 struct TableSpec {
   std::string name;               // same name on both sides
   std::vector<ColumnSpec> columns;  // the primary key column `id` included
+  // One row per user whose id is the user's id (users): sync.configure
+  // creates it locally without capturing it (a blank row must never win
+  // over the profile another device wrote), and no pull removes it.
+  bool owner_table = false;
+  // Parents this table references only locally (the server has no such
+  // foreign key): a delete there cascades here as ordinary, captured
+  // writes. A cascade through any other foreign key is the server's to
+  // apply, so it is not captured.
+  std::vector<std::string> local_parents;
 };
 
 // A column that may hold a reference to a local blob, and where the blob
@@ -113,11 +136,19 @@ class Engine {
   // database is first bound to a user, so data written before sign-in syncs).
   std::int64_t enqueue_all();
 
+  // The database is a copy (an imported export, a restored backup): it
+  // must not push under the client id it was copied with, whose mutation
+  // ids the server has already seen. The next install() picks a new one.
+  static void forget_identity(Database& db);
+
  // Defined in src/sync/engine_state.hpp; public so the SQL functions the
   // capture triggers call can reach it.
   struct State;
 
  private:
+  void install_capture(const TableSpec& table);
+  void read_references();
+  void restore_clock();
   json build_push();
   json build_upload();
   json apply_upload(const json& request, std::int64_t http, const json& body);
@@ -129,9 +160,26 @@ class Engine {
                    std::int64_t http, const std::string& error);
   json build_pull();
   json apply_push(const json& request, const json& body);
+  json refuse_push(const json& request, std::int64_t http, const json& body);
+  void adopt_new_identity();
+  void forget_pending(const std::string& table_name, const std::string& id, std::int64_t up_to);
+  json stashed_row_json(const TableSpec& table, const std::string& id);
+  void record_acked(const TableSpec& table, const json& carried, const json& sent);
+  void forget_acked(const std::string& table_name, const std::string& id);
+  void acknowledge_pending(const TableSpec& table, const std::string& id);
+  void reject(const char* source, const json& mutation_id, const std::string& table_name, const std::string& id,
+              const std::string& op, const std::string& hlc, const std::string& code, const std::string& message,
+              const json& row);
   json apply_pull(const json& request, const json& body);
-  void apply_remote_row(const TableSpec& table, const json& change);
+  void park_pulled(const json& change, const Error& why, json& summary);
+  // What a pulled row does to this device's last acknowledged write of it.
+  enum class Acked { None, Held, Overwritten };
+  Acked acked_state(const RemoteRow& row);
+  void apply_remote_row(const RemoteRow& row);
+  void delete_local(const TableSpec& table, const std::string& id);
+  bool has_children(const std::string& table_name) const;
   std::int64_t sweep_unseen();
+  std::int64_t resolve_orphans();
   const TableSpec* table(const std::string& name) const;
   std::string get_state(const char* key, const std::string& fallback = "");
   void set_state(const char* key, const std::string& value);

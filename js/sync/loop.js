@@ -173,8 +173,10 @@ export class SyncLoop {
   async carry(request) {
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
-      const { status, body } = await this.send(request, refreshed);
-      const result = await this.call('sync.apply', { id: request.id, status, body });
+      // The answer goes to the engine as the text it came in: the engine
+      // parses it, so a value too deep to store costs one row, not the page.
+      const { status, text } = await this.send(request, refreshed);
+      const result = await this.call('sync.apply', { id: request.id, status, text });
       if (result.ok) return result;
       if (result.retry === 'auth' && !refreshed) {
         refreshed = true;  // one fresh token, then give up: no 401 loops
@@ -227,13 +229,10 @@ export class SyncLoop {
         body: upload ? request.body : JSON.stringify(request.body),
         signal: controller.signal,
       });
-      const text = await response.text();
-      let body = null;
-      try { body = text ? JSON.parse(text) : null; } catch { body = { raw: text.slice(0, 1000) }; }
-      return { status: response.status, body };
+      return { status: response.status, text: await response.text() };
     } catch {
       // Connection refused, reset, DNS, timeout: status 0 means "no answer".
-      return { status: 0, body: null };
+      return { status: 0, text: null };
     } finally {
       clearTimeout(timer);
     }

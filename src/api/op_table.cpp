@@ -35,7 +35,8 @@ const std::vector<OpSpec>& op_table() {
        "{} -> {kind: upload|push|pull|idle, id, method, path, body} | upload: {headers, blob: {hash, bucket, size, "
        "mime, storagePath, publicUrl}} (bytes: storageExportView())",
        ops::sync_next},
-      {"sync.apply", "{id: integer, status: integer (0 = network error), body: any}", ops::sync_apply},
+      {"sync.apply", "{id: integer, status: integer (0 = network error), text: string|null (the answer as received) | body: any}",
+       ops::sync_apply},
       {"sync.status", "{}", ops::sync_status},
       {"sync.conflicts", "{limit?: 1..500}", ops::sync_conflicts},
       {"sync.blobs",

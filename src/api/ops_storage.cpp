@@ -198,7 +198,10 @@ json storage_import(Session& session, const json&) {
   vfs::ImageInfo info = vfs::import_database(db.handle(), schema::current_version());
   const int schema_version = schema::migrate(db);
   // The imported file brings its own outbox and clock (or none): capture
-  // and the clock are set up again for it.
+  // and the clock are set up again for it. It is a copy (a backup, another
+  // device's export), so it pushes under a client id of its own: the
+  // original's mutation ids are taken on the server.
+  sync::Engine::forget_identity(db);
   session.start_engines();
   return {{"bytes", info.bytes}, {"pageSize", info.page_size}, {"schemaVersion", schema_version}};
 }

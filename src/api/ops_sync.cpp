@@ -5,17 +5,7 @@
 
 namespace cs::ops {
 
-json sync_configure(Session& s, const json& args) {
-  Transaction tx(s.db());
-  json out = s.sync().configure(args);
-  // Rows pulled from the server carry the owner's user_id, and products
-  // reference users: the owner must exist locally before the first pull.
-  s.db().cached("INSERT INTO users(id) VALUES (?) ON CONFLICT(id) DO NOTHING")
-      .bind(1, std::string_view(out["userId"].get_ref<const std::string&>()))
-      .run();
-  tx.commit();
-  return out;
-}
+json sync_configure(Session& s, const json& args) { return s.sync().configure(args); }
 json sync_begin(Session& s, const json&) { return s.sync().begin(); }
 json sync_next(Session& s, const json&) {
   json request = s.sync().next_request();

@@ -34,11 +34,11 @@ json check(Database* db) {
     while (q.step() && fk_violations < 1000) ++fk_violations;
   }
   const std::int64_t version = pragma_int(*db, "PRAGMA user_version");
-  return {{"ok", problems.empty() && version == schema::current_version()},
+  // A row whose parent is missing is not ok: sync leaves none once a pull
+  // is complete (src/sync/pull.cpp), so one here is damage to report.
+  return {{"ok", problems.empty() && fk_violations == 0 && version == schema::current_version()},
           {"open", true},
           {"quickCheck", problems.empty() ? json("ok") : problems},
-          // Sync applies remote pages with foreign keys off (src/sync/pull.cpp),
-          // so orphans can exist until the parent arrives: reported, not fatal.
           {"foreignKeyViolations", fk_violations},
           {"schemaVersion", version},
           {"supportedSchemaVersion", schema::current_version()}};

@@ -382,6 +382,123 @@ CREATE INDEX products_category_created ON products(category, created_at);
 CREATE INDEX products_brand_created ON products(brand, created_at);
 )sql";
 
+// Sync's own tables (src/sync/), under versioned migrations from here on.
+// The sync engine created them itself before (CREATE TABLE IF NOT EXISTS at
+// every open), so the first part restates them as they were, for databases
+// that never had them; the rest changes them:
+// - sync_outbox.changed: the columns an update changed ("|name|budget|";
+//   NULL for inserts and deletes: every column), so a push knows which
+//   fields it carries as the device's own edit;
+// - sync_rejected also holds pulled rows that failed the checks (source
+//   'pull', no mutation id), so it gets a key of its own;
+// - sync_acked: per row, this device's last change the server acknowledged
+//   (its clock and a digest of each column it changed), to see on every
+//   later pull whether another device's write overwrote it, and whether a
+//   pull has returned the row since (a reset keeps the row until one has);
+// - sync_cascade: parents being deleted right now, so their children's
+//   cascaded changes are not captured (the server cascades itself);
+// - sync_stash: the last state of a row such a cascade removed while it had
+//   a change still to push, which the push then carries (the parent's
+//   delete may lose on the server, and the child's change must not);
+// - the capture triggers are dropped; the engine creates their new form at
+//   open (they are generated from its table specs).
+const char* const kV6SyncTables = R"sql(
+CREATE TABLE IF NOT EXISTS sync_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sync_outbox(
+  mutation_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  table_name TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+  hlc TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+CREATE INDEX IF NOT EXISTS sync_outbox_row ON sync_outbox(table_name, row_id, mutation_id);
+CREATE TABLE IF NOT EXISTS sync_rejected(
+  mutation_id INTEGER PRIMARY KEY, table_name TEXT NOT NULL, row_id TEXT NOT NULL,
+  op TEXT NOT NULL, hlc TEXT NOT NULL, code TEXT, message TEXT, row TEXT,
+  rejected_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+CREATE TABLE IF NOT EXISTS sync_conflicts(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, table_name TEXT NOT NULL, row_id TEXT NOT NULL,
+  local TEXT, remote TEXT, winner TEXT NOT NULL,
+  seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+CREATE TABLE IF NOT EXISTS sync_seen(table_name TEXT NOT NULL, row_id TEXT NOT NULL,
+  PRIMARY KEY (table_name, row_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync_parked(
+  table_name TEXT NOT NULL, row_id TEXT NOT NULL, change TEXT NOT NULL, reason TEXT NOT NULL,
+  PRIMARY KEY (table_name, row_id));
+CREATE TABLE IF NOT EXISTS sync_blobs(
+  user_id TEXT NOT NULL, bucket TEXT NOT NULL, hash TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'acknowledged', 'rejected')),
+  attempts INTEGER NOT NULL DEFAULT 0, last_status INTEGER, last_error TEXT,
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (user_id, bucket, hash)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync_blob_refs(
+  seq INTEGER PRIMARY KEY, bucket TEXT NOT NULL, hash TEXT NOT NULL,
+  table_name TEXT NOT NULL, row_id TEXT NOT NULL,
+  UNIQUE (bucket, hash, table_name, row_id));
+
+ALTER TABLE sync_outbox ADD COLUMN changed TEXT;
+
+CREATE TABLE sync_rejected_v6(
+  seq INTEGER PRIMARY KEY,
+  source TEXT NOT NULL CHECK (source IN ('push', 'pull')),
+  mutation_id INTEGER UNIQUE,
+  table_name TEXT NOT NULL, row_id TEXT NOT NULL, op TEXT NOT NULL, hlc TEXT NOT NULL,
+  code TEXT, message TEXT, row TEXT,
+  rejected_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+INSERT INTO sync_rejected_v6(source, mutation_id, table_name, row_id, op, hlc, code, message, row, rejected_at)
+  SELECT 'push', mutation_id, table_name, row_id, op, hlc, code, message, row, rejected_at
+  FROM sync_rejected ORDER BY mutation_id;
+DROP TABLE sync_rejected;
+ALTER TABLE sync_rejected_v6 RENAME TO sync_rejected;
+CREATE INDEX sync_rejected_row ON sync_rejected(table_name, row_id);
+
+CREATE TABLE sync_acked(
+  table_name TEXT NOT NULL, row_id TEXT NOT NULL, hlc TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+  fields TEXT CHECK (fields IS NULL OR json_valid(fields)),
+  returned INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (table_name, row_id)) WITHOUT ROWID;
+CREATE TABLE sync_cascade(table_name TEXT NOT NULL, row_id TEXT NOT NULL,
+  PRIMARY KEY (table_name, row_id)) WITHOUT ROWID;
+CREATE TABLE sync_stash(table_name TEXT NOT NULL, row_id TEXT NOT NULL,
+  row TEXT NOT NULL CHECK (json_valid(row)),
+  PRIMARY KEY (table_name, row_id)) WITHOUT ROWID;
+
+DROP TRIGGER IF EXISTS sync_capture_users_insert;
+DROP TRIGGER IF EXISTS sync_capture_users_update;
+DROP TRIGGER IF EXISTS sync_capture_users_delete;
+DROP TRIGGER IF EXISTS sync_capture_products_insert;
+DROP TRIGGER IF EXISTS sync_capture_products_update;
+DROP TRIGGER IF EXISTS sync_capture_products_delete;
+DROP TRIGGER IF EXISTS sync_capture_product_images_insert;
+DROP TRIGGER IF EXISTS sync_capture_product_images_update;
+DROP TRIGGER IF EXISTS sync_capture_product_images_delete;
+DROP TRIGGER IF EXISTS sync_capture_background_versions_insert;
+DROP TRIGGER IF EXISTS sync_capture_background_versions_update;
+DROP TRIGGER IF EXISTS sync_capture_background_versions_delete;
+DROP TRIGGER IF EXISTS sync_capture_campaigns_insert;
+DROP TRIGGER IF EXISTS sync_capture_campaigns_update;
+DROP TRIGGER IF EXISTS sync_capture_campaigns_delete;
+DROP TRIGGER IF EXISTS sync_capture_campaign_drafts_insert;
+DROP TRIGGER IF EXISTS sync_capture_campaign_drafts_update;
+DROP TRIGGER IF EXISTS sync_capture_campaign_drafts_delete;
+DROP TRIGGER IF EXISTS sync_capture_creatives_insert;
+DROP TRIGGER IF EXISTS sync_capture_creatives_update;
+DROP TRIGGER IF EXISTS sync_capture_creatives_delete;
+DROP TRIGGER IF EXISTS sync_capture_creative_assets_insert;
+DROP TRIGGER IF EXISTS sync_capture_creative_assets_update;
+DROP TRIGGER IF EXISTS sync_capture_creative_assets_delete;
+DROP TRIGGER IF EXISTS sync_capture_platform_integrations_insert;
+DROP TRIGGER IF EXISTS sync_capture_platform_integrations_update;
+DROP TRIGGER IF EXISTS sync_capture_platform_integrations_delete;
+DROP TRIGGER IF EXISTS sync_capture_campaign_publications_insert;
+DROP TRIGGER IF EXISTS sync_capture_campaign_publications_update;
+DROP TRIGGER IF EXISTS sync_capture_campaign_publications_delete;
+DROP TRIGGER IF EXISTS sync_capture_ai_generations_insert;
+DROP TRIGGER IF EXISTS sync_capture_ai_generations_update;
+DROP TRIGGER IF EXISTS sync_capture_ai_generations_delete;
+)sql";
+
 #undef CS_JSON
 #undef CS_TIMESTAMPS
 #undef CS_NOW
@@ -395,6 +512,7 @@ const std::vector<Migration>& migrations() {
       {3, "local cache", kV3Cache},
       {4, "legacy localStorage import", kV4Legacy},
       {5, "deferred full-text indexing, category and brand indexes", kV5DeferredIndexing},
+      {6, "sync tables under versioned migrations", kV6SyncTables},
   };
   return list;
 }

@@ -1,15 +1,39 @@
 #include "campaign_store/model.hpp"
 
 #include "table.hpp"
+#include "values.hpp"
 
 namespace cs::model {
 
 namespace {
+
 sync::ColumnSpec text_column(const char* name) {
   sync::ColumnSpec c;
   c.name = name;
   return c;
 }
+
+// A value from the server through the data API's own check of the field
+// (type, size, range, choices, JSON kind, timestamp), as the data API
+// would store it: the same rules for a row whether it was written here or
+// pulled. Nulls are the sync engine's to judge (by the column's NOT NULL).
+std::function<json(const json&)> decode_as(Field f) {
+  return [f = std::move(f)](const json& remote) -> json {
+    Value v = parse_value(f, remote, f.column);
+    if (auto* n = std::get_if<std::int64_t>(&v)) return *n;
+    if (is_null(v)) return nullptr;
+    return std::string(text_of(v));
+  };
+}
+
+Field timestamp_field(const char* column) {
+  Field f;
+  f.api = column;
+  f.column = column;
+  f.kind = Kind::Timestamp;
+  return f;
+}
+
 }  // namespace
 
 std::vector<sync::TableSpec> sync_tables() {
@@ -17,6 +41,9 @@ std::vector<sync::TableSpec> sync_tables() {
   for (const TableSpec* t : all_tables()) {
     sync::TableSpec s;
     s.name = t->name;
+    // users: one row per user, the owner's; products.user_id references it
+    // here only (the server scopes every table by user_id instead).
+    s.owner_table = t->name == "users";
     s.columns.push_back(text_column("id"));
     for (const Field& f : t->fields) {
       sync::ColumnSpec c;
@@ -31,10 +58,15 @@ std::vector<sync::TableSpec> sync_tables() {
         case Kind::Money4: c.kind = sync::ColumnKind::Decimal; c.scale = 4; break;
         default: c.kind = sync::ColumnKind::Text; break;
       }
+      c.decode = decode_as(f);
+      if (f.kind == Kind::Id && f.ref == "users") s.local_parents.push_back(f.ref);
       s.columns.push_back(std::move(c));
     }
-    s.columns.push_back(text_column("created_at"));
-    s.columns.push_back(text_column("updated_at"));
+    for (const char* stamp : {"created_at", "updated_at"}) {
+      sync::ColumnSpec c = text_column(stamp);
+      c.decode = decode_as(timestamp_field(stamp));
+      s.columns.push_back(std::move(c));
+    }
     s.columns.push_back(text_column("hlc"));
     out.push_back(std::move(s));
   }

@@ -15,8 +15,9 @@
 //
 // Acknowledgement, in one transaction: sync_blobs says 'acknowledged' (never
 // uploaded again, restarts included), and the noted rows get the object's
-// storage path and public URL in place of the reference. That rewrite is
-// captured like any local write, so the push that follows carries it. The
+// storage path and public URL in place of the reference. The push that
+// follows carries it: with the pending change of the row, at its clock, or
+// (a row pushed before) as a change of its own. The
 // local bytes stay in `blobs`; the public URL ends in the hash, which is how
 // the client finds them offline (js/legacy/client.js blobHash).
 //
@@ -30,6 +31,7 @@
 #include "campaign_store/clock.hpp"
 
 #include <cctype>
+#include <optional>
 
 namespace cs::sync {
 
@@ -60,9 +62,10 @@ std::string segment(const std::string& text) {
   return out;
 }
 
-// "col = ref OR col starts with ref#": the column references the blob.
-std::string references(const std::string& column) {
-  return "(" + quoted(column) + " = ?1 OR substr(" + quoted(column) + ", 1, 77) = ?1 || '#')";
+// "col = ref OR col starts with ref#": the column (or expression) references the blob.
+std::string references(const std::string& column, bool is_column = true) {
+  const std::string c = is_column ? quoted(column) : "(" + column + ")";
+  return "(" + c + " = ?1 OR substr(" + c + ", 1, 77) = ?1 || '#')";
 }
 
 // A field of a Storage error body as text ("statusCode" is a string there).
@@ -132,8 +135,11 @@ bool Engine::blob_refs_live(const std::string& bucket, const std::string& hash) 
     bool still = false;
     for (const BlobColumn& b : blob_columns_) {
       if (b.table != r.table || b.bucket != bucket || !table_exists(db_, b.table)) continue;
-      auto& check = db_.cached("SELECT 1 FROM " + quoted(b.table) + " WHERE id = ?2 AND " + references(b.url_column));
-      check.bind(1, std::string_view(ref)).bind(2, std::string_view(r.id));
+      // The row, or the last state of it a cascade left to push (sync_stash).
+      auto& check = db_.cached("SELECT 1 FROM " + quoted(b.table) + " WHERE id = ?2 AND " + references(b.url_column) +
+                               " UNION ALL SELECT 1 FROM sync_stash WHERE table_name = ?3 AND row_id = ?2 AND " +
+                               references("row ->> " + literal("$." + b.url_column), false));
+      check.bind(1, std::string_view(ref)).bind(2, std::string_view(r.id)).bind(3, std::string_view(b.table));
       still = still || check.step();
       check.reset();
     }
@@ -154,15 +160,36 @@ std::int64_t Engine::rewrite_blob_refs(const std::string& bucket, const std::str
   const std::string ref = std::string(kRefPrefix) + hash;
   std::int64_t rewritten = 0;
   for (const Ref& r : refs) {
+    // A row with a change still to push carries the new values with it, at
+    // that change's clock: the rewrite is part of the write that made the
+    // reference, and a clock of its own would outrank writes other devices
+    // made since (a delete of the row, say). A row already pushed with its
+    // reference (its upload was refused before) gets the rewrite as a new,
+    // captured change.
+    auto& pending = db_.cached("SELECT 1 FROM sync_outbox WHERE table_name = ? AND row_id = ?");
+    pending.bind(1, std::string_view(r.table)).bind(2, std::string_view(r.id));
+    const bool carried = pending.step();
+    pending.reset();
+    std::optional<CaptureOff> off;
+    if (carried) off.emplace(state_->capture);
     for (const BlobColumn& b : blob_columns_) {
       if (b.table != r.table || b.bucket != bucket || !table_exists(db_, b.table)) continue;
-      // Captured (capture stays on): the next push carries the new values.
       db_.cached("UPDATE " + quoted(b.table) + " SET " + quoted(b.url_column) + " = ?3, " + quoted(b.path_column) +
                  " = ?4 WHERE id = ?2 AND " + references(b.url_column))
           .bind(1, std::string_view(ref))
           .bind(2, std::string_view(r.id))
           .bind(3, std::string_view(public_url))
           .bind(4, std::string_view(storage_path))
+          .run();
+      rewritten += db_.changes();
+      db_.cached("UPDATE sync_stash SET row = json_set(row, " + literal("$." + b.url_column) + ", ?3, " +
+                 literal("$." + b.path_column) + ", ?4) WHERE table_name = ?5 AND row_id = ?2 AND " +
+                 references("row ->> " + literal("$." + b.url_column), false))
+          .bind(1, std::string_view(ref))
+          .bind(2, std::string_view(r.id))
+          .bind(3, std::string_view(public_url))
+          .bind(4, std::string_view(storage_path))
+          .bind(5, std::string_view(b.table))
           .run();
       rewritten += db_.changes();
     }

@@ -6,6 +6,51 @@
 
 namespace cs::sync {
 
+namespace {
+
+// Deeper than this in an answer is deeper than a JSON column can hold here
+// (SQLite's limit, 1000 levels) once inside {changes: [{row: {column: …}}]}.
+constexpr int kMaxAnswerDepth = 1003;
+
+// An answer's body: `text` as received, or `body` already parsed (tests).
+// Text is parsed here rather than by the door, so that a JSON value nested
+// too deep for this device costs only the change that holds it (marked
+// __campaign_store_too_deep, see remote_row.cpp), not the whole page.
+json parse_answer(const Args& a) {
+  if (!a.has("text")) return a.raw("body");
+  const json& value = a.raw("text");
+  if (value.is_null()) return nullptr;
+  if (!value.is_string()) a.fail("text", "must be the response body as text");
+  const std::string& text = value.get_ref<const std::string&>();
+  if (text.empty()) return nullptr;
+  json out;
+  switch (json_text::parse(text, out)) {
+    case json_text::Parsed::Ok: return out;
+    case json_text::Parsed::Invalid: return {{"raw", text.substr(0, 1000)}};
+    case json_text::Parsed::TooDeep: break;
+  }
+  // nlohmann's parser keeps its own stack (no recursion), and the callback
+  // drops what is too deep, marking the change (depth 2) that held it.
+  bool dropped = false;
+  json::parser_callback_t keep = [&](int depth, json::parse_event_t event, json& parsed) {
+    const bool start = event == json::parse_event_t::object_start || event == json::parse_event_t::array_start;
+    if (start && depth > kMaxAnswerDepth) {
+      dropped = true;
+      return false;
+    }
+    if (event == json::parse_event_t::object_end && depth == 2 && dropped) {
+      parsed["__campaign_store_too_deep"] = true;
+      dropped = false;
+    }
+    return true;
+  };
+  out = json::parse(text, keep, false);
+  if (out.is_discarded()) return {{"raw", text.substr(0, 1000)}};
+  return out;
+}
+
+}  // namespace
+
 Engine::Engine(Database& db, std::vector<TableSpec> tables, std::vector<BlobColumn> blobs)
     : db_(db), tables_(std::move(tables)), blob_columns_(std::move(blobs)) {}
 
@@ -58,6 +103,17 @@ json Engine::configure(const json& args) {
     // already; this only adds rows that predate capture.
     enqueued = enqueue_all();
   }
+  // Rows from the server reference their owner's row: it must exist here
+  // before the first pull. Not captured: a blank row is no write of the
+  // user's, and pushed with a new clock it would overwrite the profile
+  // another device wrote. The first pull brings the real one.
+  for (const TableSpec& t : tables_) {
+    if (!t.owner_table || !table_exists(db_, t.name)) continue;
+    CaptureOff off(state_->capture);
+    db_.cached("INSERT INTO " + quoted(t.name) + "(id) VALUES (?) ON CONFLICT(id) DO NOTHING")
+        .bind(1, std::string_view(user))
+        .run();
+  }
   tx.commit();
   return {{"userId", user}, {"clientId", state_->clock.node()}, {"enqueued", enqueued}};
 }
@@ -69,6 +125,8 @@ json Engine::begin() {
   state_->push_done = false;
   state_->pull_done = false;
   state_->inflight = nullptr;
+  state_->push_limit = 0;
+  state_->identity_changes = 0;
   return status();
 }
 
@@ -101,8 +159,11 @@ json Engine::apply_response(const json& args) {
   json request = std::move(state_->inflight);
   state_->inflight = nullptr;
   std::int64_t http = a.integer("status");
-  const json& body = a.raw("body");
+  const json body = parse_answer(a);
   if (request["kind"] == "upload") return apply_upload(request, http, body);
+  if (request["kind"] == "push" &&
+      (http == 413 || (http == 400 && body.is_object() && body.value("code", json()) == "PGRST102")))
+    return refuse_push(request, http, body);
   if (http == 401) return {{"ok", false}, {"retry", "auth"}, {"status", http}};
   if (http == 0 || http == 408 || http == 429 || http >= 500)
     return {{"ok", false}, {"retry", "backoff"}, {"status", http}};

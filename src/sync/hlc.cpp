@@ -1,5 +1,7 @@
 #include "campaign_store/hlc.hpp"
 
+#include "campaign_store/error.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -32,6 +34,9 @@ std::optional<HlcStamp> HlcStamp::parse(std::string_view text) {
 Hlc::Hlc(std::string node, HlcStamp last) : last_(std::move(last)) { last_.node = std::move(node); }
 
 std::string Hlc::tick(std::int64_t wall_ms) {
+  wall_ms = std::min(wall_ms, kMaxWallMs);
+  if (last_.wall_ms >= kMaxWallMs && last_.counter >= kMaxCounter)
+    throw Error(Code::Internal, "the clock cannot go past " + last_.str() + " without leaving its fixed width");
   if (wall_ms > last_.wall_ms) {
     last_.wall_ms = wall_ms;
     last_.counter = 0;
@@ -48,7 +53,9 @@ std::string Hlc::tick(std::int64_t wall_ms) {
 
 void Hlc::observe(const HlcStamp& remote) {
   // Keeping the larger (wall, counter) pair is enough: tick() then issues a
-  // stamp above it, using the wall clock when that has moved on.
+  // stamp above it, using the wall clock when that has moved on. Callers
+  // observe only clocks they accepted (bounded: see src/sync/remote_row.cpp).
+  if (remote.wall_ms > kMaxWallMs) return;
   if (remote.wall_ms > last_.wall_ms ||
       (remote.wall_ms == last_.wall_ms && remote.counter > last_.counter)) {
     last_.wall_ms = remote.wall_ms;

@@ -62,50 +62,46 @@ bool decimal_to_scaled(const std::string& text, int scale, std::int64_t& out) {
 
 }  // namespace
 
-json encode_column(const Statement& row, int i, const ColumnSpec& column) {
-  if (row.column_is_null(i)) return nullptr;
+json encode_value(const json& local, const ColumnSpec& column) {
+  if (local.is_null()) return nullptr;
   switch (column.kind) {
-    case ColumnKind::Boolean: return row.column_int(i) != 0;
+    case ColumnKind::Boolean:
+      return local.is_number() ? json(local.get<double>() != 0) : local;
     case ColumnKind::Json: {
-      json parsed = json::parse(row.column_text_view(i), nullptr, false);
-      return parsed.is_discarded() ? json(row.column_text(i)) : parsed;
+      if (!local.is_string()) return local;
+      json parsed = json::parse(local.get_ref<const std::string&>(), nullptr, false);
+      return parsed.is_discarded() ? local : parsed;
     }
-    case ColumnKind::Decimal: {
-      json local = row.column_json(i);
-      if (local.is_number_integer()) return scaled_to_decimal(local.get<std::int64_t>(), column.scale);
-      return local;  // already text (or a real): send as is
-    }
-    default: return row.column_json(i);
+    case ColumnKind::Decimal:
+      // An integer is scaled; anything else (text, a real) goes as it is.
+      return local.is_number_integer() ? json(scaled_to_decimal(local.get<std::int64_t>(), column.scale)) : local;
+    default: return local;
   }
 }
 
-void bind_column(Statement& stmt, int index, const json& value, const ColumnSpec& column) {
-  if (value.is_null()) {
-    stmt.bind_null(index);
-    return;
-  }
+json encode_column(const Statement& row, int i, const ColumnSpec& column) {
+  return encode_value(row.column_json(i), column);
+}
+
+json decode_column(const json& value, const ColumnSpec& column) {
+  if (value.is_null()) return nullptr;
+  if (column.decode) return column.decode(value);
   switch (column.kind) {
     case ColumnKind::Boolean:
-      if (value.is_boolean()) {
-        stmt.bind(index, std::int64_t{value.get<bool>() ? 1 : 0});
-        return;
-      }
+      if (value.is_boolean()) return std::int64_t{value.get<bool>() ? 1 : 0};
       break;
     case ColumnKind::Json:
-      stmt.bind(index, std::string_view(json_text::dump(value)));
-      return;
+      return json_text::dump(value);
     case ColumnKind::Decimal: {
       std::int64_t scaled = 0;
       std::string text = value.is_string() ? value.get<std::string>() : json_text::dump(value);
-      if (decimal_to_scaled(text, column.scale, scaled)) {
-        stmt.bind(index, scaled);
-        return;
-      }
+      if (decimal_to_scaled(text, column.scale, scaled)) return scaled;
       break;  // not a decimal we can hold exactly: keep the text
     }
     default: break;
   }
-  stmt.bind_json(index, value);
+  if (value.is_structured()) return json_text::dump(value);
+  return value;
 }
 
 }  // namespace cs::sync

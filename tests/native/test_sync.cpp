@@ -1,6 +1,8 @@
 // The sans-I/O sync engine against a small schema of its own: capture, the
 // push and pull requests it builds, and how it applies every kind of answer.
+#include "campaign_store/schema.hpp"
 #include "campaign_store/sync.hpp"
+#include "sync_test_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -19,32 +21,37 @@ std::vector<sync::TableSpec> toy_tables() {
   };
 }
 
+const char* kToySchema =
+    "CREATE TABLE parent(id TEXT PRIMARY KEY, name TEXT, price INTEGER, meta TEXT, active INTEGER);"
+    "CREATE TABLE child(id TEXT PRIMARY KEY, parent_id TEXT REFERENCES parent(id) ON DELETE CASCADE, note TEXT);";
+
+// A database with the sync tables (schema migrations) and the toy tables.
+void make_toy_database(Database& db) {
+  cs::schema::migrate(db);
+  db.exec(kToySchema);
+}
+
+using sync_test::applied_all;
+using sync_test::soon;
+
+json remote(const char* table, const char* id, const std::string& clock, json row, bool deleted = false) {
+  return sync_test::remote(table, id, clock, std::move(row), "user-a", deleted);
+}
+
 struct Fixture {
   Database db;
   sync::Engine engine{db, toy_tables()};
   Fixture() {
-    db.exec("CREATE TABLE parent(id TEXT PRIMARY KEY, name TEXT, price INTEGER, meta TEXT, active INTEGER);"
-            "CREATE TABLE child(id TEXT PRIMARY KEY, parent_id TEXT REFERENCES parent(id) ON DELETE CASCADE, note TEXT);");
+    make_toy_database(db);
     engine.install();
     engine.configure({{"userId", "user-a"}});
   }
-  std::int64_t count(const char* sql) {
-    Statement q(db, sql);
-    q.step();
-    return q.column_int(0);
-  }
+  std::int64_t count(const char* sql) { return sync_test::count(db, sql); }
   json next() { return engine.next_request(); }
   json respond(const json& request, int status, const json& body) {
-    return engine.apply_response({{"id", request["id"]}, {"status", status}, {"body", body}});
+    return sync_test::respond(engine, request, status, body);
   }
 };
-
-json applied_all(const json& push) {
-  json results = json::array();
-  for (const auto& c : push["body"]["changes"])
-    results.push_back({{"mutation_id", c["mutation_id"]}, {"status", "applied"}});
-  return {{"results", results}};
-}
 
 const json kEmptyPull = {{"changes", json::array()}, {"cursor", "c0"}, {"has_more", false}};
 
@@ -58,9 +65,12 @@ TEST_CASE("every local write is captured once per row, with increasing clocks") 
   CHECK(f.count("SELECT count(*) FROM sync_outbox") == 3);
   CHECK(f.engine.status()["pending"] == 2);  // two rows
   CHECK(f.count("SELECT count(*) FROM sync_outbox a JOIN sync_outbox b ON a.mutation_id < b.mutation_id AND a.hlc >= b.hlc") == 0);
-  // A cascade is captured row by row, so the server hears of the child too.
+  // A cascade through a key the server has too is the server's to apply:
+  // only the parent's delete is captured.
   f.db.exec("DELETE FROM parent WHERE id = 'p1'");
-  CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'c1' AND op = 'delete'") == 1);
+  CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'p1' AND op = 'delete'") == 1);
+  CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'c1' AND op = 'delete'") == 0);
+  CHECK(f.count("SELECT count(*) FROM sync_cascade") == 0);
 }
 
 TEST_CASE("a push carries the newest state of each row, encoded for the server") {
@@ -98,7 +108,7 @@ TEST_CASE("a superseded change takes the winning row and records the conflict") 
   f.db.exec("INSERT INTO parent(id, name, price) VALUES ('p1', 'mine', 100)");
   f.engine.begin();
   json push = f.next();
-  json winner{{"id", "p1"}, {"name", "theirs"}, {"price", "12.30"}, {"hlc", "9999999999999-00000-zz"}, {"deleted", false}};
+  json winner{{"id", "p1"}, {"user_id", "user-a"}, {"name", "theirs"}, {"price", "12.30"}, {"hlc", soon(1000, "zz")}, {"deleted", false}};
   json summary = f.respond(push, 200, {{"results", {{{"mutation_id", push["body"]["changes"][0]["mutation_id"]},
                                                       {"status", "superseded"}, {"row", winner}}}}});
   CHECK(summary["superseded"] == 1);
@@ -151,10 +161,9 @@ TEST_CASE("pull applies rows and tombstones without capturing them, children bef
   REQUIRE(pull["kind"] == "pull");
   CHECK(pull["body"]["cursor"].is_null());
   json page{{"changes", {
-               {{"table", "child"}, {"id", "c1"}, {"hlc", "0000000000001-00000-n"}, {"deleted", false},
-                {"row", {{"id", "c1"}, {"parent_id", "p1"}, {"note", "early"}}}},
-               {{"table", "parent"}, {"id", "p1"}, {"hlc", "0000000000002-00000-n"}, {"deleted", false},
-                {"row", {{"id", "p1"}, {"name", "n"}, {"price", 19.5}, {"meta", {{"k", 1}}}, {"active", false}, {"user_id", "ignored"}}}},
+               remote("child", "c1", "0000000000001-00000-n", {{"id", "c1"}, {"parent_id", "p1"}, {"note", "early"}}),
+               remote("parent", "p1", "0000000000002-00000-n",
+                      {{"id", "p1"}, {"name", "n"}, {"price", 19.5}, {"meta", {{"k", 1}}}, {"active", false}}),
                {{"table", "future_table"}, {"id", "f1"}, {"hlc", "0000000000003-00000-n"}, {"row", {{"x", 1}}}},
            }},
            {"cursor", "c1"},
@@ -172,7 +181,7 @@ TEST_CASE("pull applies rows and tombstones without capturing them, children bef
   json next = f.next();  // has_more: another page from the new cursor
   REQUIRE(next["kind"] == "pull");
   CHECK(next["body"]["cursor"] == "c1");
-  f.respond(next, 200, {{"changes", {{{"table", "child"}, {"id", "c1"}, {"hlc", "0000000000004-00000-n"}, {"deleted", true}}}},
+  f.respond(next, 200, {{"changes", {remote("child", "c1", "0000000000004-00000-n", nullptr, true)}},
                         {"cursor", "c2"}, {"has_more", false}});
   CHECK(f.count("SELECT count(*) FROM child") == 0);
   CHECK(f.next()["kind"] == "idle");
@@ -189,11 +198,10 @@ TEST_CASE("a pending local change wins over an older remote row and loses to a n
   f.respond(push, 200, {{"results", json::array()}});
   json pull = f.next();
   REQUIRE(pull["kind"] == "pull");
+  const std::string later = soon(60'000);
   json page{{"changes", {
-               {{"table", "parent"}, {"id", "old"}, {"hlc", "0000000000001-00000-remote"}, {"deleted", false},
-                {"row", {{"id", "old"}, {"name", "remote"}}}},
-               {{"table", "parent"}, {"id", "new"}, {"hlc", "9999999999999-00000-remote"}, {"deleted", false},
-                {"row", {{"id", "new"}, {"name", "remote"}}}},
+               remote("parent", "old", "0000000000001-00000-remote", {{"id", "old"}, {"name", "remote"}}),
+               remote("parent", "new", later, {{"id", "new"}, {"name", "remote"}}),
            }},
            {"cursor", "c1"},
            {"has_more", false}};
@@ -207,11 +215,11 @@ TEST_CASE("a pending local change wins over an older remote row and loses to a n
   CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'old'") == 1);
   CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'new'") == 0);
   CHECK(f.engine.status()["conflicts"] == 2);
-  // Having seen a stamp from the far future, new local stamps order after it.
+  // Having seen a stamp from a clock ahead of ours, new local stamps order after it.
   f.db.exec("UPDATE parent SET name = 'again' WHERE id = 'new'");
   Statement stamp(f.db, "SELECT hlc FROM sync_outbox WHERE row_id = 'new'");
   REQUIRE(stamp.step());
-  CHECK(stamp.column_text(0) > std::string("9999999999999-00000-remote"));
+  CHECK(stamp.column_text(0) > later);
 }
 
 TEST_CASE("one database per user: binding to a second user is refused") {
@@ -227,16 +235,16 @@ TEST_CASE("one database per user: binding to a second user is refused") {
 
 TEST_CASE("the clock survives a restart even if the wall clock went back") {
   Database db;
-  db.exec("CREATE TABLE parent(id TEXT PRIMARY KEY, name TEXT, price INTEGER, meta TEXT, active INTEGER);"
-          "CREATE TABLE child(id TEXT PRIMARY KEY, parent_id TEXT, note TEXT);"
-          "CREATE TABLE sync_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-          "INSERT INTO sync_state VALUES ('hlc_high', '9000000000000-00007-old');");
+  make_toy_database(db);
+  // Ten minutes ahead: what this database issued before the wall clock was set back.
+  const std::string high = soon(600'000, "old");
+  db.cached("INSERT INTO sync_state VALUES ('hlc_high', ?)").bind(1, std::string_view(high)).run();
   sync::Engine engine(db, toy_tables());
   engine.install();
   db.exec("INSERT INTO parent(id) VALUES ('p')");
   Statement stamp(db, "SELECT hlc FROM sync_outbox");
   REQUIRE(stamp.step());
-  CHECK(stamp.column_text(0).substr(0, 19) == "9000000000000-00008");
+  CHECK(stamp.column_text(0).substr(0, 19) == high.substr(0, 14) + "00001");
 }
 
 TEST_CASE("HLC stamps order as text and parse back") {
@@ -271,10 +279,8 @@ TEST_CASE("after a server reset, rows the full pull did not return are removed, 
   Fixture f;
   f.engine.begin();
   json pull = f.next();  // nothing to push
-  f.respond(pull, 200, {{"changes", {{{"table", "parent"}, {"id", "gone"}, {"hlc", "0000000000001-00000-n"},
-                                      {"row", {{"id", "gone"}, {"name", "x"}}}},
-                                     {{"table", "parent"}, {"id", "kept"}, {"hlc", "0000000000001-00001-n"},
-                                      {"row", {{"id", "kept"}, {"name", "x"}}}}}},
+  f.respond(pull, 200, {{"changes", {remote("parent", "gone", "0000000000001-00000-n", {{"id", "gone"}, {"name", "x"}}),
+                                     remote("parent", "kept", "0000000000001-00001-n", {{"id", "kept"}, {"name", "x"}})}},
                         {"cursor", "c1"}, {"has_more", false}});
   f.db.exec("INSERT INTO parent(id, name) VALUES ('mine', 'unsent')");
   // The server purged the tombstone of `gone`; a reset pull returns only `kept`.
@@ -284,8 +290,7 @@ TEST_CASE("after a server reset, rows the full pull did not return are removed, 
   f.respond(f.next(), 200, {{"results", json::array()}});
   pull = f.next();
   REQUIRE(pull["kind"] == "pull");
-  json summary = f.respond(pull, 200, {{"changes", {{{"table", "parent"}, {"id", "kept"}, {"hlc", "0000000000001-00001-n"},
-                                                    {"row", {{"id", "kept"}, {"name", "x"}}}}}},
+  json summary = f.respond(pull, 200, {{"changes", {remote("parent", "kept", "0000000000001-00001-n", {{"id", "kept"}, {"name", "x"}})}},
                                        {"cursor", "c2"}, {"has_more", false}, {"reset", true}});
   CHECK(summary["swept"] == 1);
   Statement ids(f.db, "SELECT group_concat(id, ',') FROM (SELECT id FROM parent ORDER BY id)");

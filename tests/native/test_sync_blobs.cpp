@@ -3,8 +3,10 @@
 // next, how each answer is applied, and what survives a restart.
 #include "campaign_store/dispatcher.hpp"
 #include "campaign_store/legacy.hpp"
+#include "campaign_store/schema.hpp"
 #include "campaign_store/sync.hpp"
 #include "campaign_store/vfs_transfer.hpp"
+#include "sync_test_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -31,9 +33,8 @@ std::vector<sync::BlobColumn> toy_blobs() {
   return {{"image", "url", "storage_path", "images"}, {"asset", "url", "storage_path", "assets"}};
 }
 
+// Besides the schema migrations (the sync tables, `blobs`).
 const char* kSchema =
-    "CREATE TABLE blobs(hash TEXT PRIMARY KEY NOT NULL, data BLOB NOT NULL, size INTEGER NOT NULL, mime TEXT,"
-    "  created_at TEXT NOT NULL);"
     "CREATE TABLE image(id TEXT PRIMARY KEY, url TEXT, storage_path TEXT, note TEXT);"
     "CREATE TABLE asset(id TEXT PRIMARY KEY, image_id TEXT REFERENCES image(id), url TEXT, storage_path TEXT);";
 
@@ -43,6 +44,7 @@ struct Fixture {
   Database db;
   std::unique_ptr<sync::Engine> engine;
   explicit Fixture(bool with_url = true, const char* before_install = "") {
+    cs::schema::migrate(db);
     db.exec(kSchema);
     db.exec(before_install);
     start(with_url);
@@ -61,19 +63,11 @@ struct Fixture {
   std::string put(const std::string& bytes, const char* mime = "image/png") {
     return cs::legacy::blob_put(db, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(), mime).hash;
   }
-  std::int64_t count(const std::string& sql) {
-    Statement q(db, sql);
-    q.step();
-    return q.column_int(0);
-  }
-  std::string text(const std::string& sql) {
-    Statement q(db, sql);
-    REQUIRE(q.step());
-    return q.column_is_null(0) ? "<null>" : q.column_text(0);
-  }
+  std::int64_t count(const std::string& sql) { return sync_test::count(db, sql); }
+  std::string text(const std::string& sql) { return sync_test::text(db, sql); }
   json next() { return engine->next_request(); }
   json respond(const json& request, int status, const json& body) {
-    return engine->apply_response({{"id", request["id"]}, {"status", status}, {"body", body}});
+    return sync_test::respond(*engine, request, status, body);
   }
   json status() { return engine->status(); }
   // Answers every request of the cycle: uploads 200, pushes applied, pulls empty.
@@ -84,9 +78,7 @@ struct Fixture {
         ++uploads;
         respond(r, 200, {{"Key", "k"}, {"Id", "i"}});
       } else if (r["kind"] == "push") {
-        json results = json::array();
-        for (const auto& c : r["body"]["changes"]) results.push_back({{"mutation_id", c["mutation_id"]}, {"status", "applied"}});
-        respond(r, 200, {{"results", results}});
+        respond(r, 200, sync_test::applied_all(r));
       } else {
         respond(r, 200, {{"changes", json::array()}, {"cursor", "c"}, {"has_more", false}});
       }
@@ -129,6 +121,7 @@ TEST_CASE("a referenced blob is uploaded before any push, at its content-hash pa
   const std::string public_url = std::string(kUrl) + "/storage/v1/object/public/images/user-a/" + hash;
   CHECK(up["blob"]["publicUrl"] == public_url);
 
+  const std::string written = f.text("SELECT hlc FROM sync_outbox WHERE row_id = 'i1'");
   json done = f.respond(up, 200, kCreated);
   CHECK(done["acknowledged"] == 1);
   CHECK(done["rewritten"] == 1);
@@ -137,13 +130,17 @@ TEST_CASE("a referenced blob is uploaded before any push, at its content-hash pa
   CHECK(f.text("SELECT state FROM sync_blobs") == "acknowledged");
   CHECK(f.status()["blobsPending"] == 0);
 
-  // The rewrite was captured: the push carries the path and the public URL.
+  // The push carries the path and the public URL with the row's pending
+  // change, at its clock: the rewrite never outranks a later write of
+  // another device (a delete of the row, say).
   json push = f.next();
   REQUIRE(push["kind"] == "push");
   json change = change_of(push, "i1");
   REQUIRE(change.is_object());
   CHECK(change["row"]["url"] == public_url);
   CHECK(change["row"]["storage_path"] == "user-a/" + hash);
+  CHECK(change["hlc"] == written);
+  CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'i1'") == 1);
   CHECK(change_of(push, "plain").is_object());
 }
 
@@ -246,7 +243,10 @@ TEST_CASE("a refused upload is kept as rejected with the reason, not retried, an
   f.engine->begin();
   json retry = f.next();
   REQUIRE(retry["kind"] == "upload");
+  CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'i1'") == 0);  // pushed with its reference
   CHECK(f.respond(retry, 200, kCreated)["rewritten"] == 2);
+  // i1 was pushed with its reference: the rewrite is a change of its own.
+  CHECK(f.count("SELECT count(*) FROM sync_outbox WHERE row_id = 'i1'") == 1);
 }
 
 TEST_CASE("token and transient failures of an upload keep it pending and say how to retry") {
@@ -306,7 +306,7 @@ TEST_CASE("blobs no row needs any more, rows from the server and blobs without b
   for (json r = f.next(); r["kind"] != "idle"; r = f.next()) {
     REQUIRE(r["kind"] == "pull");
     f.respond(r, 200, {{"changes", {{{"table", "image"}, {"id", "remote"}, {"hlc", "0000000000001-00000-n"},
-                                     {"row", {{"id", "remote"}, {"url", blob_ref(theirs)}}}}}},
+                                     {"row", {{"id", "remote"}, {"user_id", "user-a"}, {"url", blob_ref(theirs)}}}}}},
                        {"cursor", "c1"}, {"has_more", false}});
   }
   CHECK(f.status()["blobsPending"] == 0);
@@ -324,7 +324,7 @@ TEST_CASE("without the project URL nothing is uploaded") {
 }
 
 TEST_CASE("rows written before the capture triggers existed are found once") {
-  // A database of an older version: rows with references, no sync tables yet.
+  // A database of an older version: rows with references, no capture triggers yet.
   const std::string hash(64, 'b');
   const std::string old_rows = "INSERT INTO blobs VALUES ('" + hash + "', x'00', 1, 'image/gif', '2024-01-01');"
                                "INSERT INTO image(id, url) VALUES ('old', 'blob:sha256:" + hash + "#image/gif')";
@@ -336,14 +336,34 @@ TEST_CASE("rows written before the capture triggers existed are found once") {
   CHECK(up["headers"]["content-type"] == "image/gif");
 }
 
+TEST_CASE("a row a cascade removed with its change pending still has its blob uploaded, and is pushed rewritten") {
+  Database db;
+  cs::schema::migrate(db);
+  db.exec("CREATE TABLE shelf(id TEXT PRIMARY KEY, name TEXT);"
+          "CREATE TABLE pic(id TEXT PRIMARY KEY, shelf_id TEXT REFERENCES shelf(id) ON DELETE CASCADE, url TEXT, storage_path TEXT);");
+  sync::Engine engine(db, {{"shelf", {{"id"}, {"name"}}}, {"pic", {{"id"}, {"shelf_id"}, {"url"}, {"storage_path"}}}},
+                      {{"pic", "url", "storage_path", "images"}});
+  engine.install();
+  engine.configure({{"userId", "user-a"}, {"url", kUrl}});
+  const std::string hash =
+      cs::legacy::blob_put(db, reinterpret_cast<const std::uint8_t*>("pic bytes"), 9, "image/png").hash;
+  db.exec(("INSERT INTO shelf VALUES ('s', 'x'); INSERT INTO pic(id, shelf_id, url) VALUES ('p', 's', '" +
+           blob_ref(hash) + "'); DELETE FROM shelf WHERE id = 's';").c_str());
+  engine.begin();
+  json up = engine.next_request();
+  REQUIRE(up["kind"] == "upload");
+  CHECK(sync_test::respond(engine, up, 200, kCreated)["rewritten"] == 1);
+  json push = engine.next_request();
+  REQUIRE(push["kind"] == "push");
+  json pic = change_of(push, "p");
+  REQUIRE(pic.is_object());
+  CHECK(pic["row"]["url"] == std::string(kUrl) + "/storage/v1/object/public/images/user-a/" + hash);
+  CHECK(pic["row"]["storage_path"] == "user-a/" + hash);
+}
+
 TEST_CASE("sync.next stages an upload's bytes for the binary path") {
   cs::Dispatcher d;
-  auto call = [&](const char* op, const json& args = json::object()) {
-    json envelope = json::parse(d.call(op, args.dump()));
-    INFO(envelope.dump());
-    REQUIRE(envelope["ok"] == true);
-    return envelope["result"];
-  };
+  auto call = [&](const char* op, const json& args = json::object()) { return sync_test::call_ok(d, op, args); };
   call("open");
   const std::string bytes = "GIF89a tiny";
   unsigned char* slot = cs::vfs::import_slot().allocate(bytes.size());
@@ -371,12 +391,7 @@ TEST_CASE("sync.next stages an upload's bytes for the binary path") {
 
 TEST_CASE("a rollback export after the upload still writes the migrated data: URL back") {
   cs::Dispatcher d;
-  auto call = [&](const char* op, const json& args = json::object()) {
-    json envelope = json::parse(d.call(op, args.dump()));
-    INFO(op << " " << envelope.dump());
-    REQUIRE(envelope["ok"] == true);
-    return envelope["result"];
-  };
+  auto call = [&](const char* op, const json& args = json::object()) { return sync_test::call_ok(d, op, args); };
   call("open");
   const std::string photo = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
   const std::string bg = "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/";

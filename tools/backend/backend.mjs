@@ -39,6 +39,7 @@ export async function startBackend({ port = 0, jwtSecret, log = () => {} } = {})
     mintToken: gateway.mintToken,
     pg: {
       connectionString: db.connectionString,
+      postgresConnectionString: db.postgres.connectionString,
       authenticatorConnectionString: db.authenticator.connectionString,
     },
     async stop() {

@@ -17,7 +17,7 @@ import pg from 'pg';
 import { createAuth, DEMO_USERS } from './auth.mjs';
 import { fromPgError, pgrstError } from './errors.mjs';
 import { createFaults } from './faults.mjs';
-import { BodyTooLarge, CORS_HEADERS, isLoopback, readBody, sleep } from './http-util.mjs';
+import { BodyTooLarge, CORS_HEADERS, deeperThan, isLoopback, MAX_JSON_DEPTH, readBody, sleep } from './http-util.mjs';
 import { JwtError, mintToken, verifyJwt } from './jwt.mjs';
 import { callRpc, RpcError } from './rpc.mjs';
 import { withRequestTx } from './request-tx.mjs';
@@ -32,6 +32,20 @@ const TEN_YEARS = 10 * 365 * 24 * 3600;
 const API_ROLES = new Set(['anon', 'authenticated', 'service_role']);
 
 const json = (status, body, headers = {}) => ({ status, body, headers });
+// A /rest/v1 request's body as text, or the 413 answer when it is too large.
+async function restBody(req) {
+  try {
+    return (await readBody(req, REST_MAX_BYTES)).toString('utf8');
+  } catch (err) {
+    if (err instanceof BodyTooLarge) {
+      return json(413, pgrstError('PGRST413', `Payload too large: the request body exceeds ${REST_MAX_BYTES} bytes`));
+    }
+    throw err;
+  }
+}
+// PostgreSQL's JSON parser would run out of stack (a 5xx a client retries
+// forever); the request itself is at fault, so 400.
+const tooDeep = () => json(400, pgrstError('PGRST102', `Invalid json: nested deeper than ${MAX_JSON_DEPTH} levels`));
 
 // Kong's key-auth answers before anything else sees the request.
 function checkApiKey(req, url, keys) {
@@ -138,12 +152,14 @@ export async function createGateway({
     if (req.method === 'GET') {
       args = Object.fromEntries([...url.searchParams].filter(([k]) => k !== 'apikey'));
     } else if (req.method === 'POST') {
-      const raw = (await readBody(req, REST_MAX_BYTES)).toString('utf8');
+      const raw = await restBody(req);
+      if (typeof raw !== 'string') return raw;
       try {
         args = raw.trim() === '' ? {} : JSON.parse(raw);
       } catch {
         return json(400, pgrstError('PGRST102', 'Empty or invalid json'));
       }
+      if (deeperThan(args, MAX_JSON_DEPTH)) return tooDeep();
     } else {
       return json(405, pgrstError('PGRST101', 'Only GET and POST verbs are allowed for functions'));
     }
@@ -179,8 +195,10 @@ export async function createGateway({
       return json(405, pgrstError('PGRST117', `Unsupported HTTP method: ${req.method}`,
         { hint: 'this local gateway serves POST (insert/upsert) on tables, nothing else' }));
     }
+    const raw = await restBody(req);
+    if (typeof raw !== 'string') return raw;
     try {
-      const request = readRequest(name, meta, (await readBody(req, REST_MAX_BYTES)).toString('utf8'), url, req.headers.prefer);
+      const request = readRequest(name, meta, raw, url, req.headers.prefer);
       const ctx = { role: who.role, claims: who.claims, method: req.method, path: url.pathname };
       const out = await withRequestTx(pool, ctx, (c) => insertRows(c, name, meta, request));
       return { status: out.status, body: out.text, headers: out.headers };

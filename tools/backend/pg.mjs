@@ -1,7 +1,8 @@
 // A throwaway PostgreSQL 15 for development and tests: a fresh cluster in a
-// temp dir on a free loopback port, with the Supabase shim and
-// supabase/migrations applied. Import `startPostgres()`, or run this file to
-// keep one up until Ctrl-C.
+// temp dir on a free loopback port, set up as a Supabase project is
+// (supabase-shim.sql by the superuser supabase_admin), with
+// supabase/migrations applied by the non-superuser `postgres`. Import
+// `startPostgres()`, or run this file to keep one up until Ctrl-C.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { splitSql } from './sql-statements.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
@@ -65,34 +67,66 @@ export function freePort() {
   });
 }
 
-export function sqlFiles() {
-  const migrations = fs.readdirSync(migrationsDir)
+export function migrationFiles() {
+  return fs.readdirSync(migrationsDir)
     .filter((f) => /^\d+.*\.sql$/.test(f))
     .sort()
     .map((f) => path.join(migrationsDir, f));
-  return [shimFile, ...migrations];
 }
 
-async function applySqlFiles(connectionString, authenticatorPassword) {
-  const client = new pg.Client({ connectionString });
+/**
+ * Applies one migration file on `client` (logged in as the migrating role),
+ * in one transaction, statement by statement as psql would: a policy
+ * statement that supautils.policy_grants grants to the login role goes
+ * through the supautils emulation (run as the superuser, as supautils
+ * does); everything else runs as the role itself.
+ */
+export async function applyMigration(client, file) {
+  const name = path.relative(repoRoot, file);
+  await client.query('begin');
+  try {
+    for (const statement of splitSql(fs.readFileSync(file, 'utf8'))) {
+      const { rows } = await client.query('select supautils.policy_granted($1) as granted', [statement]);
+      if (rows[0].granted) await client.query('select supautils.run_policy_statement($1)', [statement]);
+      else await client.query(statement);
+    }
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    err.message = `${name}: ${err.message}`;
+    throw err;
+  }
+}
+
+// As on Supabase: the project's pre-requisites by the superuser
+// (supabase_admin), then supabase/migrations by `postgres`, which is not a
+// superuser there (what `supabase db push` and the SQL editor run as).
+async function setUpDatabase({ superuser, postgres, passwords }) {
+  const admin = new pg.Client({ connectionString: superuser });
+  await admin.connect();
+  try {
+    try {
+      await admin.query(fs.readFileSync(shimFile, 'utf8'));
+    } catch (err) {
+      err.message = `${path.relative(repoRoot, shimFile)}: ${err.message}`;
+      throw err;
+    }
+    // ALTER ROLE takes no bind parameters; pass the passwords through a
+    // session setting instead of splicing them into SQL text.
+    for (const [role, password] of Object.entries(passwords)) {
+      await admin.query("select set_config('campaign_store.password', $1, false)", [password]);
+      await admin.query(`do $$ begin
+        execute format('alter role %I with login password %L', '${role}', current_setting('campaign_store.password'));
+      end $$`);
+    }
+    await admin.query("select set_config('campaign_store.password', '', false)");
+  } finally {
+    await admin.end();
+  }
+  const client = new pg.Client({ connectionString: postgres });
   await client.connect();
   try {
-    for (const file of sqlFiles()) {
-      try {
-        await client.query(fs.readFileSync(file, 'utf8'));
-      } catch (err) {
-        err.message = `${path.relative(repoRoot, file)}: ${err.message}`;
-        throw err;
-      }
-    }
-    // ALTER ROLE takes no bind parameters; pass the password through a
-    // session setting instead of splicing it into SQL text.
-    await client.query("select set_config('campaign_store.authenticator_password', $1, false)",
-      [authenticatorPassword]);
-    await client.query(`do $$ begin
-      execute format('alter role authenticator with login password %L',
-                     current_setting('campaign_store.authenticator_password'));
-    end $$`);
+    for (const file of migrationFiles()) await applyMigration(client, file);
   } finally {
     await client.end();
   }
@@ -106,8 +140,9 @@ process.once('exit', () => {
 
 /**
  * Starts a fresh cluster. Resolves to
- * { host, port, connectionString (superuser), authenticator: {user, password,
- *   connectionString}, dataDir, stop() }.
+ * { host, port, connectionString (the superuser, supabase_admin),
+ *   postgres: {user, password, connectionString} (not a superuser; ran the
+ *   migrations), authenticator: {user, password, connectionString}, dataDir, stop() }.
  */
 export async function startPostgres({ port, log = false } = {}) {
   ensurePostgresInstalled();
@@ -117,6 +152,7 @@ export async function startPostgres({ port, log = false } = {}) {
   const dataDir = path.join(dir, 'data');
   const logFile = path.join(dir, 'postgres.log');
   const superPassword = randomBytes(18).toString('hex');
+  const postgresPassword = randomBytes(18).toString('hex');
   const authenticatorPassword = randomBytes(18).toString('hex');
 
   if (isRoot) {
@@ -147,7 +183,7 @@ export async function startPostgres({ port, log = false } = {}) {
   liveClusters.add(cluster);
 
   try {
-    runAsServerUser('initdb', ['-D', dataDir, '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8',
+    runAsServerUser('initdb', ['-D', dataDir, '-U', 'supabase_admin', '-E', 'UTF8', '--locale=C.UTF-8',
       '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwFile}`, '--no-sync']);
     fs.rmSync(pwFile);
 
@@ -169,14 +205,17 @@ export async function startPostgres({ port, log = false } = {}) {
     }
 
     const host = '127.0.0.1';
-    const connectionString = `postgresql://postgres:${superPassword}@${host}:${chosenPort}/postgres`;
-    await applySqlFiles(connectionString, authenticatorPassword);
+    const connectionString = `postgresql://supabase_admin:${superPassword}@${host}:${chosenPort}/postgres`;
+    const postgresConnectionString = `postgresql://postgres:${postgresPassword}@${host}:${chosenPort}/postgres`;
+    await setUpDatabase({ superuser: connectionString, postgres: postgresConnectionString,
+      passwords: { postgres: postgresPassword, authenticator: authenticatorPassword } });
     if (log) console.error(`[pg] PostgreSQL 15 on ${host}:${chosenPort} (${dir})`);
 
     return {
       host,
       port: chosenPort,
       connectionString,
+      postgres: { user: 'postgres', password: postgresPassword, connectionString: postgresConnectionString },
       authenticator: {
         user: 'authenticator',
         password: authenticatorPassword,

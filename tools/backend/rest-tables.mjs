@@ -10,6 +10,7 @@
 // request as such: a column the request names must be one of the table's.
 // Every value is a bound parameter.
 import { pgrstError } from './errors.mjs';
+import { deeperThan, MAX_JSON_DEPTH } from './http-util.mjs';
 import { withRequestTx } from './request-tx.mjs';
 
 export const MAX_ROWS = 5000;
@@ -114,6 +115,9 @@ export function readRequest(table, meta, raw, url, preferHeader) {
     body = raw.trim() === '' ? undefined : JSON.parse(raw);
   } catch {
     throw new RestError(400, pgrstError('PGRST102', 'Empty or invalid json'));
+  }
+  if (deeperThan(body, MAX_JSON_DEPTH)) {
+    throw new RestError(400, pgrstError('PGRST102', `Invalid json: nested deeper than ${MAX_JSON_DEPTH} levels`));
   }
   const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (!(isObject(body) || (Array.isArray(body) && body.every(isObject)))) {
