@@ -72,6 +72,10 @@ struct ExportOptions {
   bool inline_images = false;     // blob references back to data: URLs
   bool acknowledge = false;       // the caller writes these values back (dual write)
   bool parsed = false;            // values as JSON instead of text (the compat facade)
+  // With inline_images: a value whose rows say what the stored original
+  // says comes back as that original text, byte for byte (false: always as
+  // JSON.stringify would write it; tests of the shaping).
+  bool prefer_source = true;
 };
 
 // Regenerates the legacy keys from the database: {entries: [{key, value}],

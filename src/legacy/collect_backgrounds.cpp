@@ -29,8 +29,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
   for (ojson& b : list) {
     ++index;
     if (!b.is_object()) {
-      ++kr.skipped;
-      kr.count("skipped_items");
+      kr.skip("", index, b);
       continue;
     }
     ++kr.rows;
@@ -40,21 +39,21 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
     kr.count("ai_generations");
     replace_data_urls(b, g.blobs, kr.urls);
 
-    std::optional<std::string> product_ref, product_row, image_row;
-    if (const ojson* pid = field(b, "productId")) product_ref = canonical_id(*pid);
+    Item it(b, "ai_generations", kr.fields);
+    std::optional<std::string> product_ref = it.id("productId"), product_row, image_row;
+    const auto image_canon = it.id("imageId");
     if (product_ref) product_row = resolve(g.db, "products", *product_ref);
-    if (product_row) {
-      if (const ojson* iid = field(b, "imageId"))
-        if (auto image_canon = canonical_id(*iid)) image_row = resolve(g.db, "product_images", *image_canon, *product_row);
-    }
+    if (product_row && image_canon) image_row = resolve(g.db, "product_images", *image_canon, *product_row);
     if (image_row) kr.count("ai_generations_linked");
 
-    const Stamp created = stamp_or(iso_date(field(b, "createdAt"), g.tz), now_stamp(g.now));
-    const Value request_id = text_value(b, "requestId");
-    const Value processing = Value::of(count_of(field(b, "processingTime")));
+    const Stamp created = stamp_or(it.date("createdAt", g.tz), now_stamp(g.now));
+    const Value request_id = Value::of(it.text("requestId"));
+    const Value processing = Value::of(it.whole("processingTime"));
+    const Value prompt = Value::of(it.text("prompt"));
+    const Value url = Value::of(it.text("url"));
     Columns cols = {
         {"type", Value::of(std::string("background"))},
-        {"prompt", text_value(b, "prompt")},
+        {"prompt", prompt},
         {"service", Value::of(std::string("fal"))},
         {"request_id", request_id},
         {"response_data", Value::json(b)},
@@ -75,8 +74,8 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
         Claim vc = g.ids.claim("generation_backgrounds", slot);
         Columns vcols = {
             {"product_image_id", Value::of(*image_row)},
-            {"url", text_value(b, "url")},
-            {"prompt", text_value(b, "prompt")},
+            {"url", url},
+            {"prompt", prompt},
             {"request_id", request_id},
             {"processing_time", processing},
             {"metadata", Value::json(ojson{{"aiGenerationId", claim.row_id}})},

@@ -38,6 +38,24 @@ bool truthy_flag(const ojson* value) {
   return false;
 }
 
+void KeyResult::skip(const std::string& list, std::int64_t index, const ojson& item) {
+  ++skipped;
+  count("skipped_items");
+  if (!skipped_at.is_object()) skipped_at = ojson::object();
+  skipped_at[list].push_back(ojson::array({index, item}));
+}
+
+ojson unusable_items(const ojson& list, bool strings_are_items) {
+  ojson out;
+  std::int64_t index = 0;
+  for (const ojson& item : list) {
+    const bool usable = item.is_object() || (strings_are_items && item.is_string() && !item.get_ref<const std::string&>().empty());
+    if (!usable) out.push_back(ojson::array({index, item}));
+    ++index;
+  }
+  return out;
+}
+
 void KeyResult::id(const std::string& entity, const ojson* legacy_id) {
   ojson& list = ids[entity];
   if (!list.is_array()) list = ojson::array();
@@ -62,7 +80,10 @@ ojson KeyResult::to_detail() const {
   ojson blobs = ojson::array();
   for (const auto& h : urls.hashes) blobs.push_back(h);
   d["dataUrls"] = {{"occurrences", urls.occurrences}, {"blobs", std::move(blobs)}};
-  if (!extra.is_null()) d["extra"] = extra;
+  if (ojson f = fields.to_json(); !f.empty()) d["fields"] = std::move(f);
+  if (null_value) d["null"] = true;
+  if (skipped_at.is_object()) d["skippedAt"] = skipped_at;
+  if (!container.is_null()) d["container"] = container;
   return d;
 }
 

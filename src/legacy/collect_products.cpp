@@ -35,6 +35,13 @@ struct ProductScope {
   std::string product_entity, image_entity, bg_entity;
 };
 
+// Whether an item is flagged (isPrimary, isActive) by the spelling rules,
+// without counting: the item's own reading counts once.
+bool flagged(const ojson& item, const char* table, const char* name) {
+  FieldTally scratch;
+  return Item(item, table, scratch).flag(name).value_or(false);
+}
+
 // A row written whose children are still to come.
 struct Parent {
   std::string row_id;
@@ -47,14 +54,14 @@ void import_background_versions(ProductScope& s, RowBatch& batch, Parent& image)
   // One active version per image (the data API's rule): the last one marked.
   std::int64_t active = -1, index = 0;
   for (const ojson& v : list) {
-    if (v.is_object() && truthy_flag(field(v, "isActive"))) active = index;
+    if (v.is_object() && flagged(v, "background_versions", "isActive")) active = index;
     ++index;
   }
   index = -1;
   for (ojson& v : list) {
     ++index;
     if (!v.is_object()) {
-      if (!s.ns.sample) s.kr.count("skipped_items");
+      s.kr.count("skipped_items");
       continue;
     }
     const ojson* idv = field(v, "id");
@@ -63,13 +70,15 @@ void import_background_versions(ProductScope& s, RowBatch& batch, Parent& image)
     s.kr.count(s.bg_entity);
     const std::string slot = s.g.ids.slot(s.bg_entity.c_str(), image.row_id, canon, index);
     Claim c = s.g.ids.claim(s.bg_entity.c_str(), slot);
-    const Stamp created = stamp_or(iso_date(field(v, "createdAt"), s.g.tz), image.created);
+    Item it(v, "background_versions", s.kr.fields, s.bg_entity);
+    const Stamp created = stamp_or(it.date("createdAt", s.g.tz), image.created);
+    it.flag("isActive");  // read above (one active per image); here for its counts
     Columns cols = {
         {"product_image_id", Value::of(image.row_id)},
-        {"url", text_value(v, "url")},
-        {"prompt", text_value(v, "prompt")},
-        {"request_id", text_value(v, "requestId")},
-        {"processing_time", Value::of(count_of(field(v, "processingTime")))},
+        {"url", Value::of(it.text("url"))},
+        {"prompt", Value::of(it.text("prompt"))},
+        {"request_id", Value::of(it.text("requestId"))},
+        {"processing_time", Value::of(it.whole("processingTime"))},
         {"metadata", Value::of(std::string("{}"))},
         {"is_active", Value::flag(index == active)},
         {"created_at", Value::of(created)},
@@ -100,17 +109,17 @@ Parent import_image(ProductScope& s, RowBatch& batch, ojson& image, std::int64_t
   s.kr.count(s.image_entity);
   const std::string slot = s.g.ids.slot(s.image_entity.c_str(), product.row_id, canon, index);
   Claim c = s.g.ids.claim(s.image_entity.c_str(), slot);
-  Parent out{c.row_id, stamp_or(iso_date(field(im, "uploadedAt"), s.g.tz), product.created), ojson()};
-  Value file_name = text_value(im, "name");
-  if (file_name.kind == Value::Null) file_name = text_value(im, "fileName");
-  Value url = text_value(im, "url");
+  Item it(im, "product_images", s.kr.fields, s.image_entity);
+  Parent out{c.row_id, stamp_or(it.date("uploadedAt", s.g.tz), product.created), ojson()};
+  it.flag("isPrimary");  // read by the caller (the first marked wins); here for its counts
+  Value url = Value::of(it.text("url"));
   if (url.kind == Value::Null) url = Value::of(std::string());  // the column is NOT NULL
   Columns cols = {
       {"product_id", Value::of(product.row_id)},
       {"url", url},
-      {"file_name", file_name},
-      {"alt_text", text_value(im, "alt")},
-      {"size", Value::of(count_of(field(im, "size")))},
+      {"file_name", Value::of(it.text("name"))},
+      {"alt_text", Value::of(it.text("alt"))},
+      {"size", Value::of(it.whole("size"))},
       {"is_primary", Value::flag(primary)},
       {"metadata", Value::of(std::string("{}"))},
       {"created_at", Value::of(out.created)},
@@ -120,10 +129,14 @@ Parent import_image(ProductScope& s, RowBatch& batch, ojson& image, std::int64_t
   r.notes = ojson::object();
   r.notes["snap"] = put_row(s.g.db, batch, "product_images", c.row_id, cols, c);
   if (bare) r.notes["form"] = "url";
-  if (auto it = im.find("backgroundVersions"); it != im.end() && it->is_array()) {
-    r.notes["versions"] = std::distance(im.begin(), it);  // where the export puts them back
-    out.children = std::move(*it);
-    im.erase(it);  // they become rows; the original keeps the rest
+  if (it.list("backgroundVersions")) {
+    const std::string& versions = it.chosen();
+    auto at = im.find(versions);
+    r.notes["versions"] = std::distance(im.begin(), at);  // where the export puts them back
+    if (versions != "backgroundVersions") r.notes["versionsAs"] = versions;
+    out.children = std::move(*at);
+    im.erase(at);  // they become rows; the original keeps the rest
+    if (ojson skipped = unusable_items(out.children, false); !skipped.is_null()) r.notes["skipped"] = std::move(skipped);
   }
   r.legacy_id = idv;
   r.canon = canon;
@@ -151,6 +164,7 @@ Parent import_product(ProductScope& s, RowBatch& batch, ojson& p, std::int64_t i
   out.children = ojson::array();
   std::string form;
   std::int64_t images_pos = -1;
+  bool images_unreadable = false;  // "[object Object]", a lone object: no rows, kept in the original
   if (auto it = p.find("images"); it != p.end()) {
     images_pos = std::distance(p.begin(), it);
     if (it->is_array()) {
@@ -161,27 +175,31 @@ Parent import_product(ProductScope& s, RowBatch& batch, ojson& p, std::int64_t i
       form = "url";
       out.children.push_back(std::move(*it));
       p.erase(it);
+    } else {
+      images_unreadable = !it->is_null() && !(it->is_string() && it->get_ref<const std::string&>().empty());
     }
   }
 
   const std::string slot = s.g.ids.slot(s.product_entity.c_str(), "", canon, index);
   Claim c = s.g.ids.claim(s.product_entity.c_str(), slot);
   out.row_id = c.row_id;
-  out.created = stamp_or(iso_date(field(p, "createdAt"), s.g.tz), now_stamp(s.g.now));
-  const Stamp updated = stamp_or(iso_date(field(p, "updatedAt"), s.g.tz), out.created);
-  ojson metadata = object_or_empty(field(p, "metadata"));
+  Item it(p, s.ns.sample ? "sample_products" : "products", s.kr.fields, s.product_entity);
+  if (images_unreadable) it.count("images", FieldTally::Unreadable);
+  out.created = stamp_or(it.date("createdAt", s.g.tz), now_stamp(s.g.now));
+  const Stamp updated = stamp_or(it.date("updatedAt", s.g.tz), out.created);
+  ojson metadata = object_or_empty(it.object("metadata"));
   if (s.ns.sample) metadata["isSample"] = true;  // so the app can hide or delete them as a group
-  Value name = text_value(p, "name");
+  Value name = Value::of(it.text("name"));
   if (name.kind == Value::Null) name = Value::of(std::string());  // NOT NULL; the original keeps what was there
   Columns cols = {
       {"name", name},
-      {"description", text_value(p, "description")},
-      {"brand", text_value(p, "brand")},
-      {"category", text_value(p, "category")},
-      {"price", Value::of(parse_amount(field(p, "price")).cents)},
-      {"sku", text_value(p, "sku")},
-      {"url", text_value(p, "url")},
-      {"utm_codes", Value::json(object_or_empty(field(p, "utmCodes")))},
+      {"description", Value::of(it.text("description"))},
+      {"brand", Value::of(it.text("brand"))},
+      {"category", Value::of(it.text("category"))},
+      {"price", Value::of(it.amount("price").cents)},
+      {"sku", Value::of(it.text("sku"))},
+      {"url", Value::of(it.text("url"))},
+      {"utm_codes", Value::json(object_or_empty(it.object("utmCodes")))},
       {"metadata", Value::json(metadata)},
       {"status", Value::of(std::string("active"))},
       {"created_at", Value::of(out.created)},
@@ -191,6 +209,7 @@ Parent import_product(ProductScope& s, RowBatch& batch, ojson& p, std::int64_t i
   r.notes = ojson::object();
   r.notes["snap"] = put_row(s.g.db, batch, "products", c.row_id, cols, c);
   if (!form.empty()) r.notes["images"] = {{"form", form}, {"levels", images_levels}, {"pos", images_pos}};
+  if (ojson skipped = unusable_items(out.children, true); !skipped.is_null()) r.notes["skipped"] = std::move(skipped);
   else if (images_levels > 0) r.notes["enc"] = {{"images", images_levels}};
   r.legacy_id = idv;
   r.canon = canon;
@@ -213,8 +232,7 @@ void import_products(Group& g, ojson& list, const Ns& ns, KeyResult& kr) {
     for (ojson& item : list) {
       ++index;
       if (!item.is_object()) {
-        ++kr.skipped;
-        kr.count("skipped_items");
+        kr.skip(ns.sample ? "products" : "", index, item);
         continue;
       }
       ++kr.rows;
@@ -234,10 +252,10 @@ void import_products(Group& g, ojson& list, const Ns& ns, KeyResult& kr) {
         ++j;
         const bool usable = im.is_object() || (im.is_string() && !im.get_ref<const std::string&>().empty());
         if (!usable) {
-          if (!ns.sample) kr.count("skipped_items");
+          kr.count("skipped_items");
           continue;
         }
-        const bool primary = !primary_taken && im.is_object() && truthy_flag(field(im, "isPrimary"));
+        const bool primary = !primary_taken && im.is_object() && flagged(im, "product_images", "isPrimary");
         primary_taken = primary_taken || primary;
         Parent image = import_image(s, batch, im, j, product, primary);
         if (image.children.is_array()) images.push_back(std::move(image));

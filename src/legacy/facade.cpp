@@ -62,7 +62,7 @@ json get_item(Database& db, const std::string& entity, const json& id, bool inli
   ojson item = entity == "products" ? shaper.product(*row)
                : entity == "campaigns" ? shaper.legacy_campaign(*row) : shaper.v2_campaign(*row);
   shaper.finish(item);
-  return {{"rowId", *row}, {"value", dump(item)}};
+  return {{"rowId", *row}, {"value", js_stringify(item)}};
 }
 
 json save_ad(Database& db, const json& ad_data, const TimeZone& tz) {
@@ -108,7 +108,8 @@ json save_ad(Database& db, const json& ad_data, const TimeZone& tz) {
   IdMap ids(db, group);
   Group g{db, tz, sink, ids, now};
   std::optional<std::string> ref, product_row;
-  Columns cols = legacy_campaign_columns(g, campaign, Ns{}, &ref, &product_row);
+  FieldTally tally;  // the app's own campaign: nothing to report
+  Columns cols = legacy_campaign_columns(g, campaign, Ns{}, tally, &ref, &product_row);
   Claim claim = ids.claim("legacy_campaigns", slot);
   if (!claim.existed && row) claim.row_id = *row;
   const ojson* idv = field(campaign, "id");
@@ -124,7 +125,7 @@ json save_ad(Database& db, const json& ad_data, const TimeZone& tz) {
   ids.record("legacy_campaigns", slot, claim, r);
   ids.flush();
   tx.commit();
-  return {{"rowId", claim.row_id}, {"value", dump(shaper.legacy_campaign(claim.row_id))}};
+  return {{"rowId", claim.row_id}, {"value", js_stringify(shaper.legacy_campaign(claim.row_id))}};
 }
 
 }  // namespace cs::legacy

@@ -87,17 +87,15 @@ KeyResult result_for(const Input& in, const Parsed& p) {
     kr.reason = p.reason;
     kr.salvageable = p.salvageable;
   }
+  kr.null_value = p.ok && p.value.is_null();
   return kr;
 }
 
-void migrate_single(Group& g, Input& in, json& warnings) {
+void migrate_single(Group& g, Input& in) {
   Parsed p = parse_value(in.raw);
   const bool lossy = in.lossy || (p.ok && p.reason == "lone-surrogate");
   check_shape(in, p);
   KeyResult kr = result_for(in, p);
-  if (lossy) warnings.push_back({{"key", in.key}, {"code", "LOSSY"},
-                                 {"message", "the value held lone UTF-16 surrogates; they were stored as U+FFFD and "
-                                             "the key is never released"}});
   if (p.ok) {
     switch (in.cls.kind) {
       case KeyKind::Products: import_products(g, p.value, Ns{}, kr); break;
@@ -111,7 +109,7 @@ void migrate_single(Group& g, Input& in, json& warnings) {
   write_source(g.db, in, kr, lossy, g.now);
 }
 
-void migrate_drafts(Group& g, std::vector<Input>& inputs, json& warnings) {
+void migrate_drafts(Group& g, std::vector<Input>& inputs) {
   std::vector<Parsed> parsed(inputs.size());
   std::vector<KeyResult> results(inputs.size());
   std::vector<DraftInput> drafts;
@@ -123,11 +121,7 @@ void migrate_drafts(Group& g, std::vector<Input>& inputs, json& warnings) {
     drafts.push_back({inputs[i].cls.kind == KeyKind::DraftFull, &parsed[i], &results[i]});
   }
   import_draft(g, inputs.front().cls.draft_id, drafts);
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i].lossy) warnings.push_back({{"key", inputs[i].key}, {"code", "LOSSY"},
-                                             {"message", "lone UTF-16 surrogates stored as U+FFFD"}});
-    write_source(g.db, inputs[i], results[i], inputs[i].lossy, g.now);
-  }
+  for (std::size_t i = 0; i < inputs.size(); ++i) write_source(g.db, inputs[i], results[i], inputs[i].lossy, g.now);
 }
 
 // References that dangled because their product was missing resolve once a
@@ -287,9 +281,9 @@ json import(Database& db, const std::vector<Entry>& entries, const ImportOptions
         std::sort(inputs.begin(), inputs.end(), [](const Input& a, const Input& b) {
           return (a.cls.kind == KeyKind::DraftFull) > (b.cls.kind == KeyKind::DraftFull);
         });
-        migrate_drafts(g, inputs, run.warnings);
+        migrate_drafts(g, inputs);
       } else {
-        migrate_single(g, inputs.front(), run.warnings);
+        migrate_single(g, inputs.front());
       }
       ids.flush();
       tx.commit();

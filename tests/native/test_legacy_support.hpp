@@ -54,7 +54,7 @@ inline json manifest(const std::string& name) {
 
 inline std::vector<std::string> adversarial_names() {
   return {"data-urls", "dates", "drafts", "duplicate-ids", "empty-arrays", "images-as-string", "json-in-strings",
-          "lookalike-keys", "missing-ids", "not-json", "nulls", "strings-for-numbers", "truncated", "unicode",
+          "lookalike-keys", "missing-ids", "not-json", "nulls", "spellings", "strings-for-numbers", "truncated", "unicode",
           "unknown-fields"};
 }
 
