@@ -90,10 +90,18 @@ json get_item(Database& db, const std::string& entity, const json& id, bool inli
 // a legacy campaign, updates) a legacy campaign; returns it in the legacy shape.
 json save_ad(Database& db, const json& ad_data, const TimeZone& tz);
 
+struct ReleaseOptions {
+  // Also release keys whose migration left something out of the typed
+  // tables (never parsed, items skipped, fields lost): the database keeps
+  // their text, and the export gives it back. Lossy keys are never released.
+  bool include_unmigrated = false;
+};
+
 // Which keys the main thread may remove from localStorage now: the values it
-// still holds must be the ones migrated (or written back by us). Marks them
-// released. entries: the current values.
-json release(Database& db, const std::vector<Entry>& entries);
+// still holds must be the ones migrated (or written back by us), whole.
+// Marks them released. entries: the current values. Returns {release:
+// [key], keep: [{key, code, reason}], units}.
+json release(Database& db, const std::vector<Entry>& entries, const ReleaseOptions& options = {});
 
 // Deletes every row that came from sample_data (products, their images,
 // sample campaigns).

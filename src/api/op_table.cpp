@@ -197,7 +197,8 @@ const std::vector<OpSpec>& op_table() {
        ops::legacy_get},
       {"legacy.saveAd", "{adData: object, timeZone?} -> {rowId, value: JSON text of the legacy campaign}",
        ops::legacy_save_ad},
-      {"legacy.release", "{entries: [{key, value} | {key, bytes}]} (current values) -> {release: [key], keep: [{key, reason}], units}",
+      {"legacy.release", "{entries: [{key, value} | {key, bytes}], includeUnmigrated?: boolean} (current values) -> "
+       "{release: [key], keep: [{key, code, reason}], units}",
        ops::legacy_release},
       {"legacy.deleteSample", "{} -> {products, campaigns} (rows that came from sample_data)", ops::legacy_delete_sample},
       {"blobs.info", "{hash: sha256 hex | 'blob:sha256:<hex>#label'} -> {hash, size, mime} | null", ops::blobs_info},

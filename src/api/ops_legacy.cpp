@@ -130,7 +130,9 @@ json legacy_save_ad(Session& session, const json& args) {
 json legacy_release(Session& session, const json& args) {
   Args a(args);
   Values values = read_values(a, "entries");
-  return legacy::release(session.db(), values.entries);
+  legacy::ReleaseOptions options;
+  options.include_unmigrated = a.boolean_or("includeUnmigrated", false);
+  return legacy::release(session.db(), values.entries, options);
 }
 
 json legacy_delete_sample(Session& session, const json&) { return legacy::delete_sample(session.db()); }

@@ -423,7 +423,7 @@ namespace {
 // formatName}, marked isMinimal.
 ojson minimal_of(const ojson& draft) {
   ojson out = draft;
-  if (auto step = out.find("stepData"); step != out.end() && step->is_object()) {
+  if (auto step = out.find(spelling_in(out, "drafts", "stepData")); step != out.end() && step->is_object()) {
     if (auto product = step->find("product"); product != step->end() && product->is_object()) {
       ojson cut = ojson::object();
       for (const char* k : {"id", "name", "price"})
@@ -439,7 +439,7 @@ ojson minimal_of(const ojson& draft) {
         cr = std::move(cut);
       }
   }
-  out["isMinimal"] = true;
+  out[spelling_in(out, "drafts", "isMinimal")] = true;
   return out;
 }
 
@@ -450,24 +450,33 @@ std::vector<std::pair<std::string, ojson>> Shaper::draft(const std::string& row_
   auto row = load_row(db, "campaign_drafts", "campaign_id, step_data, auto_saved_at", row_id);
   Overlay o{m, row, "drafts"};
   ojson d = o.parsed("step_data");
+  if (d.is_null()) d = ojson::object();
   if (!m.found || !m.legacy_id.is_string()) {
     // A draft the app saved (its step data only): named after its campaign's legacy id, or its row id.
     ojson ref = reference_to(db, row["campaign_id"]);
     const std::string id = text_of(&ref).value_or(row_id);
-    return {{draft_key(true, id),
-             ojson{{"campaignId", id}, {"stepData", d.is_null() ? ojson::object() : d}, {"lastSaved", o.text("auto_saved_at")}}}};
+    return {{draft_key(true, id), ojson{{"campaignId", id}, {"stepData", d}, {"lastSaved", o.text("auto_saved_at")}}}};
   }
-  // A migrated draft: each key it came from. Untouched, each key's own
-  // value; changed by the app, the draft as it is now, and its minimal form.
+  // A migrated draft: the keys it came from, each with its own value while
+  // the app has not changed the draft. Changed, the draft as it is now (the
+  // app's step data in the draft it replaced) under the full key, as the
+  // app saves it, and its minimal form under the minimal key if there was one.
   const std::string id = m.legacy_id.get<std::string>();
   const ojson* keys = field(m.notes, "keys");
+  const ojson* own[2] = {keys ? field(*keys, "full") : nullptr, keys ? field(*keys, "minimal") : nullptr};
   const bool untouched = !o.changed("step_data") && !o.changed("auto_saved_at");
-  if (!untouched) o.set(d, "lastSaved", "auto_saved_at", [&](const char* c) { return o.text(c); });
+  ojson now = d;
+  if (!untouched && !d.contains("stepData")) {
+    now = own[0] ? *own[0] : own[1] ? *own[1] : ojson{{"campaignId", id}};
+    if (!own[0] && own[1]) now.erase(spelling_in(now, "drafts", "isMinimal"));
+    now[spelling_in(now, "drafts", "stepData")] = d;
+  }
+  if (!untouched) o.set(now, "lastSaved", "auto_saved_at", [&](const char* c) { return o.text(c); });
   std::vector<std::pair<std::string, ojson>> out;
-  for (bool full : {true, false}) {
-    const ojson* own = keys ? field(*keys, full ? "full" : "minimal") : nullptr;
-    if (!own && !(full && !keys)) continue;
-    out.emplace_back(draft_key(full, id), untouched && own ? *own : full ? d : minimal_of(d));
+  for (int k = 0; k < 2; ++k) {
+    const bool full = k == 0;
+    if (full ? keys && !own[0] && untouched : !own[1]) continue;
+    out.emplace_back(draft_key(full, id), untouched && own[k] ? *own[k] : full ? now : minimal_of(now));
   }
   return out;
 }

@@ -82,6 +82,9 @@ std::string group_of(const KeyClass& c);
 // Groups run in dependency order: products before what refers to them.
 int group_rank(const std::string& group);
 std::string draft_key(bool full, const std::string& draft_id);
+// For a key that is not a legacy key: the legacy key it resembles (other
+// case, spaces, a suffix: "Products", "products_backup", "campaign_drafts_list").
+std::optional<std::string> lookalike_of(std::string_view key);
 
 // ------------------------------------------------------------------ ids.cpp
 // Rule 4: a JSON number as JavaScript prints it, a non-empty string as is.

@@ -282,9 +282,28 @@ json build_report(Database& db, const RunInfo& run) {
       keys[key] = std::move(k);
     }
   }
+  // Odd key names (rule 1): not losses, but nothing the user should miss.
+  json odd_keys = json::array();
+  for (auto it = keys.begin(); it != keys.end(); ++it) {
+    const KeyClass cls = classify_key(it.key());
+    if (cls.kind != KeyKind::DraftFull && cls.kind != KeyKind::DraftMinimal) continue;
+    if (cls.draft_id.empty())
+      odd_keys.push_back({{"code", "DRAFT_EMPTY_ID"}, {"key", it.key()},
+                          {"message", "a draft saved before its campaign had an id: migrated as a draft of no campaign "
+                                      "(a draft campaign was made for it)"}});
+    else if (cls.draft_id == "undefined" || cls.draft_id == "null" || cls.draft_id == "NaN" ||
+             cls.draft_id == "[object Object]")
+      odd_keys.push_back({{"code", "DRAFT_PLACEHOLDER_ID"}, {"key", it.key()},
+                          {"message", "a draft saved under \"" + cls.draft_id + "\" instead of a campaign id: migrated "
+                                      "as a draft of no campaign (a draft campaign was made for it)"}});
+  }
   for (const json& o : run.other_keys) {
     const std::string key = o.value("key", "");
     if (!keys.contains(key)) keys[key] = {{"status", "unmapped"}};
+    if (auto like = lookalike_of(key))
+      odd_keys.push_back({{"code", "LOOKALIKE_KEY"}, {"key", key}, {"resembles", *like},
+                          {"message", "not a legacy key (names are exact): left alone, not read, not migrated, never "
+                                      "removed"}});
   }
 
   // Distinct blobs and their sizes, as the database holds them.
@@ -449,6 +468,7 @@ json build_report(Database& db, const RunInfo& run) {
   if (unlisted > 0) report["unlistedErrors"] = unlisted;
   report["warnings"] = run.warnings;
   for (json& w : loss_warnings) report["warnings"].push_back(std::move(w));
+  for (json& w : odd_keys) report["warnings"].push_back(std::move(w));
   if (run.interrupted_before)
     report["warnings"].push_back({{"code", "RESUMED"}, {"message", "a previous migration run did not finish; this run completed it"}});
   return report;

@@ -309,3 +309,34 @@ TEST_CASE("a lone surrogate escape (valid for JSON.parse, not for UTF-8) migrate
   json released = s.ok("legacy.release", {{"entries", {{{"key", "products"}, {"value", R"([{"id":"a","name":"x\ud800y"}])"}}}}});
   CHECK(released["release"].empty());
 }
+
+TEST_CASE("odd keys: look-alike keys are left alone and named, the draft with an empty id migrates and is named") {
+  PinnedClock clock;
+  Store s;
+  const json entries = dump_entries("lookalike-keys");
+  json report = s.ok("legacy.import", {{"entries", entries}});
+  const json check = manifest("lookalike-keys")["checks"][0];
+  std::map<std::string, std::string> lookalike;
+  std::set<std::string> empty_id;
+  for (const json& w : report["warnings"]) {
+    if (w["code"] == "LOOKALIKE_KEY") lookalike[w["key"]] = w["resembles"];
+    if (w["code"] == "DRAFT_EMPTY_ID") empty_id.insert(w["key"].get<std::string>());
+  }
+  CHECK(json(lookalike) == check["lookalike"]);
+  CHECK(json(empty_id) == check["empty_id"]);
+  CHECK(report["ok"] == true);  // naming them is not a loss
+  // The draft of no campaign: one row from both keys, with a draft campaign of its own.
+  json draft = s.rows("SELECT d.step_data AS data, c.name AS name, c.status AS status FROM campaign_drafts d "
+                      "JOIN legacy_id_map m ON m.row_id = d.id JOIN campaigns c ON c.id = d.campaign_id "
+                      "WHERE m.entity = 'drafts' AND m.legacy_id = ''");
+  REQUIRE(draft.size() == 1);
+  CHECK(draft[0]["name"] == "Untitled draft");
+  CHECK(draft[0]["status"] == "draft");
+  // Placeholder ids ("undefined", "null") are named too.
+  Store t;
+  json missing = t.ok("legacy.import", {{"entries", dump_entries("missing-ids")}});
+  std::set<std::string> placeholders;
+  for (const json& w : missing["warnings"])
+    if (w["code"] == "DRAFT_PLACEHOLDER_ID") placeholders.insert(w["key"].get<std::string>());
+  CHECK(placeholders == std::set<std::string>{"campaign_draft_undefined", "campaign_minimal_null"});
+}
