@@ -16,6 +16,7 @@
 #include "campaign_store/database.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,7 +59,19 @@ struct ImportOptions {
   int stop_after_groups = -1;
   // Continue the run an earlier call (final = false) started; 0 = a new run.
   std::int64_t run_id = 0;
+  // A re-migrated products key writes only the products whose text changed
+  // (false: every product, as a first migration does).
+  bool incremental = true;
+  // Called while the import runs, for keys of many items: {phase: "items",
+  // key, done, total} (done counts rows written or found unchanged).
+  std::function<void(const json&)> progress;
 };
+
+// Where the door sends import progress while a call runs (the wasm
+// bindings forward it to the worker's JavaScript); none by default.
+using ProgressSink = void (*)(const std::string& event_json);
+void set_progress_sink(ProgressSink sink);
+ProgressSink progress_sink();
 
 // Migrates the entries (values are not retained after the call). Returns the
 // report when options.final, else {groups: [...], done, remaining}.

@@ -27,6 +27,7 @@ export class CampaignStore {
   #gone = null;            // resolves once the worker is gone and cleaned up after
   #afterExit = async () => {};
   #storageListener = () => {};
+  #progressListener = null;
   /** What worker.init answered: {tabId, role, leader, version, open, ops}. */
   info = null;
 
@@ -171,6 +172,12 @@ export class CampaignStore {
     this.#storageListener = cb;
   }
 
+  /** Hears a running legacy import's progress (js/legacy/binary.js); returns the unsubscribe. @internal */
+  onProgressEvent(cb) {
+    this.#progressListener = cb;
+    return () => { if (this.#progressListener === cb) this.#progressListener = null; };
+  }
+
   /** Remembers a cleanup to run on close (page lifecycle listeners). @internal */
   onClose(off) {
     this.#listeners.push(off);
@@ -195,6 +202,9 @@ export class CampaignStore {
         break;
       case 'storage':
         this.#storageListener(event.held === true);
+        break;
+      case 'progress':
+        this.#progressListener?.(event.progress);
         break;
       case 'role':
         if (this.info) Object.assign(this.info, { role: event.role, leader: event.leader });

@@ -187,7 +187,7 @@ const std::vector<OpSpec>& op_table() {
       {"legacy.import",
        "{entries: [{key, value: string} | {key, bytes: integer}], otherKeys?: [string | {key, units}], "
        "timeZone?: {transitions: [[utcMs, offsetMinutes]]} | {offsetMinutes}, final?: boolean (true), runId?: integer, "
-       "stopAfterGroups?: integer} -> report (final) | {runId, groups, remaining, done}",
+       "stopAfterGroups?: integer, incremental?: boolean (true)} -> report (final) | {runId, groups, remaining, done}",
        ops::legacy_import},
       {"legacy.report", "{} -> the last migration report, validated against the database now", ops::legacy_report},
       {"legacy.export", "{keys?: [string], inlineImages?: boolean, acknowledge?: boolean} -> {entries: [{key, value}], units}",

@@ -86,6 +86,9 @@ json legacy_import(Session& session, const json& args) {
   options.final = a.boolean_or("final", true);
   options.run_id = a.integer_or("runId", 0, 0, std::int64_t{1} << 53);
   options.stop_after_groups = static_cast<int>(a.integer_or("stopAfterGroups", -1, -1, 1 << 20));
+  options.incremental = a.boolean_or("incremental", true);
+  if (legacy::ProgressSink sink = legacy::progress_sink())
+    options.progress = [sink](const json& event) { sink(event.dump()); };
   if (a.has("otherKeys")) {
     options.other_keys_given = true;
     const json& others = a.array("otherKeys");

@@ -26,14 +26,17 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
   if (!list.is_array()) return;
   RowBatch batch(g.db, "ai_generations"), versions(g.db, "background_versions");
   std::int64_t index = -1;
+  g.progress.start(g.ids.group(), static_cast<std::int64_t>(list.size()));
   for (ojson& b : list) {
     ++index;
+    g.progress.item();
     if (!b.is_object()) {
       kr.skip("", index, b);
       continue;
     }
     ++kr.rows;
-    const ojson* idv = field(b, "id");
+    const ojson id_value = value_of(field(b, "id"));  // a copy: the item changes below
+    const ojson* idv = &id_value;
     const auto canon = idv ? canonical_id(*idv) : std::nullopt;
     kr.id("ai_generations", idv);
     kr.count("ai_generations");
@@ -84,7 +87,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
             {"updated_at", Value::of(created)},
         };
         MapRecord vr;
-        vr.legacy_id = idv;
+        vr.legacy_id = idv ? *idv : ojson();
         vr.canon = canon;
         vr.ordinal = index;
         vr.parent = *image_row;
@@ -96,7 +99,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
       notes["backgroundVersion"] = *version;
     }
     MapRecord r;
-    r.legacy_id = idv;
+    r.legacy_id = idv ? *idv : ojson();
     r.canon = canon;
     r.ordinal = index;
     r.ref = product_ref;
@@ -106,6 +109,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
   }
   batch.flush();
   versions.flush();  // after the generations their metadata names
+  g.progress.finish();
 }
 
 }  // namespace cs::legacy

@@ -77,14 +77,17 @@ void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr)
   const char* entity = ns.sample ? "sample_campaigns" : "legacy_campaigns";
   RowBatch batch(g.db, "campaigns");
   std::int64_t index = -1;
+  g.progress.start(g.ids.group(), static_cast<std::int64_t>(list.size()));
   for (ojson& c : list) {
     ++index;
+    g.progress.item();
     if (!c.is_object()) {
       kr.skip(ns.sample ? "campaigns" : "", index, c);
       continue;
     }
     ++kr.rows;
-    const ojson* idv = field(c, "id");
+    const ojson id_value = value_of(field(c, "id"));  // a copy: the item changes below
+    const ojson* idv = &id_value;
     const auto canon = idv ? canonical_id(*idv) : std::nullopt;
     kr.id(entity, idv);
     kr.count(entity);
@@ -100,7 +103,7 @@ void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr)
     notes["snap"] = put_row(g.db, batch, "campaigns", claim.row_id, cols, claim);
     if (!enc.empty()) notes["enc"] = enc;
     MapRecord r;
-    r.legacy_id = idv;
+    r.legacy_id = idv ? *idv : ojson();
     r.canon = canon;
     r.ordinal = index;
     r.ref = ref;
@@ -109,6 +112,7 @@ void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr)
     g.ids.record(entity, slot, claim, r);
   }
   batch.flush();
+  g.progress.finish();
 }
 
 }  // namespace cs::legacy

@@ -129,7 +129,7 @@ std::string orphan_campaign(Group& g, const std::string& draft_id, const ojson& 
   Claim c = g.ids.claim("orphan_drafts", slot);
   ojson id = draft_id;
   MapRecord r;
-  r.legacy_id = &id;
+  r.legacy_id = id;
   r.canon = canon;
   r.ref = product_ref;
   r.link = product_row;
@@ -202,7 +202,7 @@ void import_draft(Group& g, const std::string& draft_id, std::vector<DraftInput>
   const std::string slot = g.ids.slot("drafts", "", canon, 0);
   Claim c = g.ids.claim("drafts", slot);
   MapRecord r;
-  r.legacy_id = &id;
+  r.legacy_id = id;
   r.canon = canon;
   r.ref = draft_id;
   r.link = campaign;

@@ -74,7 +74,8 @@ void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& cr
       kr.count("skipped_items");
       continue;
     }
-    const ojson* idv = field(a, "id");
+    const ojson id_value = value_of(field(a, "id"));  // a copy: the item changes below
+    const ojson* idv = &id_value;
     const auto canon = idv ? canonical_id(*idv) : std::nullopt;
     kr.id("creative_assets", idv);
     kr.count("creative_assets");
@@ -101,7 +102,7 @@ void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& cr
         {"updated_at", Value::of(created)},
     };
     MapRecord r;
-    r.legacy_id = idv;
+    r.legacy_id = idv ? *idv : ojson();
     r.canon = canon;
     r.ordinal = index;
     r.parent = creative_row;
@@ -116,7 +117,8 @@ void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& cr
 // creative is in.
 ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, const std::string& campaign_row,
                       const Stamp& created, KeyResult& kr, std::string* row) {
-  const ojson* idv = field(cr, "id");
+  const ojson id_value = value_of(field(cr, "id"));  // a copy: the item changes below
+  const ojson* idv = &id_value;
   const auto canon = idv ? canonical_id(*idv) : std::nullopt;
   kr.id("creatives", idv);
   kr.count("creatives");
@@ -153,7 +155,7 @@ ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, 
   if (assets.is_array())
     if (ojson skipped = unusable_items(assets, false); !skipped.is_null()) notes["skipped"] = std::move(skipped);
   MapRecord r;
-  r.legacy_id = idv;
+  r.legacy_id = idv ? *idv : ojson();
   r.canon = canon;
   r.ordinal = index;
   r.parent = campaign_row;
@@ -176,14 +178,17 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
   std::vector<Pending> campaigns;
   RowBatch batch(g.db, "campaigns");
   std::int64_t index = -1;
+  g.progress.start(g.ids.group(), static_cast<std::int64_t>(list.size()));
   for (ojson& c : list) {
     ++index;
+    g.progress.item();
     if (!c.is_object()) {
       kr.skip("", index, c);
       continue;
     }
     ++kr.rows;
-    const ojson* idv = field(c, "id");
+    const ojson id_value = value_of(field(c, "id"));  // a copy: the item changes below
+    const ojson* idv = &id_value;
     const auto canon = idv ? canonical_id(*idv) : std::nullopt;
     kr.id("v2_campaigns", idv);
     kr.count("v2_campaigns");
@@ -254,7 +259,7 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
     if (creatives.is_array())
       if (ojson skipped = unusable_items(creatives, false); !skipped.is_null()) notes["skipped"] = std::move(skipped);
     MapRecord r;
-    r.legacy_id = idv;
+    r.legacy_id = idv ? *idv : ojson();
     r.canon = canon;
     r.ordinal = index;
     r.ref = ref;
@@ -289,6 +294,7 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
   RowBatch asset_batch(g.db, "creative_assets");
   for (Assets& a : assets) import_assets(g, asset_batch, a.list, a.creative, a.created, kr);
   asset_batch.flush();
+  g.progress.finish();
 }
 
 }  // namespace cs::legacy

@@ -91,14 +91,48 @@ KeyResult result_for(const Input& in, const Parsed& p) {
   return kr;
 }
 
+// The detail of a key's last whole migration (migrated, intact), or null.
+ojson stored_detail(Database& db, const std::string& key) {
+  Statement& st = db.cached("SELECT detail FROM legacy_sources WHERE key = ?1 AND outcome = 'migrated' AND lossy = 0");
+  st.bind(1, std::string_view(key));
+  ojson detail;
+  if (st.step()) parse_json(st.column_text_view(0), detail);
+  st.reset();
+  return detail;
+}
+
+// The item hashes of a products value as the app wrote it (its text,
+// element by element), for the next re-migration; empty when it is no plain array.
+std::vector<std::string> item_hashes(std::string_view raw) {
+  std::vector<std::pair<std::size_t, std::size_t>> slices;
+  std::vector<std::string> out;
+  if (!split_array(raw, slices)) return out;
+  for (const auto& [b, e] : slices) out.push_back(item_hash(raw.substr(b, e - b)));
+  return out;
+}
+
 void migrate_single(Group& g, Input& in) {
+  // A changed products key: only the products whose text changed (collect_products.cpp).
+  if (in.cls.kind == KeyKind::Products && g.incremental && !in.lossy) {
+    const ojson previous = stored_detail(g.db, in.key);
+    KeyResult kr;
+    kr.entity = in.cls.entity;
+    if (previous.is_object() && remigrate_products(g, in.raw, previous, kr)) {
+      write_source(g.db, in, kr, false, g.now);
+      return;
+    }
+  }
   Parsed p = parse_value(in.raw);
   const bool lossy = in.lossy || (p.ok && p.reason == "lone-surrogate");
   check_shape(in, p);
   KeyResult kr = result_for(in, p);
   if (p.ok) {
     switch (in.cls.kind) {
-      case KeyKind::Products: import_products(g, p.value, Ns{}, kr); break;
+      case KeyKind::Products: {
+        const std::vector<std::string> hashes = p.unwrapped == 0 ? item_hashes(in.raw) : std::vector<std::string>();
+        import_products(g, p.value, Ns{}, kr, &hashes);
+        break;
+      }
       case KeyKind::Campaigns: import_legacy_campaigns(g, p.value, Ns{}, kr); break;
       case KeyKind::SavedCampaigns: import_v2_campaigns(g, p.value, kr); break;
       case KeyKind::Backgrounds: import_backgrounds(g, p.value, kr); break;
@@ -175,6 +209,35 @@ void warm_up_hashing() {
 
 }  // namespace
 
+namespace {
+ProgressSink g_progress_sink = nullptr;
+}  // namespace
+
+void set_progress_sink(ProgressSink sink) { g_progress_sink = sink; }
+ProgressSink progress_sink() { return g_progress_sink; }
+
+void Progress::start(const std::string& key, std::int64_t total) {
+  key_ = key;
+  total_ = total;
+  done_ = 0;
+  on_ = sink_ && total >= kMinUnits;
+  step_ = std::max<std::int64_t>(1, total / 100);
+  next_ = step_;
+  if (on_) sink_({{"phase", "items"}, {"key", key_}, {"done", 0}, {"total", total_}});
+}
+
+void Progress::item(std::int64_t n) {
+  done_ = std::min(total_, done_ + n);
+  if (!on_ || done_ < next_ || done_ >= total_) return;
+  next_ = done_ + step_;
+  sink_({{"phase", "items"}, {"key", key_}, {"done", done_}, {"total", total_}});
+}
+
+void Progress::finish() {
+  if (on_) sink_({{"phase", "items"}, {"key", key_}, {"done", total_}, {"total", total_}});
+  on_ = false;
+}
+
 json import(Database& db, const std::vector<Entry>& entries, const ImportOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   warm_up_hashing();
@@ -222,6 +285,7 @@ json import(Database& db, const std::vector<Entry>& entries, const ImportOptions
                    [](const std::string& a, const std::string& b) { return group_rank(a) < group_rank(b); });
 
   BlobSink sink(db);
+  Progress progress(options.progress);
   int migrated = 0;
   bool products_changed = false;
   json remaining = json::array();
@@ -251,8 +315,10 @@ json import(Database& db, const std::vector<Entry>& entries, const ImportOptions
     try {
       Transaction tx(db);
       IdMap ids(db, name);
-      ids.begin();
-      Group g{db, options.time_zone, sink, ids, now};
+      // Products mark what they no longer hold themselves (only the products
+      // that changed: collect_products.cpp); every other group starts afresh.
+      if (name != "products") ids.begin();
+      Group g{db, options.time_zone, sink, ids, now, progress, options.incremental};
       if (inputs.front().cls.kind == KeyKind::DraftFull || inputs.front().cls.kind == KeyKind::DraftMinimal) {
         // The partner key may be gone from localStorage (released): its
         // stored value still takes part in the merge.

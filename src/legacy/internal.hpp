@@ -46,6 +46,12 @@ Parsed parse_value(std::string_view raw);
 // returns how many levels were unwrapped. A non-JSON string stays as it is.
 int unwrap_json_string(ojson& value);
 
+// The byte ranges [begin, end) of a top-level JSON array's elements, found
+// by following strings and nesting without parsing; false when text is not
+// an array of that form (the caller then parses it whole). Elements are not
+// validated: parse the ones you use.
+bool split_array(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& items);
+
 // Why text is not JSON: truncated (a proper prefix of valid JSON), empty, or
 // invalid-json. For a cut top-level array, *items = complete elements.
 std::string diagnose_json(std::string_view text, std::int64_t* items);
@@ -67,6 +73,7 @@ ojson to_ojson(const json& value);
 std::uint64_t xxh64(const void* data, std::size_t len, std::uint64_t seed);
 // "xxh64:<16 hex>" of a localStorage value: legacy_sources.hash and echo_hash.
 std::string value_hash(std::string_view value);
+
 
 // ----------------------------------------------------------------- keys.cpp
 enum class KeyKind { Products, Campaigns, SavedCampaigns, Backgrounds, Sample, DraftFull, DraftMinimal, None };
@@ -95,6 +102,7 @@ std::string js_number(double value);
 // numbers as JS prints them, anything else: nullopt.
 std::optional<std::string> text_of(const ojson* value);
 const ojson* field(const ojson& object, const char* name);  // null when absent
+inline ojson value_of(const ojson* value) { return value ? *value : ojson(); }
 
 // ---------------------------------------------------------------- dates.cpp
 // Every date format the app wrote (README "dates") -> UTC epoch ms.
@@ -134,7 +142,7 @@ class BlobSink {
 
 struct ScanStats {
   std::int64_t occurrences = 0;
-  std::set<std::string> hashes;
+  std::map<std::string, std::int64_t> hashes;  // content hash -> occurrences
 };
 // Rule 12: every data: URL string anywhere in value becomes a reference.
 void replace_data_urls(ojson& value, BlobSink& sink, ScanStats& stats);
@@ -226,7 +234,7 @@ struct Claim {
 };
 
 struct MapRecord {
-  const ojson* legacy_id = nullptr;  // the id as the source had it (number or string)
+  ojson legacy_id;  // the id as the source had it (number or string); a copy: the item changes
   std::optional<std::string> canon;
   std::int64_t ordinal = 0;
   std::string parent;                // row id of the parent row ("" for top level)
@@ -241,7 +249,7 @@ struct MapRecord {
 class IdMap {
  public:
   IdMap(Database& db, std::string group);
-  // Marks this group's entries stale; record() revives those seen again.
+  // Marks this group's entries stale (once); record() revives those seen again.
   void begin();
   // Slot of the next occurrence of canon under parent (duplicates: #1, #2...).
   std::string slot(const char* entity, const std::string& parent, const std::optional<std::string>& canon,
@@ -258,6 +266,7 @@ class IdMap {
   std::string group_;
   std::map<std::string, int> seen_;
   RowBatch batch_;
+  bool begun_ = false;
 };
 
 // The first live row of entity with this canonical id (and parent).
@@ -362,8 +371,17 @@ struct KeyResult {
   bool null_value = false;  // the key held null (migrated as nothing)
   ojson skipped_at;         // {list: [[index, item], ...]}: items of the key's lists that made no row
   ojson container;          // sample_data: {order: [member, ...], values: {member: value}} but the row lists
+  ojson items;              // products: {hashes, slots} per top-level item (collect_products.cpp)
 
   void count(const std::string& what, std::int64_t n = 1) { counts[what] += n; }
+  // One item's share of the counts, ids, data: URLs and fields (kept in its
+  // notes); adding and taking away such shares (a re-migration that keeps
+  // the other items' shares), and the sum of two results.
+  ojson tally() const;
+  void add_tally(const ojson& tally, std::int64_t sign = 1);
+  void merge(const KeyResult& item);
+  // The counts, ids, data: URLs and fields of a stored detail, summed in.
+  void add_detail(const ojson& detail);
   // A top-level list item that is no row (list: "" for the key's own list,
   // "products"/"campaigns" in sample_data): counted, and kept for the export.
   void skip(const std::string& list, std::int64_t index, const ojson& item);
@@ -372,6 +390,25 @@ struct KeyResult {
 };
 
 // ------------------------------------------------------------- collectors
+// Progress through the items of one large key, for the main thread while
+// the call runs (ImportOptions::progress): {phase: "items", key, done,
+// total}, about a hundred events per key, the last with done == total.
+class Progress {
+ public:
+  explicit Progress(const std::function<void(const json&)>& sink) : sink_(sink) {}
+  // Keys of fewer units than this report no items.
+  static constexpr std::int64_t kMinUnits = 200;
+  void start(const std::string& key, std::int64_t total);
+  void item(std::int64_t n = 1);
+  void finish();
+
+ private:
+  const std::function<void(const json&)>& sink_;
+  std::string key_;
+  std::int64_t total_ = 0, done_ = 0, next_ = 0, step_ = 1;
+  bool on_ = false;
+};
+
 // One key group being migrated, inside its transaction.
 struct Group {
   Database& db;
@@ -379,7 +416,8 @@ struct Group {
   BlobSink& blobs;
   IdMap& ids;
   std::string now;  // migration time, ISO
-  bool products_changed = false;
+  Progress& progress;
+  bool incremental = true;  // leave unchanged products alone (collect_products.cpp)
 };
 
 // Namespaces: real rows, or sample_data's own (rule 11).
@@ -389,8 +427,16 @@ struct Ns {
 };
 
 // collect_products.cpp: products (and sample products) with images and
-// background versions.
-void import_products(Group& g, ojson& list, const Ns& ns, KeyResult& kr);
+// background versions. hashes (item_hash of each item's text, by index):
+// kept in the key's detail for the next re-migration.
+void import_products(Group& g, ojson& list, const Ns& ns, KeyResult& kr, const std::vector<std::string>* hashes = nullptr);
+// A re-migration of the products key that writes only the products whose
+// text changed, using the item index the last migration left in its detail
+// (`previous`). False, having written nothing, when it cannot (then the
+// caller migrates the key whole).
+bool remigrate_products(Group& g, std::string_view raw, const ojson& previous, KeyResult& kr);
+// 16 hex digits of XXH64 of an item's text.
+std::string item_hash(std::string_view text);
 // collect_campaigns.cpp: legacy campaigns (and sample campaigns).
 void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr);
 // The columns of a legacy campaign object (also the facade's saveAd).

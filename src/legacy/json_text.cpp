@@ -127,6 +127,63 @@ Parsed parse_value(std::string_view raw) {
   return p;
 }
 
+bool split_array(std::string_view t, std::vector<std::pair<std::size_t, std::size_t>>& items) {
+  items.clear();
+  const std::size_t n = t.size();
+  auto is_ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  std::size_t i = 0;
+  while (i < n && is_ws(t[i])) ++i;
+  if (i >= n || t[i] != '[') return false;
+  ++i;
+  while (i < n && is_ws(t[i])) ++i;
+  if (i < n && t[i] == ']') {
+    for (++i; i < n; ++i)
+      if (!is_ws(t[i])) return false;
+    return true;
+  }
+  for (;;) {
+    const std::size_t start = i;
+    int depth = 0;
+    bool in_string = false;
+    for (; i < n; ++i) {
+      const char c = t[i];
+      if (in_string) {
+        // Most of a dump is string bytes (base64 above all): jump to the next quote.
+        const void* q = std::memchr(t.data() + i, '"', n - i);
+        if (q == nullptr) return false;
+        const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(q) - t.data());
+        std::size_t backslashes = 0;
+        while (at - backslashes > i && t[at - backslashes - 1] == '\\') ++backslashes;
+        i = at;
+        in_string = backslashes % 2 == 1;  // an escaped quote does not end the string
+        continue;
+      }
+      if (c == '"') in_string = true;
+      else if (c == '[' || c == '{') ++depth;
+      else if (c == ']' || c == '}') {
+        if (depth == 0) break;
+        --depth;
+      } else if (c == ',' && depth == 0) {
+        break;
+      }
+    }
+    if (i >= n) return false;
+    std::size_t end = i;
+    while (end > start && is_ws(t[end - 1])) --end;
+    if (end == start) return false;
+    items.emplace_back(start, end);
+    if (t[i] == ',') {
+      ++i;
+      while (i < n && is_ws(t[i])) ++i;
+      continue;
+    }
+    if (t[i] != ']') return false;
+    for (++i; i < n; ++i)
+      if (!is_ws(t[i])) return false;
+    return true;
+  }
+}
+
 // tests/fixtures/reference.mjs diagnoseJson, as an explicit-stack machine so
 // that deep nesting costs heap, not stack.
 std::string diagnose_json(std::string_view t, std::int64_t* items) {

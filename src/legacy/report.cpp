@@ -8,6 +8,7 @@
 #include "internal.hpp"
 
 #include "campaign_store/clock.hpp"
+#include "campaign_store/json_text.hpp"
 
 #include <sqlite3.h>
 
@@ -94,6 +95,13 @@ json source_refs(Database& db) {
   for (const std::string& ref : refs) (resolve(db, "products", ref) ? resolved : dangling) += 1;
   missing = scalar(db, "SELECT count(*) " + live("legacy_campaigns") + " AND m.ref IS NULL", "legacy_campaigns");
   return {{"resolved", resolved}, {"dangling", dangling}, {"missing", missing}};
+}
+
+// JSON the database holds (our own text): null when it does not parse.
+json parsed(std::string_view text) {
+  json out;
+  if (json_text::parse(text, out) != json_text::Parsed::Ok) out = nullptr;
+  return out;
 }
 
 // One kind of count of a tally, as {entity: {field: n}}.
@@ -244,7 +252,7 @@ json build_report(Database& db, const RunInfo& run) {
     while (st.step()) {
       const std::string key = st.column_text(0);
       const std::string outcome = st.column_text(5);
-      json detail = json::parse(st.column_text_view(7), nullptr, false);
+      json detail = parsed(st.column_text_view(7));
       if (!detail.is_object()) detail = json::object();
       json k{{"status", outcome}, {"entity", st.column_text(4)}, {"hash", st.column_text(1)},
              {"units", st.column_int(2)}, {"bytes", st.column_int(3)}, {"migratedAt", st.column_text(9)}};
@@ -277,7 +285,8 @@ json build_report(Database& db, const RunInfo& run) {
           for (const json& id : it.value()) source_ids[it.key()].push_back(dump(id));
       if (detail.contains("dataUrls")) {
         occurrences += detail["dataUrls"].value("occurrences", std::int64_t{0});
-        for (const json& h : detail["dataUrls"]["blobs"]) hashes.insert(h.get<std::string>());
+        // [[hash, occurrences], ...] (plain hashes in older details)
+        for (const json& h : detail["dataUrls"]["blobs"]) hashes.insert(h.is_array() ? h[0].get<std::string>() : h.get<std::string>());
       }
       keys[key] = std::move(k);
     }
@@ -365,22 +374,24 @@ json build_report(Database& db, const RunInfo& run) {
     }
   };
   for (const Counted& e : kCounted) {
-    const std::int64_t n = scalar(db, "SELECT count(*) " + live(e.entity), e.entity);
-    database[e.entity] = n;
     const std::int64_t stale = scalar(db, "SELECT count(*) FROM legacy_id_map WHERE entity = ?1 AND stale = 1", e.entity);
     if (stale > 0) retained[e.entity] = stale;
-    // Every legacy id of the source, found in the database (as a multiset).
+    // Every legacy id of the source, found in the database (as a multiset),
+    // and the rows counted on the way.
+    std::int64_t n = 0;
     std::map<std::string, std::int64_t> in_db;
     json ids = json::array();
     {
-      Statement& st = db.cached("SELECT coalesce(m.legacy_json, 'null') " + live(e.entity) + " ORDER BY m.rowid");
+      Statement& st = db.cached("SELECT coalesce(m.legacy_json, 'null') " + live(e.entity));
       st.bind(1, std::string_view(e.entity));
       while (st.step()) {
-        const std::string id = st.column_text(0);
-        ++in_db[id];
-        ids.push_back(json::parse(id, nullptr, false));
+        const std::string_view id = st.column_text_view(0);
+        ++n;
+        ++in_db[std::string(id)];
+        ids.push_back(parsed(id));
       }
     }
+    database[e.entity] = n;
     legacy_ids[e.entity] = std::move(ids);
     const std::int64_t expected = c(e.entity);
     if (expected != n)
@@ -391,10 +402,10 @@ json build_report(Database& db, const RunInfo& run) {
         --it->second;
         continue;
       }
-      const json legacy_id = json::parse(id, nullptr, false);
+      const json legacy_id = parsed(id);
       std::string key = e.key;
       if (key == "campaign_draft_*" && legacy_id.is_string()) key = draft_key(true, legacy_id.get<std::string>());
-      fail({{"code", "MISSING_ID"}, {"key", key}, {"entity", e.entity}, {"legacyId", json::parse(id, nullptr, false)},
+      fail({{"code", "MISSING_ID"}, {"key", key}, {"entity", e.entity}, {"legacyId", legacy_id},
             {"message", "a legacy id of the source has no row in the database"}});
     }
   }

@@ -183,3 +183,25 @@ test('dual write stays within the quota: without images when they do not fit, an
     await store.close();
   }
 });
+
+test('a large key reports its rows while the worker migrates it (onMigrationProgress items)', { timeout: 120_000 }, async () => {
+  const { dump, manifest } = generatePreset('10k-products');
+  const storage = new MemoryStorage(dump);
+  const events = [];
+  const store = await openCampaignStore({ storage: 'memory', localStorage: storage, onMigrationProgress: (e) => events.push(e) });
+  try {
+    const items = events.filter((e) => e.phase === 'items' && e.key === 'products');
+    assert.ok(items.length >= 50, `${items.length} progress events inside the products key`);
+    assert.equal(items[0].itemsDone, 0);
+    for (let i = 1; i < items.length; i++) assert.ok(items[i].itemsDone >= items[i - 1].itemsDone, 'done never goes back');
+    assert.equal(items.at(-1).itemsDone, items.at(-1).itemsTotal);
+    assert.equal(items.at(-1).itemsTotal, manifest.expected.products);  // these products have no images
+    assert.ok(items.every((e) => e.group === 'products' && e.total === events[0].total));
+    // The events arrived while the call ran: before the products group's own end.
+    const groupEnd = events.findIndex((e) => e.phase === 'migrating' && e.group !== 'products' && e.done > 0);
+    assert.ok(events.indexOf(items.at(-1)) < groupEnd);
+    assert.deepEqual(store.migration.lastReport.errors, []);
+  } finally {
+    await store.close();
+  }
+});
