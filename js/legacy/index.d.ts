@@ -27,7 +27,15 @@ export interface CollectedStorage {
 }
 
 export interface MigrationProgress {
-  phase: 'collected' | 'migrating' | 'done';
+  /**
+   * items: inside a large key, while the engine works on it: its items in each step (parse, rows, images,
+   * versions, save, then done), and the steps commit (the key's group) and report (key "*") without counts.
+   */
+  phase: 'collected' | 'migrating' | 'items' | 'done';
+  key?: string;
+  step?: 'start' | 'parse' | 'rows' | 'images' | 'versions' | 'save' | 'done' | 'commit' | 'report';
+  itemsDone?: number;
+  itemsTotal?: number;
   /** The key group being migrated: products, sample_data, campaigns, saved_campaigns, backgrounds, drafts. */
   group?: string;
   done: number;
@@ -165,7 +173,8 @@ export interface MigrationMethods {
   lastReport: MigrationReport | null;
   lastError: Error | null;
   /** Collects localStorage (or the given one) and migrates what changed. */
-  run(options?: { localStorage?: WebStorageLike | null; onProgress?: (event: MigrationProgress) => void; measureOtherKeys?: boolean }): Promise<MigrationReport | null>;
+  run(options?: { localStorage?: WebStorageLike | null; onProgress?: (event: MigrationProgress) => void; measureOtherKeys?: boolean;
+    incremental?: boolean }): Promise<MigrationReport | null>;
   /** The last report, validated against the database now. */
   report(): Promise<MigrationReport>;
   /** The legacy keys regenerated from the database; write: true puts them back into localStorage (rollback). */
@@ -235,6 +244,8 @@ export declare function collectLegacyStorage(storage?: WebStorageLike | null, op
 export declare function isLegacyKey(key: string): boolean;
 export declare function migrateLegacyStorage(call: (op: string, args: object) => any, options?: {
   localStorage?: WebStorageLike | null; onProgress?: (event: MigrationProgress) => void; timeZone?: object; measureOtherKeys?: boolean;
+  /** false: a changed products key re-reads every product (benchmarks). */
+  incremental?: boolean;
 }): Promise<MigrationReport | null>;
 export declare function exportLegacy(call: (op: string, args: object) => any, options?: {
   inlineImages?: boolean; keys?: string[]; write?: boolean; localStorage?: WebStorageLike | null;

@@ -19,7 +19,8 @@ import { localTimeZone } from './timezone.js';
  *     key?: string, itemsDone?: number, itemsTotal?: number}) => void,
  *   timeZone?: object,
  *   measureOtherKeys?: boolean,
- * }} [options]
+ *   incremental?: boolean,
+ * }} [options] incremental: false re-reads every product of a changed products key (benchmarks)
  * @returns {Promise<object|null>} the report, or null when there is nothing to migrate
  */
 export async function migrateLegacyStorage(call, options = {}) {
@@ -42,7 +43,7 @@ export async function migrateLegacyStorage(call, options = {}) {
   // Inside a large key, the engine reports its rows as it writes them.
   const off = typeof call.onLegacyProgress === 'function'
     ? call.onLegacyProgress((e) => progress({
-      phase: 'items', group: current.group, key: e.key, itemsDone: e.done, itemsTotal: e.total,
+      phase: 'items', group: current.group, key: e.key, step: e.step, itemsDone: e.done, itemsTotal: e.total,
       done: current.done, total: calls.length, units, unitsDone,
     }))
     : null;
@@ -54,6 +55,7 @@ export async function migrateLegacyStorage(call, options = {}) {
       current = { group, done: i };
       progress({ phase: 'migrating', group, done: i, total: calls.length, units, unitsDone });
       const args = { entries, timeZone, final: last };
+      if (options.incremental === false) args.incremental = false;
       if (runId) args.runId = runId;
       if (last) args.otherKeys = collected.otherKeys;
       const result = await call('legacy.import', args);

@@ -27,6 +27,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
   RowBatch batch(g.db, "ai_generations"), versions(g.db, "background_versions");
   std::int64_t index = -1;
   g.progress.start(g.ids.group(), static_cast<std::int64_t>(list.size()));
+  g.progress.step("rows");
   for (ojson& b : list) {
     ++index;
     g.progress.item();

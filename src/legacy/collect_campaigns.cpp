@@ -78,6 +78,7 @@ void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr)
   RowBatch batch(g.db, "campaigns");
   std::int64_t index = -1;
   g.progress.start(g.ids.group(), static_cast<std::int64_t>(list.size()));
+  g.progress.step("rows");
   for (ojson& c : list) {
     ++index;
     g.progress.item();

@@ -62,6 +62,7 @@ struct Parent {
   Stamp created;
   ojson children;  // the child list, moved out of the item
   KeyResult* tally = nullptr;
+  std::size_t owner = 0;  // images: their product's place among those written
 };
 
 // A product whose map entry is written once its children are in (its
@@ -249,35 +250,20 @@ Parent import_product(ProductScope& s, RowBatch& batch, ojson& p, std::int64_t i
   return out;
 }
 
-// The rows a product makes (itself, its images, their background
-// versions), for progress.
-std::int64_t rows_of(const ojson& product) {
-  std::int64_t n = 1;
-  auto images = product.find("images");
-  if (images == product.end() || !images->is_array()) return n;
-  FieldTally scratch;
-  for (const ojson& im : *images) {
-    if (!im.is_object()) {
-      n += im.is_string() ? 1 : 0;
-      continue;
-    }
-    ++n;
-    if (const ojson* versions = Item(im, "product_images", scratch).list("backgroundVersions")) n += versions->size();
-  }
-  return n;
-}
-
 // Writes the products of `todo` (index, item) with everything under them,
 // level by level; each product's map entry goes last, with its tally.
 void write_products(ProductScope& s, const std::vector<std::pair<std::int64_t, ojson*>>& todo,
-                    std::vector<Pending>& pending) {
+                    std::vector<Pending>& pending, std::int64_t kept) {
   Group& g = s.g;
+  // Progress counts products in each step (those kept unchanged first).
+  auto at = [&](std::size_t k) { g.progress.reach(kept + static_cast<std::int64_t>(k) + 1); };
   std::vector<Parent> products;
   {
+    g.progress.step("rows");
     RowBatch batch(g.db, "products");
     for (std::size_t k = 0; k < todo.size(); ++k) {
       products.push_back(import_product(s, batch, *todo[k].second, todo[k].first, pending[k]));
-      g.progress.item();
+      at(k);
     }
     batch.flush();
   }
@@ -285,8 +271,10 @@ void write_products(ProductScope& s, const std::vector<std::pair<std::int64_t, o
   // Images: objects and non-empty URL strings; the first marked primary wins.
   std::vector<Parent> images;
   {
+    g.progress.step("images");
     RowBatch batch(g.db, "product_images");
-    for (Parent& product : products) {
+    for (std::size_t k = 0; k < products.size(); ++k) {
+      Parent& product = products[k];
       bool primary_taken = false;
       std::int64_t j = -1;
       for (ojson& im : product.children) {
@@ -299,24 +287,29 @@ void write_products(ProductScope& s, const std::vector<std::pair<std::int64_t, o
         const bool primary = !primary_taken && im.is_object() && flagged(im, "product_images", "isPrimary");
         primary_taken = primary_taken || primary;
         Parent image = import_image(s, batch, im, j, product, primary);
-        g.progress.item();
+        image.owner = k;
         if (image.children.is_array()) images.push_back(std::move(image));
       }
       product.children = nullptr;  // recorded; free the memory early
+      at(k);
     }
     batch.flush();
   }
 
+  g.progress.step("versions");
   RowBatch batch(g.db, "background_versions");
   for (Parent& image : images) {
     import_background_versions(s, batch, image);
-    g.progress.item(static_cast<std::int64_t>(image.children.size()));
+    if (image.owner > 0) at(image.owner - 1);  // the products before this image's are done
   }
   batch.flush();
 
-  for (Pending& p : pending) {
+  g.progress.step("save");
+  for (std::size_t k = 0; k < pending.size(); ++k) {
+    Pending& p = pending[k];
     if (!s.ns.sample) p.record.notes["tally"] = p.tally.tally();
     g.ids.record(s.product_entity.c_str(), p.slot, p.claim, p.record);
+    at(k);
   }
   g.progress.finish();
   g.ids.flush();  // sample campaigns resolve these products within the same group
@@ -368,10 +361,11 @@ void import_products(Group& g, ojson& list, const Ns& ns, KeyResult& kr, const s
   if (!list.is_array()) return;
   ProductScope s{g, ns, kr, ns.entity("products"), ns.entity("product_images"), ns.entity("background_versions")};
   g.ids.begin();
+  if (!g.progress.on() && !ns.sample) g.progress.start(g.ids.group(), static_cast<std::int64_t>(list.size()));
   std::vector<Pending> pending;
   std::vector<std::pair<std::int64_t, ojson*>> todo;
   std::vector<std::string> slots(list.size());
-  std::int64_t index = -1, units = 0;
+  std::int64_t index = -1;
   for (ojson& item : list) {
     ++index;
     if (!item.is_object()) {
@@ -383,12 +377,10 @@ void import_products(Group& g, ojson& list, const Ns& ns, KeyResult& kr, const s
     Pending p;
     p.slot = g.ids.slot(s.product_entity.c_str(), "", idv ? canonical_id(*idv) : std::nullopt, index);
     slots[static_cast<std::size_t>(index)] = p.slot;
-    units += rows_of(item);
     pending.push_back(std::move(p));
     todo.emplace_back(index, &item);
   }
-  g.progress.start(g.ids.group(), units);
-  write_products(s, todo, pending);
+  write_products(s, todo, pending, 0);
   for (const Pending& p : pending) kr.merge(p.tally);
   if (hashes && hashes->size() == list.size()) kr.items = item_index(*hashes, slots);
 }
@@ -429,7 +421,10 @@ bool remigrate_products(Group& g, std::string_view raw, const ojson& previous, K
   std::vector<std::string> hashes(n), slots(n);
   std::vector<ojson> parsed(n);
   std::vector<char> same(n, 0);
+  g.progress.start(g.ids.group(), static_cast<std::int64_t>(n));
+  g.progress.step("parse");
   for (std::size_t i = 0; i < n; ++i) {
+    g.progress.item();
     const std::string_view text = raw.substr(slices[i].first, slices[i].second - slices[i].first);
     hashes[i] = item_hash(text);
     same[i] = i < old_slots.size() && old_hashes.compare(i * 16, 16, hashes[i]) == 0 && !old_slots[i].empty() &&
@@ -443,7 +438,7 @@ bool remigrate_products(Group& g, std::string_view raw, const ojson& previous, K
   kr.count("skipped_items", -previous.value("skipped", std::int64_t{0}));
   std::vector<Pending> pending;
   std::vector<std::pair<std::int64_t, ojson*>> todo;
-  std::int64_t units = 0, kept_units = 0;
+  std::int64_t kept_items = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const auto index = static_cast<std::int64_t>(i);
     if (same[i]) {
@@ -451,7 +446,7 @@ bool remigrate_products(Group& g, std::string_view raw, const ojson& previous, K
       if (slot == old_slots[i]) {
         slots[i] = std::move(slot);
         ++kr.rows;
-        ++kept_units;
+        ++kept_items;
         continue;
       }
       // Same text, but an earlier item took its slot: written anew (its slot counted above).
@@ -462,7 +457,6 @@ bool remigrate_products(Group& g, std::string_view raw, const ojson& previous, K
       p.slot = std::move(slot);
       slots[i] = p.slot;
       ++kr.rows;
-      units += rows_of(parsed[i]);
       pending.push_back(std::move(p));
       todo.emplace_back(index, &parsed[i]);
       continue;
@@ -476,7 +470,6 @@ bool remigrate_products(Group& g, std::string_view raw, const ojson& previous, K
     Pending p;
     p.slot = g.ids.slot("products", "", idv ? canonical_id(*idv) : std::nullopt, index);
     slots[i] = p.slot;
-    units += rows_of(parsed[i]);
     pending.push_back(std::move(p));
     todo.emplace_back(index, &parsed[i]);
   }
@@ -503,9 +496,7 @@ bool remigrate_products(Group& g, std::string_view raw, const ojson& previous, K
     stale_subtree(s, slot, row);
   }
 
-  g.progress.start(g.ids.group(), kept_units + units);
-  g.progress.item(kept_units);
-  write_products(s, todo, pending);
+  write_products(s, todo, pending, kept_items);
   for (const Pending& p : pending) kr.merge(p.tally);
   kr.items = item_index(hashes, slots);
   return true;

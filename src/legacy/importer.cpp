@@ -7,6 +7,7 @@
 
 #include "campaign_store/clock.hpp"
 #include "campaign_store/encoding.hpp"
+#include "campaign_store/json_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -111,6 +112,26 @@ std::vector<std::string> item_hashes(std::string_view raw) {
   return out;
 }
 
+// A products value parsed item by item (progress per item), when it is a
+// plain array whose items each parse; anything else is parsed whole, with
+// parse_value's diagnosis.
+Parsed parse_items(Group& g, const Input& in) {
+  std::vector<std::pair<std::size_t, std::size_t>> slices;
+  if (in.lossy || !split_array(in.raw, slices)) return parse_value(in.raw);
+  Parsed p;
+  p.value = ojson::array();
+  g.progress.start(in.key, static_cast<std::int64_t>(slices.size()));
+  g.progress.step("parse");
+  for (const auto& [b, e] : slices) {
+    ojson item;
+    if (json_text::parse(in.raw.substr(b, e - b), item, kMaxDepth - 1) != json_text::Parsed::Ok) return parse_value(in.raw);
+    p.value.push_back(std::move(item));
+    g.progress.item();
+  }
+  p.ok = true;
+  return p;
+}
+
 void migrate_single(Group& g, Input& in) {
   // A changed products key: only the products whose text changed (collect_products.cpp).
   if (in.cls.kind == KeyKind::Products && g.incremental && !in.lossy) {
@@ -122,7 +143,7 @@ void migrate_single(Group& g, Input& in) {
       return;
     }
   }
-  Parsed p = parse_value(in.raw);
+  Parsed p = in.cls.kind == KeyKind::Products ? parse_items(g, in) : parse_value(in.raw);
   const bool lossy = in.lossy || (p.ok && p.reason == "lone-surrogate");
   check_shape(in, p);
   KeyResult kr = result_for(in, p);
@@ -211,31 +232,53 @@ void warm_up_hashing() {
 
 namespace {
 ProgressSink g_progress_sink = nullptr;
+// A key this large (UTF-16 units) says when its group commits (indexing, its text saved).
+constexpr std::int64_t kLargeKeyUnits = 1 << 20;
 }  // namespace
 
 void set_progress_sink(ProgressSink sink) { g_progress_sink = sink; }
 ProgressSink progress_sink() { return g_progress_sink; }
 
+void Progress::emit() { sink_({{"phase", "items"}, {"key", key_}, {"step", step_}, {"done", done_}, {"total", total_}}); }
+
 void Progress::start(const std::string& key, std::int64_t total) {
   key_ = key;
   total_ = total;
   done_ = 0;
-  on_ = sink_ && total >= kMinUnits;
-  step_ = std::max<std::int64_t>(1, total / 100);
-  next_ = step_;
-  if (on_) sink_({{"phase", "items"}, {"key", key_}, {"done", 0}, {"total", total_}});
+  step_ = "start";
+  on_ = sink_ && total >= kMinItems;
+  every_ = std::max<std::int64_t>(1, total / 100);
+  next_ = every_;
+  if (on_) emit();
 }
 
-void Progress::item(std::int64_t n) {
-  done_ = std::min(total_, done_ + n);
-  if (!on_ || done_ < next_ || done_ >= total_) return;
-  next_ = done_ + step_;
-  sink_({{"phase", "items"}, {"key", key_}, {"done", done_}, {"total", total_}});
+void Progress::step(const char* name) {
+  step_ = name;
+  done_ = 0;
+  next_ = every_;
+  if (on_) emit();
+}
+
+void Progress::item(std::int64_t n) { reach(done_ + n); }
+
+void Progress::reach(std::int64_t done) {
+  if (done <= done_) return;
+  done_ = std::min(total_, done);
+  if (!on_ || done_ < next_) return;
+  next_ = done_ + every_;
+  emit();
 }
 
 void Progress::finish() {
-  if (on_) sink_({{"phase", "items"}, {"key", key_}, {"done", total_}, {"total", total_}});
+  if (!on_) return;
+  step_ = "done";
+  done_ = total_;
+  emit();
   on_ = false;
+}
+
+void Progress::note(const std::string& key, const char* step) {
+  if (sink_) sink_({{"phase", "items"}, {"key", key}, {"step", step}});
 }
 
 json import(Database& db, const std::vector<Entry>& entries, const ImportOptions& options) {
@@ -352,6 +395,8 @@ json import(Database& db, const std::vector<Entry>& entries, const ImportOptions
         migrate_single(g, inputs.front());
       }
       ids.flush();
+      if (progress.on() || inputs.front().units >= kLargeKeyUnits) progress.note(name, "commit");
+      progress.finish();
       tx.commit();
       ++migrated;
       products_changed = products_changed || name == "products" || name == "sample_data";
@@ -379,6 +424,7 @@ json import(Database& db, const std::vector<Entry>& entries, const ImportOptions
             {"durationMs", run.duration_ms}};
   }
   run.finished_at = clock::now_iso();
+  progress.note("*", "report");
   json report = build_report(db, run);
   report["remaining"] = remaining;
   if (!remaining.empty()) report["ok"] = false;

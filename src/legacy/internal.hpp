@@ -391,21 +391,30 @@ struct KeyResult {
 
 // ------------------------------------------------------------- collectors
 // Progress through the items of one large key, for the main thread while
-// the call runs (ImportOptions::progress): {phase: "items", key, done,
-// total}, about a hundred events per key, the last with done == total.
+// the call runs (ImportOptions::progress): {phase: "items", key, step, done,
+// total}: step "parse", then "rows", "images", "versions", "save" (products)
+// or "rows" (the other lists), done counting the key's items in each, about a
+// hundred events per step, and "done"; besides, {key, step: "commit"} when a
+// large key's group commits and {key: "*", step: "report"} before the report.
 class Progress {
  public:
   explicit Progress(const std::function<void(const json&)>& sink) : sink_(sink) {}
-  // Keys of fewer units than this report no items.
-  static constexpr std::int64_t kMinUnits = 200;
+  // Keys of fewer items than this report nothing.
+  static constexpr std::int64_t kMinItems = 200;
   void start(const std::string& key, std::int64_t total);
+  void step(const char* name);   // done starts again at 0
   void item(std::int64_t n = 1);
-  void finish();
+  void reach(std::int64_t done);  // done = max(done, this)
+  void finish();                  // step "done", done == total; off until the next start
+  void note(const std::string& key, const char* step);  // one event outside a key's items
+  bool on() const { return on_; }
 
  private:
+  void emit();
   const std::function<void(const json&)>& sink_;
   std::string key_;
-  std::int64_t total_ = 0, done_ = 0, next_ = 0, step_ = 1;
+  const char* step_ = "start";
+  std::int64_t total_ = 0, done_ = 0, next_ = 0, every_ = 1;
   bool on_ = false;
 };
 

@@ -382,7 +382,7 @@ json build_report(Database& db, const RunInfo& run) {
     std::map<std::string, std::int64_t> in_db;
     json ids = json::array();
     {
-      Statement& st = db.cached("SELECT coalesce(m.legacy_json, 'null') " + live(e.entity));
+      Statement& st = db.cached("SELECT coalesce(m.legacy_json, 'null') " + live(e.entity) + " ORDER BY m.rowid");
       st.bind(1, std::string_view(e.entity));
       while (st.step()) {
         const std::string_view id = st.column_text_view(0);
