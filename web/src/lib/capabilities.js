@@ -4,7 +4,7 @@
 // every assumption about their shape lives in this one file.
 //
 //   store.migration.report()            -> the last migration's report, or null
-//   store.migration.releaseLegacyKeys() -> removes the migrated localStorage keys
+//   store.migration.releaseLegacyKeys({includeUnmigrated}) -> removes the migrated localStorage keys, {released, kept}
 //   store.blobs.put(bytes, mime)        -> {ref: "blob:sha256:<hex>", ...}: the reference image rows keep
 //   store.blobs.objectUrl(ref)          -> an object URL for an <img> (also: url(ref))
 //   store.blobs.stats()                 -> {count, bytes}
