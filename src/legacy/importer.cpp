@@ -147,6 +147,11 @@ void migrate_single(Group& g, Input& in) {
   const bool lossy = in.lossy || (p.ok && p.reason == "lone-surrogate");
   check_shape(in, p);
   KeyResult kr = result_for(in, p);
+  // An unreadable products value holds none of the products an earlier
+  // migration read from this key: their rows stay, counted as retained, as
+  // when a re-migration no longer sees them (every other group starts afresh
+  // in the driver).
+  if (!p.ok && in.cls.kind == KeyKind::Products) g.ids.begin();
   if (p.ok) {
     switch (in.cls.kind) {
       case KeyKind::Products: {
