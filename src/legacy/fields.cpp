@@ -63,13 +63,13 @@ std::vector<Def> legacy_campaign_defs() {
 std::map<std::string, Fields> build_tables() {
   std::map<std::string, std::vector<Def>> defs = {
       {"products", product_defs()},
-      {"sample_products", with(product_defs(), {f("isSample")})},
+      {"sample_products", with(product_defs(), {kept("isSample")})},
       {"product_images", {f("id"), f("url"), f("name", {"fileName"}), f("alt", {"altText"}), f("size"), f("isPrimary"),
                           f("backgroundVersions"), f("uploadedAt", {"createdAt"})}},
       {"background_versions",
        {f("id"), f("url"), f("prompt"), f("requestId"), f("processingTime"), f("createdAt"), f("isActive")}},
       {"legacy_campaigns", legacy_campaign_defs()},
-      {"sample_campaigns", with(legacy_campaign_defs(), {f("isSample")})},
+      {"sample_campaigns", with(legacy_campaign_defs(), {kept("isSample")})},
       {"adData", {kept("id"), kept("campaignId"), kept("campaignName"), f("ctaType"), f("productId"), kept("headline"),
                   kept("description"), f("budget"), f("startDate"), f("endDate"), kept("retailers"), kept("imageUrl"),
                   kept("targeting")}},
