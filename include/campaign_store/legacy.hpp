@@ -16,6 +16,7 @@
 #include "campaign_store/database.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,7 +59,19 @@ struct ImportOptions {
   int stop_after_groups = -1;
   // Continue the run an earlier call (final = false) started; 0 = a new run.
   std::int64_t run_id = 0;
+  // A re-migrated products key writes only the products whose text changed
+  // (false: every product, as a first migration does).
+  bool incremental = true;
+  // Called while the import runs, for keys of many items: {phase: "items",
+  // key, done, total} (done counts rows written or found unchanged).
+  std::function<void(const json&)> progress;
 };
+
+// Where the door sends import progress while a call runs (the wasm
+// bindings forward it to the worker's JavaScript); none by default.
+using ProgressSink = void (*)(const std::string& event_json);
+void set_progress_sink(ProgressSink sink);
+ProgressSink progress_sink();
 
 // Migrates the entries (values are not retained after the call). Returns the
 // report when options.final, else {groups: [...], done, remaining}.
@@ -72,6 +85,10 @@ struct ExportOptions {
   bool inline_images = false;     // blob references back to data: URLs
   bool acknowledge = false;       // the caller writes these values back (dual write)
   bool parsed = false;            // values as JSON instead of text (the compat facade)
+  // With inline_images: a value whose rows say what the stored original
+  // says comes back as that original text, byte for byte (false: always as
+  // JSON.stringify would write it; tests of the shaping).
+  bool prefer_source = true;
 };
 
 // Regenerates the legacy keys from the database: {entries: [{key, value}],
@@ -86,10 +103,18 @@ json get_item(Database& db, const std::string& entity, const json& id, bool inli
 // a legacy campaign, updates) a legacy campaign; returns it in the legacy shape.
 json save_ad(Database& db, const json& ad_data, const TimeZone& tz);
 
+struct ReleaseOptions {
+  // Also release keys whose migration left something out of the typed
+  // tables (never parsed, items skipped, fields lost): the database keeps
+  // their text, and the export gives it back. Lossy keys are never released.
+  bool include_unmigrated = false;
+};
+
 // Which keys the main thread may remove from localStorage now: the values it
-// still holds must be the ones migrated (or written back by us). Marks them
-// released. entries: the current values.
-json release(Database& db, const std::vector<Entry>& entries);
+// still holds must be the ones migrated (or written back by us), whole.
+// Marks them released. entries: the current values. Returns {release:
+// [key], keep: [{key, code, reason}], units}.
+json release(Database& db, const std::vector<Entry>& entries, const ReleaseOptions& options = {});
 
 // Deletes every row that came from sample_data (products, their images,
 // sample campaigns).

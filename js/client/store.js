@@ -37,6 +37,7 @@ export class CampaignStore {
   #storageListener = () => {};
   #connectionCleanups = [];  // undone when this connection ends (a switch or close)
   #switching = null;       // a connection being replaced: calls wait for the new one
+  #progressListener = null;
   /** What worker.init answered: {tabId, role, leader, version, open, ops}. */
   info = null;
 
@@ -275,6 +276,12 @@ export class CampaignStore {
     this.#storageListener = cb;
   }
 
+  /** Hears a running legacy import's progress (js/legacy/binary.js); returns the unsubscribe. @internal */
+  onProgressEvent(cb) {
+    this.#progressListener = cb;
+    return () => { if (this.#progressListener === cb) this.#progressListener = null; };
+  }
+
   /** Remembers a cleanup to run on close (page lifecycle listeners). @internal */
   onClose(off) {
     this.#listeners.push(off);
@@ -299,6 +306,9 @@ export class CampaignStore {
         break;
       case 'storage':
         this.#storageListener(event.held === true);
+        break;
+      case 'progress':
+        this.#progressListener?.(event.progress);
         break;
       case 'role':
         if (this.info) Object.assign(this.info, { role: event.role, leader: event.leader });

@@ -38,9 +38,29 @@ function withStagedEntries(engine, op, args) {
   return engine.call(op, { ...args, entries: stageEntries(engine, entries) });
 }
 
+/**
+ * Runs an import with its progress (src/bindings/engine_bindings.cpp calls
+ * Module.onLegacyProgress while the call runs) handed to
+ * engine.onLegacyProgress, when someone listens: the worker posts it to the
+ * page, an in-thread caller passes it on (engineCaller).
+ */
+function withProgress(engine, run) {
+  const listener = engine.onLegacyProgress;
+  const module = engine.module;
+  if (typeof listener !== 'function' || !module) return run();
+  module.onLegacyProgress = (text) => {
+    try { listener(JSON.parse(text)); } catch { /* a progress listener must not break the import */ }
+  };
+  try {
+    return run();
+  } finally {
+    module.onLegacyProgress = undefined;
+  }
+}
+
 /** op -> (engine, args) => result, merged into the worker's BINARY_OPS. */
 export const LEGACY_BINARY_OPS = Object.freeze({
-  'legacy.import': (engine, args) => withStagedEntries(engine, 'legacy.import', args),
+  'legacy.import': (engine, args) => withProgress(engine, () => withStagedEntries(engine, 'legacy.import', args)),
   'legacy.release': (engine, args) => withStagedEntries(engine, 'legacy.release', args),
   /** {hash} -> {hash, size, mime, bytes} (bytes: a copy out of the wasm heap). */
   'blobs.get': (engine, args) => {

@@ -27,7 +27,15 @@ export interface CollectedStorage {
 }
 
 export interface MigrationProgress {
-  phase: 'collected' | 'migrating' | 'done';
+  /**
+   * items: inside a large key, while the engine works on it: its items in each step (parse, rows, images,
+   * versions, save, then done), and the steps commit (the key's group) and report (key "*") without counts.
+   */
+  phase: 'collected' | 'migrating' | 'items' | 'done';
+  key?: string;
+  step?: 'start' | 'parse' | 'rows' | 'images' | 'versions' | 'save' | 'done' | 'commit' | 'report';
+  itemsDone?: number;
+  itemsTotal?: number;
   /** The key group being migrated: products, sample_data, campaigns, saved_campaigns, backgrounds, drafts. */
   group?: string;
   done: number;
@@ -61,8 +69,17 @@ export interface MigrationCounts {
   unrelated_keys: number;
   unparsable_keys: number;
   skipped_items: number;
+  /** Per entity and field: members no spelling of any field names (README "Field spellings"). */
+  fields_ignored: FieldCounts;
+  /** Per entity and field: values that could not fill their column. */
+  values_unreadable: FieldCounts;
+  /** Per entity and field: spellings of one field holding different values (the first won). */
+  field_conflicts: FieldCounts;
   [extra: string]: unknown;
 }
+
+/** {entity: {field: count}}; nested fields are named "adData.ctaType", "schedule.startsAt". */
+export type FieldCounts = Record<string, Record<string, number>>;
 
 export interface MigrationKeyReport {
   status: 'migrated' | 'unparsed' | 'unmapped';
@@ -77,20 +94,46 @@ export interface MigrationKeyReport {
   migratedAt?: string;
   releasedAt?: string;
   lossy?: boolean;
+  /** How many things of this key did not reach the typed tables (see warnings). */
+  lost?: number;
 }
 
 export interface MigrationIssue {
+  /**
+   * Warnings of loss: UNPARSED, LOSSY, ITEMS_SKIPPED, FIELD_IGNORED, VALUE_UNREADABLE, FIELD_CONFLICT
+   * (with count, and entity/field for the field ones); also RESUMED and the odd keys' codes.
+   */
   code: string;
   key: string;
   message?: string;
   entity?: string;
+  field?: string;
+  count?: number;
   [detail: string]: unknown;
+}
+
+export interface ReleaseResult {
+  released: string[];
+  /** code: CHANGED, LOSSY, MIGRATION_ERROR, NOT_MIGRATED, NOT_LEGACY, UNPARSED, ITEMS_SKIPPED, FIELDS_LOST, REMOVE_FAILED. */
+  kept: Array<{ key: string; code: string; reason: string }>;
+  units: number;
+}
+
+export interface ReleaseOptions {
+  localStorage?: WebStorageLike | null;
+  /** Also remove keys whose migration left something out of the typed tables (their text stays in the database). */
+  includeUnmigrated?: boolean;
 }
 
 export interface MigrationReport {
   format: 'campaign-store/legacy-migration-report@1';
-  /** No group failed and the database holds what localStorage held. */
+  /** No group failed, the database holds what localStorage held, and nothing was lost from the typed tables. */
   ok: boolean;
+  /** What did not reach the typed tables, in total (each in warnings, with its key and count). */
+  loss: { unparsedKeys: number; lossyKeys: number; skippedItems: number; fieldsIgnored: number; valuesUnreadable: number;
+    fieldConflicts: number };
+  /** Per entity and field: members no spelling of any field names. */
+  fieldsIgnored: FieldCounts;
   runId: number;
   /** What localStorage held (counted from the values). */
   source: MigrationCounts;
@@ -130,13 +173,14 @@ export interface MigrationMethods {
   lastReport: MigrationReport | null;
   lastError: Error | null;
   /** Collects localStorage (or the given one) and migrates what changed. */
-  run(options?: { localStorage?: WebStorageLike | null; onProgress?: (event: MigrationProgress) => void; measureOtherKeys?: boolean }): Promise<MigrationReport | null>;
+  run(options?: { localStorage?: WebStorageLike | null; onProgress?: (event: MigrationProgress) => void; measureOtherKeys?: boolean;
+    incremental?: boolean }): Promise<MigrationReport | null>;
   /** The last report, validated against the database now. */
   report(): Promise<MigrationReport>;
   /** The legacy keys regenerated from the database; write: true puts them back into localStorage (rollback). */
   exportLegacy(options?: { inlineImages?: boolean; keys?: string[]; write?: boolean; localStorage?: WebStorageLike | null }): Promise<LegacyExport>;
-  /** Removes the legacy keys whose migration is verified; the originals stay in the database. */
-  releaseLegacyKeys(options?: { localStorage?: WebStorageLike | null }): Promise<{ released: string[]; kept: Array<{ key: string; reason: string }>; units: number }>;
+  /** Removes the legacy keys whose migration is verified and whole; the originals stay in the database. */
+  releaseLegacyKeys(options?: ReleaseOptions): Promise<ReleaseResult>;
   /** Deletes every row that came from sample_data. */
   deleteSampleData(): Promise<{ products: number; campaigns: number }>;
 }
@@ -200,12 +244,13 @@ export declare function collectLegacyStorage(storage?: WebStorageLike | null, op
 export declare function isLegacyKey(key: string): boolean;
 export declare function migrateLegacyStorage(call: (op: string, args: object) => any, options?: {
   localStorage?: WebStorageLike | null; onProgress?: (event: MigrationProgress) => void; timeZone?: object; measureOtherKeys?: boolean;
+  /** false: a changed products key re-reads every product (benchmarks). */
+  incremental?: boolean;
 }): Promise<MigrationReport | null>;
 export declare function exportLegacy(call: (op: string, args: object) => any, options?: {
   inlineImages?: boolean; keys?: string[]; write?: boolean; localStorage?: WebStorageLike | null;
 }): Promise<LegacyExport>;
-export declare function releaseLegacyKeys(call: (op: string, args: object) => any, options?: { localStorage?: WebStorageLike | null }):
-  Promise<{ released: string[]; kept: Array<{ key: string; reason: string }>; units: number }>;
+export declare function releaseLegacyKeys(call: (op: string, args: object) => any, options?: ReleaseOptions): Promise<ReleaseResult>;
 export declare function createLegacyFacade(options?: LegacyFacadeOptions): LegacyFacade;
 export declare function timeZoneTransitions(range?: { from?: number; to?: number }): Array<[number, number]>;
 export declare function localTimeZone(): { transitions: Array<[number, number]> };

@@ -19,5 +19,11 @@ import { callEngine } from './binary.js';
  * @param {import('../engine/engine.js').Engine} engine
  */
 export function engineCaller(engine) {
-  return (op, args) => callEngine(engine, op, args);
+  const caller = (op, args) => callEngine(engine, op, args);
+  /** Hears an import's progress per item (migrateLegacyStorage's 'items' events); returns the unsubscribe. */
+  caller.onLegacyProgress = (listener) => {
+    engine.onLegacyProgress = listener;
+    return () => { if (engine.onLegacyProgress === listener) engine.onLegacyProgress = undefined; };
+  };
+  return caller;
 }

@@ -1,7 +1,8 @@
 // Which localStorage keys are the Campaign Builder's (tests/fixtures/README.md
 // rule 1, the same rule as src/legacy/keys.cpp): exact names, and the draft
-// prefixes followed by a non-empty id. Case and spaces matter. Every other
-// key belongs to other code and is never read, changed or removed.
+// prefixes followed by the draft's id (which may be empty: a campaign that
+// had no id yet). Case and spaces matter. Every other key belongs to other
+// code and is never read, changed or removed.
 
 export const LIST_KEYS = Object.freeze(['products', 'campaigns', 'saved_campaigns', 'backgrounds', 'sample_data']);
 export const DRAFT_PREFIXES = Object.freeze(['campaign_draft_', 'campaign_minimal_']);
@@ -12,7 +13,7 @@ export const GROUP_ORDER = Object.freeze(['products', 'sample_data', 'campaigns'
 /** @param {string} key */
 export function isLegacyKey(key) {
   if (LIST_KEYS.includes(key)) return true;
-  return DRAFT_PREFIXES.some((p) => key.length > p.length && key.startsWith(p));
+  return DRAFT_PREFIXES.some((p) => key.startsWith(p));
 }
 
 /** The group a legacy key migrates in (all drafts share one call; C++ splits them per id). */

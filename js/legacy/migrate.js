@@ -4,7 +4,9 @@
 // call commits its groups, so progress can be reported between calls and a
 // worker killed half-way leaves whole groups; the next run skips what is
 // already migrated (by value hash) and finishes. The last call returns the
-// validated report of the whole run.
+// validated report of the whole run. Within a call, a large key's rows are
+// reported as the engine writes them ('items' events), when the door can
+// carry them (call.onLegacyProgress: the store client, engineCaller).
 import { collectLegacyStorage } from './collect.js';
 import { GROUP_ORDER, groupOf } from './keys.js';
 import { localTimeZone } from './timezone.js';
@@ -13,10 +15,12 @@ import { localTimeZone } from './timezone.js';
  * @param {(op: string, args: object) => Promise<any> | any} call the store's (or an engine's) door
  * @param {{
  *   localStorage?: Storage,
- *   onProgress?: (event: {phase: string, group?: string, done: number, total: number, units: number, unitsDone: number}) => void,
+ *   onProgress?: (event: {phase: string, group?: string, done: number, total: number, units: number, unitsDone: number,
+ *     key?: string, itemsDone?: number, itemsTotal?: number}) => void,
  *   timeZone?: object,
  *   measureOtherKeys?: boolean,
- * }} [options]
+ *   incremental?: boolean,
+ * }} [options] incremental: false re-reads every product of a changed products key (benchmarks)
  * @returns {Promise<object|null>} the report, or null when there is nothing to migrate
  */
 export async function migrateLegacyStorage(call, options = {}) {
@@ -35,18 +39,32 @@ export async function migrateLegacyStorage(call, options = {}) {
   let unitsDone = 0;
   let runId = 0;
   let report = null;
+  let current = { group: null, done: 0 };
+  // Inside a large key, the engine reports its rows as it writes them.
+  const off = typeof call.onLegacyProgress === 'function'
+    ? call.onLegacyProgress((e) => progress({
+      phase: 'items', group: current.group, key: e.key, step: e.step, itemsDone: e.done, itemsTotal: e.total,
+      done: current.done, total: calls.length, units, unitsDone,
+    }))
+    : null;
   progress({ phase: 'collected', done: 0, total: calls.length, units, unitsDone, keys: collected.entries.length });
-  for (let i = 0; i < calls.length; i++) {
-    const [group, entries] = calls[i];
-    const last = i === calls.length - 1;
-    progress({ phase: 'migrating', group, done: i, total: calls.length, units, unitsDone });
-    const args = { entries, timeZone, final: last };
-    if (runId) args.runId = runId;
-    if (last) args.otherKeys = collected.otherKeys;
-    const result = await call('legacy.import', args);
-    unitsDone += entries.reduce((n, e) => n + e.key.length + e.value.length, 0);
-    if (last) report = result;
-    else runId = result.runId;
+  try {
+    for (let i = 0; i < calls.length; i++) {
+      const [group, entries] = calls[i];
+      const last = i === calls.length - 1;
+      current = { group, done: i };
+      progress({ phase: 'migrating', group, done: i, total: calls.length, units, unitsDone });
+      const args = { entries, timeZone, final: last };
+      if (options.incremental === false) args.incremental = false;
+      if (runId) args.runId = runId;
+      if (last) args.otherKeys = collected.otherKeys;
+      const result = await call('legacy.import', args);
+      unitsDone += entries.reduce((n, e) => n + e.key.length + e.value.length, 0);
+      if (last) report = result;
+      else runId = result.runId;
+    }
+  } finally {
+    off?.();
   }
   progress({ phase: 'done', done: calls.length, total: calls.length, units, unitsDone, ok: report?.ok ?? false });
   return report;

@@ -37,15 +37,19 @@ export async function exportLegacy(call, { inlineImages = false, keys, write = f
 }
 
 /**
+ * Removes the legacy keys whose whole value the database holds. A key whose
+ * migration left something out of the typed tables (never parsed, items
+ * skipped, fields lost) stays unless `includeUnmigrated: true`; every key
+ * kept comes with a code and the reason.
  * @param {(op: string, args: object) => Promise<any>} call
- * @param {{localStorage?: Storage}} [options]
+ * @param {{localStorage?: Storage, includeUnmigrated?: boolean}} [options]
  */
 export async function releaseLegacyKeys(call, options = {}) {
   const storage = 'localStorage' in options ? options.localStorage : globalThis.localStorage;
   needStorage(storage);
   const { entries } = collectLegacyStorage(storage);
   if (entries.length === 0) return { released: [], kept: [], units: 0 };
-  const answer = await call('legacy.release', { entries });
+  const answer = await call('legacy.release', { entries, includeUnmigrated: options.includeUnmigrated === true });
   const released = [];
   const kept = [...answer.keep];
   for (const key of answer.release) {
@@ -53,7 +57,7 @@ export async function releaseLegacyKeys(call, options = {}) {
       storage.removeItem(key);
       released.push(key);
     } catch (err) {
-      kept.push({ key, reason: `removeItem failed: ${err?.message ?? err}` });
+      kept.push({ key, code: 'REMOVE_FAILED', reason: `removeItem failed: ${err?.message ?? err}` });
     }
   }
   return { released, kept, units: answer.units };

@@ -188,7 +188,7 @@ const std::vector<OpSpec>& op_table() {
       {"legacy.import",
        "{entries: [{key, value: string} | {key, bytes: integer}], otherKeys?: [string | {key, units}], "
        "timeZone?: {transitions: [[utcMs, offsetMinutes]]} | {offsetMinutes}, final?: boolean (true), runId?: integer, "
-       "stopAfterGroups?: integer} -> report (final) | {runId, groups, remaining, done}",
+       "stopAfterGroups?: integer, incremental?: boolean (true)} -> report (final) | {runId, groups, remaining, done}",
        ops::legacy_import},
       {"legacy.report", "{} -> the last migration report, validated against the database now", ops::legacy_report},
       {"legacy.export", "{keys?: [string], inlineImages?: boolean, acknowledge?: boolean} -> {entries: [{key, value}], units}",
@@ -198,7 +198,8 @@ const std::vector<OpSpec>& op_table() {
        ops::legacy_get},
       {"legacy.saveAd", "{adData: object, timeZone?} -> {rowId, value: JSON text of the legacy campaign}",
        ops::legacy_save_ad},
-      {"legacy.release", "{entries: [{key, value} | {key, bytes}]} (current values) -> {release: [key], keep: [{key, reason}], units}",
+      {"legacy.release", "{entries: [{key, value} | {key, bytes}], includeUnmigrated?: boolean} (current values) -> "
+       "{release: [key], keep: [{key, code, reason}], units}",
        ops::legacy_release},
       {"legacy.deleteSample", "{} -> {products, campaigns} (rows that came from sample_data)", ops::legacy_delete_sample},
       {"blobs.info", "{hash: sha256 hex | 'blob:sha256:<hex>#label'} -> {hash, size, mime} | null", ops::blobs_info},

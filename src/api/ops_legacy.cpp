@@ -90,6 +90,9 @@ json legacy_import(Session& session, const json& args) {
   options.final = a.boolean_or("final", true);
   options.run_id = a.integer_or("runId", 0, 0, std::int64_t{1} << 53);
   options.stop_after_groups = static_cast<int>(a.integer_or("stopAfterGroups", -1, -1, 1 << 20));
+  options.incremental = a.boolean_or("incremental", true);
+  if (legacy::ProgressSink sink = legacy::progress_sink())
+    options.progress = [sink](const json& event) { sink(event.dump()); };
   if (a.has("otherKeys")) {
     options.other_keys_given = true;
     const json& others = a.array("otherKeys");
@@ -134,7 +137,9 @@ json legacy_save_ad(Session& session, const json& args) {
 json legacy_release(Session& session, const json& args) {
   Args a(args);
   Values values = read_values(a, "entries");
-  return legacy::release(session.db(), values.entries);
+  legacy::ReleaseOptions options;
+  options.include_unmigrated = a.boolean_or("includeUnmigrated", false);
+  return legacy::release(session.db(), values.entries, options);
 }
 
 json legacy_delete_sample(Session& session, const json&) { return legacy::delete_sample(session.db()); }

@@ -10,12 +10,20 @@
 // from a view of the answer's bytes. The dispatcher catches everything, so
 // no exception crosses into JS; allocation failure is a null/zero result.
 #include "campaign_store/dispatcher.hpp"
+#include "campaign_store/legacy.hpp"
 
 #include <emscripten/emscripten.h>
 
 #include <new>
 #include <string>
 #include <string_view>
+
+// Import progress while legacy.import runs (cs::legacy::ImportOptions::progress):
+// handed to Module.onLegacyProgress, which the engine's JS sets for the call.
+EM_JS(void, cs_js_legacy_progress, (const char* text, std::size_t length), {
+  const hook = Module['onLegacyProgress'];
+  if (hook) hook(UTF8ToString(text, length));
+});
 
 namespace {
 
@@ -25,11 +33,16 @@ struct Engine {
   std::string response;  // the last answer, read by JS until the next call
 };
 
+void forward_progress(const std::string& event) { cs_js_legacy_progress(event.data(), event.size()); }
+
 }  // namespace
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE Engine* cs_engine_new() { return new (std::nothrow) Engine(); }
+EMSCRIPTEN_KEEPALIVE Engine* cs_engine_new() {
+  cs::legacy::set_progress_sink(forward_progress);
+  return new (std::nothrow) Engine();
+}
 
 EMSCRIPTEN_KEEPALIVE void cs_engine_delete(Engine* engine) { delete engine; }
 

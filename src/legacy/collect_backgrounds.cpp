@@ -26,35 +26,38 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
   if (!list.is_array()) return;
   RowBatch batch(g.db, "ai_generations"), versions(g.db, "background_versions");
   std::int64_t index = -1;
+  g.progress.start(g.ids.group(), static_cast<std::int64_t>(list.size()));
+  g.progress.step("rows");
   for (ojson& b : list) {
     ++index;
+    g.progress.item();
     if (!b.is_object()) {
-      ++kr.skipped;
-      kr.count("skipped_items");
+      kr.skip("", index, b);
       continue;
     }
     ++kr.rows;
-    const ojson* idv = field(b, "id");
+    const ojson id_value = value_of(field(b, "id"));  // a copy: the item changes below
+    const ojson* idv = &id_value;
     const auto canon = idv ? canonical_id(*idv) : std::nullopt;
     kr.id("ai_generations", idv);
     kr.count("ai_generations");
     replace_data_urls(b, g.blobs, kr.urls);
 
-    std::optional<std::string> product_ref, product_row, image_row;
-    if (const ojson* pid = field(b, "productId")) product_ref = canonical_id(*pid);
+    Item it(b, "ai_generations", kr.fields);
+    std::optional<std::string> product_ref = it.id("productId"), product_row, image_row;
+    const auto image_canon = it.id("imageId");
     if (product_ref) product_row = resolve(g.db, "products", *product_ref);
-    if (product_row) {
-      if (const ojson* iid = field(b, "imageId"))
-        if (auto image_canon = canonical_id(*iid)) image_row = resolve(g.db, "product_images", *image_canon, *product_row);
-    }
+    if (product_row && image_canon) image_row = resolve(g.db, "product_images", *image_canon, *product_row);
     if (image_row) kr.count("ai_generations_linked");
 
-    const Stamp created = stamp_or(iso_date(field(b, "createdAt"), g.tz), now_stamp(g.now));
-    const Value request_id = text_value(b, "requestId");
-    const Value processing = Value::of(count_of(field(b, "processingTime")));
+    const Stamp created = stamp_or(it.date("createdAt", g.tz), now_stamp(g.now));
+    const Value request_id = Value::of(it.text("requestId"));
+    const Value processing = Value::of(it.whole("processingTime"));
+    const Value prompt = Value::of(it.text("prompt"));
+    const Value url = Value::of(it.text("url"));
     Columns cols = {
         {"type", Value::of(std::string("background"))},
-        {"prompt", text_value(b, "prompt")},
+        {"prompt", prompt},
         {"service", Value::of(std::string("fal"))},
         {"request_id", request_id},
         {"response_data", Value::json(b)},
@@ -75,8 +78,8 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
         Claim vc = g.ids.claim("generation_backgrounds", slot);
         Columns vcols = {
             {"product_image_id", Value::of(*image_row)},
-            {"url", text_value(b, "url")},
-            {"prompt", text_value(b, "prompt")},
+            {"url", url},
+            {"prompt", prompt},
             {"request_id", request_id},
             {"processing_time", processing},
             {"metadata", Value::json(ojson{{"aiGenerationId", claim.row_id}})},
@@ -85,7 +88,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
             {"updated_at", Value::of(created)},
         };
         MapRecord vr;
-        vr.legacy_id = idv;
+        vr.legacy_id = idv ? *idv : ojson();
         vr.canon = canon;
         vr.ordinal = index;
         vr.parent = *image_row;
@@ -97,7 +100,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
       notes["backgroundVersion"] = *version;
     }
     MapRecord r;
-    r.legacy_id = idv;
+    r.legacy_id = idv ? *idv : ojson();
     r.canon = canon;
     r.ordinal = index;
     r.ref = product_ref;
@@ -107,6 +110,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
   }
   batch.flush();
   versions.flush();  // after the generations their metadata names
+  g.progress.finish();
 }
 
 }  // namespace cs::legacy

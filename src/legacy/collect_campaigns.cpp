@@ -24,38 +24,47 @@ std::string lower_trimmed(const std::optional<std::string>& text) {
 
 }  // namespace
 
-std::string campaign_status(const ojson* status) {
-  std::string s = lower_trimmed(text_of(status));
+std::string campaign_status(const std::optional<std::string>& status) {
+  std::string s = lower_trimmed(status);
   return s.empty() ? "draft" : s;
 }
 
-Columns legacy_campaign_columns(Group& g, ojson& c, const Ns& ns, std::optional<std::string>* ref,
+Columns legacy_campaign_columns(Group& g, ojson& c, const Ns& ns, FieldTally& tally, std::optional<std::string>* ref,
                                 std::optional<std::string>* product_row) {
-  const ojson* ad = field(c, "adData");
-  const bool ad_object = ad != nullptr && ad->is_object();
+  const char* entity = ns.sample ? "sample_campaigns" : "legacy_campaigns";
+  Item it(c, entity, tally);
+  const ojson* ad = it.object("adData");
   ref->reset();
   product_row->reset();
-  if (ad_object) {
-    if (const ojson* pid = field(*ad, "productId")) *ref = canonical_id(*pid);
+  std::optional<std::string> cta, starts, ends;
+  Amount budget;
+  const ojson* ad_name = nullptr;
+  if (ad) {
+    Item a(*ad, "adData", tally, entity, "adData.");
+    *ref = a.id("productId");
+    cta = a.text("ctaType");
+    budget = a.amount("budget");
+    starts = a.date("startDate", g.tz);
+    ends = a.date("endDate", g.tz);
+    ad_name = a.peek("campaignName");
+    if (cta && *cta != "WHERE_TO_BUY" && *cta != "ADD_TO_CART") a.count("ctaType", FieldTally::Unreadable);
   }
   if (*ref) *product_row = resolve(g.db, ns.entity("products").c_str(), **ref);
 
   auto nonempty = [](std::optional<std::string> s) { return s && !s->empty() ? s : std::nullopt; };
-  std::optional<std::string> name = nonempty(text_of(field(c, "name")));
-  if (!name && ad_object) name = nonempty(text_of(field(*ad, "campaignName")));
-  const auto cta = ad_object ? text_of(field(*ad, "ctaType")) : std::nullopt;
-  const Amount budget = ad_object ? parse_amount(field(*ad, "budget")) : Amount{};
-  const Stamp created = stamp_or(iso_date(field(c, "createdAt"), g.tz), now_stamp(g.now));
-  const Stamp updated = stamp_or(iso_date(field(c, "updatedAt"), g.tz), created);
+  std::optional<std::string> name = nonempty(it.text("name"));
+  if (!name) name = nonempty(text_of(ad_name));
+  const Stamp created = stamp_or(it.date("createdAt", g.tz), now_stamp(g.now));
+  const Stamp updated = stamp_or(it.date("updatedAt", g.tz), created);
   return {
       {"product_id", Value::of(*product_row)},
       {"name", Value::of(name.value_or(""))},
       {"type", Value::of(std::string(cta && *cta == "WHERE_TO_BUY" ? "Where to Buy" : "Add to Cart"))},
-      {"status", Value::of(campaign_status(field(c, "status")))},
+      {"status", Value::of(campaign_status(it.text("status")))},
       {"budget", Value::of(budget.cents)},
       {"currency", Value::of(budget.currency.empty() ? std::string("USD") : budget.currency)},
-      {"starts_at", Value::of(ad_object ? iso_date(field(*ad, "startDate"), g.tz) : std::nullopt)},
-      {"ends_at", Value::of(ad_object ? iso_date(field(*ad, "endDate"), g.tz) : std::nullopt)},
+      {"starts_at", Value::of(starts)},
+      {"ends_at", Value::of(ends)},
       {"legacy_data", Value::json(c)},
       {"source", Value::of(std::string(ns.sample ? "sample" : "legacy"))},
       {"created_at", Value::of(created)},
@@ -68,32 +77,34 @@ void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr)
   const char* entity = ns.sample ? "sample_campaigns" : "legacy_campaigns";
   RowBatch batch(g.db, "campaigns");
   std::int64_t index = -1;
+  g.progress.start(g.ids.group(), static_cast<std::int64_t>(list.size()));
+  g.progress.step("rows");
   for (ojson& c : list) {
     ++index;
+    g.progress.item();
     if (!c.is_object()) {
-      ++kr.skipped;
-      kr.count("skipped_items");
+      kr.skip(ns.sample ? "campaigns" : "", index, c);
       continue;
     }
     ++kr.rows;
-    const ojson* idv = field(c, "id");
+    const ojson id_value = value_of(field(c, "id"));  // a copy: the item changes below
+    const ojson* idv = &id_value;
     const auto canon = idv ? canonical_id(*idv) : std::nullopt;
     kr.id(entity, idv);
     kr.count(entity);
-    int levels = 0;
-    if (auto it = c.find("adData"); it != c.end() && it->is_string()) levels = unwrap_json_string(*it);
+    const ojson enc = unwrap_fields(c, entity, "adData");
     replace_data_urls(c, g.blobs, kr.urls);
 
     std::optional<std::string> ref, product_row;
-    Columns cols = legacy_campaign_columns(g, c, ns, &ref, &product_row);
+    Columns cols = legacy_campaign_columns(g, c, ns, kr.fields, &ref, &product_row);
 
     const std::string slot = g.ids.slot(entity, "", canon, index);
     Claim claim = g.ids.claim(entity, slot);
     ojson notes = ojson::object();
     notes["snap"] = put_row(g.db, batch, "campaigns", claim.row_id, cols, claim);
-    if (levels > 0) notes["enc"] = {{"adData", levels}};
+    if (!enc.empty()) notes["enc"] = enc;
     MapRecord r;
-    r.legacy_id = idv;
+    r.legacy_id = idv ? *idv : ojson();
     r.canon = canon;
     r.ordinal = index;
     r.ref = ref;
@@ -102,6 +113,7 @@ void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr)
     g.ids.record(entity, slot, claim, r);
   }
   batch.flush();
+  g.progress.finish();
 }
 
 }  // namespace cs::legacy

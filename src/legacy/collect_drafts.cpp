@@ -57,6 +57,52 @@ std::optional<std::string> first_text(std::initializer_list<const ojson*> candid
   return std::nullopt;
 }
 
+// One key's draft with its own fields under their camelCase names (the
+// spelling each was read from; the others, and nulls that gave way, are
+// dropped: they are in the original). Fields no spelling could be read
+// from, and unknown ones, stay as they were.
+struct Draft {
+  ojson value;
+  std::optional<std::int64_t> saved;
+  std::optional<std::string> created;
+};
+
+Draft read_draft(const ojson& v, FieldTally& tally, const TimeZone& tz) {
+  Item it(v, "drafts", tally);
+  std::map<std::string, std::string> chosen;  // spelling -> field
+  std::set<std::string> read;                 // fields some spelling was read from
+  auto note = [&](const char* name) {
+    if (it.chosen().empty()) return;
+    chosen[it.chosen()] = name;
+    read.insert(name);
+  };
+  Draft d;
+  for (const char* name : {"campaignId", "currentStep", "stepData", "isMinimal"}) {
+    it.raw(name);
+    note(name);
+  }
+  const auto saved = it.date("lastSaved", tz);
+  note("lastSaved");
+  if (saved) d.saved = clock::parse_iso(*saved);
+  d.created = it.date("createdAt", tz);
+  note("createdAt");
+  it.text("name");
+  note("name");
+  const Fields& fields = fields_of("drafts");
+  d.value = ojson::object();
+  for (auto m = v.begin(); m != v.end(); ++m) {
+    auto known = fields.by_spelling.find(m.key());
+    if (known == fields.by_spelling.end()) {
+      d.value[m.key()] = m.value();
+      continue;
+    }
+    const std::string& name = fields.fields[known->second].name;
+    if (auto c = chosen.find(m.key()); c != chosen.end()) d.value[name] = m.value();
+    else if (!read.count(name)) d.value[m.key()] = m.value();
+  }
+  return d;
+}
+
 // A campaign for a draft whose campaign exists nowhere.
 std::string orphan_campaign(Group& g, const std::string& draft_id, const ojson& draft, const Stamp& created) {
   const ojson* step = field(draft, "stepData");
@@ -65,7 +111,7 @@ std::string orphan_campaign(Group& g, const std::string& draft_id, const ojson& 
   if (product && product->is_object())
     if (const ojson* pid = field(*product, "id")) product_ref = canonical_id(*pid);
   if (product_ref) product_row = resolve(g.db, "products", *product_ref);
-  const auto name = first_text({field(draft, "name"), field(draft, "campaignName"), step ? field(*step, "name") : nullptr,
+  const auto name = first_text({field(draft, "name"), step ? field(*step, "name") : nullptr,
                                 step ? field(*step, "campaignName") : nullptr});
   ojson legacy = {{"id", draft_id}, {"orphanDraft", true}};
   Columns cols = {
@@ -83,7 +129,7 @@ std::string orphan_campaign(Group& g, const std::string& draft_id, const ojson& 
   Claim c = g.ids.claim("orphan_drafts", slot);
   ojson id = draft_id;
   MapRecord r;
-  r.legacy_id = &id;
+  r.legacy_id = id;
   r.canon = canon;
   r.ref = product_ref;
   r.link = product_row;
@@ -100,6 +146,7 @@ std::string orphan_campaign(Group& g, const std::string& draft_id, const ojson& 
 void import_draft(Group& g, const std::string& draft_id, std::vector<DraftInput>& inputs) {
   DraftInput* full = nullptr;
   DraftInput* minimal = nullptr;
+  Draft drafts[2];  // full, minimal
   for (DraftInput& in : inputs) {
     if (in.parsed == nullptr || !in.parsed->ok) continue;
     ojson& v = in.parsed->value;
@@ -107,20 +154,22 @@ void import_draft(Group& g, const std::string& draft_id, std::vector<DraftInput>
     if (!v.is_object()) continue;
     in.result->count(in.full ? "draft_keys_full" : "draft_keys_minimal");
     replace_data_urls(v, g.blobs, in.result->urls);
+    drafts[in.full ? 0 : 1] = read_draft(v, in.result->fields, g.tz);
     (in.full ? full : minimal) = &in;
   }
   if (!full && !minimal) return;
 
-  DraftInput* winner = full ? full : minimal;
-  DraftInput* other = nullptr;
+  Draft* winner = full ? &drafts[0] : &drafts[1];
+  Draft* other = nullptr;
+  bool minimal_won = !full;
   if (full && minimal) {
-    const auto f = parse_date(field(full->parsed->value, "lastSaved"), g.tz);
-    const auto m = parse_date(field(minimal->parsed->value, "lastSaved"), g.tz);
-    const bool minimal_newer = m && (!f || *m > *f);
-    winner = minimal_newer ? minimal : full;
-    other = minimal_newer ? full : minimal;
+    const auto& f = drafts[0].saved;
+    const auto& m = drafts[1].saved;
+    minimal_won = m && (!f || *m > *f);
+    winner = &drafts[minimal_won ? 1 : 0];
+    other = &drafts[minimal_won ? 0 : 1];
   }
-  ojson draft = other ? merge(winner->parsed->value, other->parsed->value) : winner->parsed->value;
+  ojson draft = other ? merge(winner->value, other->value) : winner->value;
   KeyResult& tally = *(full ? full : minimal)->result;  // the draft counts once, on one of its keys
   ojson id = draft_id;
   tally.id("drafts", &id);
@@ -129,8 +178,13 @@ void import_draft(Group& g, const std::string& draft_id, std::vector<DraftInput>
   const std::optional<std::string> canon = draft_id;
   std::optional<std::string> campaign = resolve(g.db, "v2_campaigns", draft_id);
   if (!campaign) campaign = resolve(g.db, "legacy_campaigns", draft_id);
-  const Stamp saved = stamp_or(iso_date(field(draft, "lastSaved"), g.tz), now_stamp(g.now));
-  const Stamp created = stamp_or(iso_date(field(draft, "createdAt"), g.tz), saved);
+  const auto when = [&](std::optional<std::int64_t> a, std::optional<std::int64_t> b) -> std::optional<std::string> {
+    if (a) return clock::iso(*a);
+    if (b) return clock::iso(*b);
+    return std::nullopt;
+  };
+  const Stamp saved = stamp_or(when(winner->saved, other ? other->saved : std::nullopt), now_stamp(g.now));
+  const Stamp created = stamp_or(winner->created ? winner->created : other ? other->created : std::nullopt, saved);
   if (!campaign) {
     tally.id("orphan_drafts", &id);
     tally.count("orphan_drafts");
@@ -148,14 +202,19 @@ void import_draft(Group& g, const std::string& draft_id, std::vector<DraftInput>
   const std::string slot = g.ids.slot("drafts", "", canon, 0);
   Claim c = g.ids.claim("drafts", slot);
   MapRecord r;
-  r.legacy_id = &id;
+  r.legacy_id = id;
   r.canon = canon;
   r.ref = draft_id;
   r.link = campaign;
   RowBatch batch(g.db, "campaign_drafts");
   r.notes = ojson::object();
   r.notes["snap"] = put_row(g.db, batch, "campaign_drafts", c.row_id, cols, c);
-  r.notes["winner"] = winner == full ? "full" : "minimal";
+  r.notes["winner"] = minimal_won ? "minimal" : "full";
+  // Each key's own value (data: URLs as references): what the export gives
+  // back for each key while the app has not changed the draft.
+  r.notes["keys"] = ojson::object();
+  if (full) r.notes["keys"]["full"] = full->parsed->value;
+  if (minimal) r.notes["keys"]["minimal"] = minimal->parsed->value;
   batch.flush();
   g.ids.record("drafts", slot, c, r);
 }

@@ -12,22 +12,56 @@ namespace cs::legacy {
 
 namespace {
 
-const char* asset_type(const ojson& asset) {
-  const auto t = text_of(field(asset, "type"));
-  for (const char* ok : {"image", "video", "text", "button"})
-    if (t && *t == ok) return ok;
-  return nullptr;  // the column's CHECK knows only these; the original keeps the rest
-}
+// Settings a platform entry of `platforms` names it by, in precedence order.
+constexpr const char* kPlatformIds[] = {"id", "platformId", "platform_id", "platform"};
 
-// platformConfig as given, plus {enabled: true} for each name in `platforms`
-// it does not mention.
-ojson platform_config(const ojson& c) {
-  ojson out = object_or_empty(field(c, "platformConfig"));
-  if (const ojson* list = field(c, "platforms"); list && list->is_array()) {
-    for (const ojson& p : *list)
-      if (p.is_string() && !out.contains(p.get_ref<const std::string&>()))
-        out[p.get_ref<const std::string&>()] = {{"enabled", true}};
+// platformConfig as given, then each entry of `platforms`: a name, or an
+// object {id, ...settings}. A platform platformConfig does not mention gets
+// {enabled: true, ...settings}; one it does keeps its settings and gains
+// those only the entry has (a setting both give differently is a conflict:
+// platformConfig's wins). An entry with no name is unreadable.
+ojson platform_config(const ojson* config, const ojson* platforms, Item& it) {
+  ojson out = config ? *config : ojson::object();
+  if (!platforms) return out;
+  bool conflict = false;
+  for (const ojson& p : *platforms) {
+    std::optional<std::string> id;
+    ojson settings = ojson::object();
+    if (p.is_string() && !p.get_ref<const std::string&>().empty()) {
+      id = p.get<std::string>();
+    } else if (p.is_object()) {
+      const char* named_by = nullptr;
+      for (const char* k : kPlatformIds) {
+        auto t = text_of(field(p, k));
+        if (t && !t->empty()) {
+          id = t;
+          named_by = k;
+          break;
+        }
+      }
+      for (auto m = p.begin(); m != p.end(); ++m)
+        if (named_by == nullptr || m.key() != named_by) settings[m.key()] = m.value();
+    }
+    if (!id) {
+      it.count("platforms", FieldTally::Unreadable);
+      continue;
+    }
+    auto mine = out.find(*id);
+    if (mine == out.end()) {
+      ojson entry = {{"enabled", true}};
+      for (auto m = settings.begin(); m != settings.end(); ++m) entry[m.key()] = m.value();
+      out[*id] = std::move(entry);
+    } else if (mine->is_object()) {
+      for (auto m = settings.begin(); m != settings.end(); ++m) {
+        auto have = mine->find(m.key());
+        if (have == mine->end()) (*mine)[m.key()] = m.value();
+        else conflict = conflict || *have != m.value();
+      }
+    } else {
+      conflict = conflict || !settings.empty();
+    }
   }
+  if (conflict) it.count("platforms", FieldTally::Conflict);
   return out;
 }
 
@@ -36,25 +70,39 @@ void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& cr
   std::int64_t index = -1;
   for (ojson& a : list) {
     ++index;
-    if (!a.is_object()) continue;  // assets are not a counted list (README rule 3)
-    const ojson* idv = field(a, "id");
+    if (!a.is_object()) {
+      kr.count("skipped_items");
+      continue;
+    }
+    const ojson id_value = value_of(field(a, "id"));  // a copy: the item changes below
+    const ojson* idv = &id_value;
     const auto canon = idv ? canonical_id(*idv) : std::nullopt;
     kr.id("creative_assets", idv);
     kr.count("creative_assets");
     const std::string slot = g.ids.slot("creative_assets", creative_row, canon, index);
     Claim c = g.ids.claim("creative_assets", slot);
-    const char* type = asset_type(a);
+    Item it(a, "creative_assets", kr.fields);
+    // The column's CHECK knows only these types; the original keeps the rest.
+    auto type = it.text("type");
+    if (type && *type != "image" && *type != "video" && *type != "text" && *type != "button") {
+      it.count("type", FieldTally::Unreadable);
+      type.reset();
+    }
+    ojson metadata = ojson::object();
+    if (auto name = it.text("name")) metadata["name"] = *name;
     Columns cols = {
         {"creative_id", Value::of(creative_row)},
-        {"type", type ? Value::of(std::string(type)) : Value::null()},
-        {"url", text_value(a, "url")},
-        {"content", text_value(a, "content")},
-        {"metadata", Value::of(std::string("{}"))},
+        {"type", Value::of(type)},
+        {"url", Value::of(it.text("url"))},
+        {"content", Value::of(it.text("content"))},
+        {"styles", Value::json(object_or_empty(it.object("styles")))},
+        {"position", Value::json(object_or_empty(it.object("position")))},
+        {"metadata", Value::json(metadata)},
         {"created_at", Value::of(created)},
         {"updated_at", Value::of(created)},
     };
     MapRecord r;
-    r.legacy_id = idv;
+    r.legacy_id = idv ? *idv : ojson();
     r.canon = canon;
     r.ordinal = index;
     r.parent = creative_row;
@@ -69,7 +117,8 @@ void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& cr
 // creative is in.
 ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, const std::string& campaign_row,
                       const Stamp& created, KeyResult& kr, std::string* row) {
-  const ojson* idv = field(cr, "id");
+  const ojson id_value = value_of(field(cr, "id"));  // a copy: the item changes below
+  const ojson* idv = &id_value;
   const auto canon = idv ? canonical_id(*idv) : std::nullopt;
   kr.id("creatives", idv);
   kr.count("creatives");
@@ -82,27 +131,31 @@ ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, 
   }
   const std::string slot = g.ids.slot("creatives", campaign_row, canon, index);
   Claim c = g.ids.claim("creatives", slot);
-  Value name = text_value(cr, "name");
-  if (name.kind == Value::Null) name = text_value(cr, "formatName");
-  const ojson* elements = field(cr, "elements");
+  Item it(cr, "creatives", kr.fields);
+  const auto format_name = it.text("formatName");
+  auto name = it.text("name");
+  if (!name) name = format_name;
+  const ojson* elements = it.list("elements");
   Columns cols = {
       {"campaign_id", Value::of(campaign_row)},
-      {"name", name},
-      {"format_id", text_value(cr, "formatId")},
-      {"format_name", text_value(cr, "formatName")},
-      {"width", Value::of(count_of(field(cr, "width")))},
-      {"height", Value::of(count_of(field(cr, "height")))},
-      {"elements", Value::json(elements && elements->is_array() ? *elements : ojson::array())},
+      {"name", Value::of(name)},
+      {"format_id", Value::of(it.text("formatId"))},
+      {"format_name", Value::of(format_name)},
+      {"width", Value::of(it.whole("width"))},
+      {"height", Value::of(it.whole("height"))},
+      {"elements", Value::json(elements ? *elements : ojson::array())},
       {"metadata", Value::of(std::string("{}"))},
-      {"is_active", Value::flag(true)},
+      {"is_active", Value::flag(it.flag("isActive").value_or(true))},
       {"created_at", Value::of(created)},
       {"updated_at", Value::of(created)},
   };
   ojson notes = ojson::object();
   notes["snap"] = put_row(g.db, batch, "creatives", c.row_id, cols, c);
   if (assets.is_array()) notes["assets"] = assets_pos;
+  if (assets.is_array())
+    if (ojson skipped = unusable_items(assets, false); !skipped.is_null()) notes["skipped"] = std::move(skipped);
   MapRecord r;
-  r.legacy_id = idv;
+  r.legacy_id = idv ? *idv : ojson();
   r.canon = canon;
   r.ordinal = index;
   r.parent = campaign_row;
@@ -125,15 +178,18 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
   std::vector<Pending> campaigns;
   RowBatch batch(g.db, "campaigns");
   std::int64_t index = -1;
+  g.progress.start(g.ids.group(), static_cast<std::int64_t>(list.size()));
+  g.progress.step("rows");
   for (ojson& c : list) {
     ++index;
+    g.progress.item();
     if (!c.is_object()) {
-      ++kr.skipped;
-      kr.count("skipped_items");
+      kr.skip("", index, c);
       continue;
     }
     ++kr.rows;
-    const ojson* idv = field(c, "id");
+    const ojson id_value = value_of(field(c, "id"));  // a copy: the item changes below
+    const ojson* idv = &id_value;
     const auto canon = idv ? canonical_id(*idv) : std::nullopt;
     kr.id("v2_campaigns", idv);
     kr.count("v2_campaigns");
@@ -146,35 +202,50 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
       c.erase(it);
     }
 
-    std::optional<std::string> ref, product_row;
-    if (const ojson* pid = field(c, "productId")) ref = canonical_id(*pid);
+    Item it(c, "v2_campaigns", kr.fields);
+    std::optional<std::string> ref = it.id("productId"), product_row;
     if (ref) product_row = resolve(g.db, "products", *ref);
-    const ojson* budget_field = field(c, "budget");
-    const Amount budget =
-        parse_amount(budget_field && budget_field->is_object() ? field(*budget_field, "amount") : budget_field);
-    std::string currency = text_of(field(c, "currency")).value_or("");
+    // budget: an amount, or {amount, type, currency}.
+    Amount budget;
+    std::optional<std::string> budget_currency;
+    if (const ojson* b = it.raw("budget"); b && b->is_object()) {
+      Item bi(*b, "budget", kr.fields, "v2_campaigns", "budget.");
+      budget = bi.amount("amount");
+      budget_currency = bi.text("currency");
+    } else {
+      budget = it.amount("budget");
+    }
+    std::string currency = it.text("currency").value_or(budget_currency.value_or(""));
     for (char& ch : currency) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (currency.size() != 3) currency = budget.currency.empty() ? "USD" : budget.currency;
-    const ojson* schedule = field(c, "schedule");
-    const bool has_schedule = schedule && schedule->is_object();
-    const ojson* publish = field(c, "publishSettings");
-    if (!publish) publish = field(c, "publishConfig");
-    const Stamp created = stamp_or(iso_date(field(c, "createdAt"), g.tz), now_stamp(g.now));
-    const Stamp updated = stamp_or(iso_date(field(c, "updatedAt"), g.tz), created);
-    Value name = text_value(c, "name");
+    if (currency.size() != 3) {
+      if (!currency.empty()) it.count("currency", FieldTally::Unreadable);
+      currency = budget.currency.empty() ? "USD" : budget.currency;
+    }
+    std::optional<std::string> starts, ends;
+    if (const ojson* schedule = it.object("schedule")) {
+      Item si(*schedule, "schedule", kr.fields, "v2_campaigns", "schedule.");
+      starts = si.date("startsAt", g.tz);
+      ends = si.date("endsAt", g.tz);
+    }
+    const ojson* publish = it.object("publishSettings");
+    const ojson* config = it.object("platformConfig");
+    const ojson* platforms = it.list("platforms");
+    const Stamp created = stamp_or(it.date("createdAt", g.tz), now_stamp(g.now));
+    const Stamp updated = stamp_or(it.date("updatedAt", g.tz), created);
+    Value name = Value::of(it.text("name"));
     if (name.kind == Value::Null) name = Value::of(std::string());
     Columns cols = {
         {"product_id", Value::of(product_row)},
         {"name", name},
-        {"type", text_value(c, "type")},
-        {"status", Value::of(campaign_status(field(c, "status")))},
+        {"type", Value::of(it.text("type"))},
+        {"status", Value::of(campaign_status(it.text("status")))},
         {"budget", Value::of(budget.cents)},
         {"currency", Value::of(currency)},
-        {"starts_at", Value::of(has_schedule ? iso_date(field(*schedule, "startsAt"), g.tz) : std::nullopt)},
-        {"ends_at", Value::of(has_schedule ? iso_date(field(*schedule, "endsAt"), g.tz) : std::nullopt)},
-        {"audience_config", Value::json(object_or_empty(field(c, "audience")))},
-        {"platform_config", Value::json(platform_config(c))},
-        {"creative_config", Value::json(object_or_empty(field(c, "creativeConfig")))},
+        {"starts_at", Value::of(starts)},
+        {"ends_at", Value::of(ends)},
+        {"audience_config", Value::json(object_or_empty(it.object("audience")))},
+        {"platform_config", Value::json(platform_config(config, platforms, it))},
+        {"creative_config", Value::json(object_or_empty(it.object("creativeConfig")))},
         {"publish_config", Value::json(object_or_empty(publish))},
         {"legacy_data", Value::json(c)},
         {"source", Value::of(std::string("v2"))},
@@ -186,8 +257,10 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
     ojson notes = ojson::object();
     notes["snap"] = put_row(g.db, batch, "campaigns", claim.row_id, cols, claim);
     if (creatives.is_array()) notes["creatives"] = creatives_pos;
+    if (creatives.is_array())
+      if (ojson skipped = unusable_items(creatives, false); !skipped.is_null()) notes["skipped"] = std::move(skipped);
     MapRecord r;
-    r.legacy_id = idv;
+    r.legacy_id = idv ? *idv : ojson();
     r.canon = canon;
     r.ordinal = index;
     r.ref = ref;
@@ -222,6 +295,7 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
   RowBatch asset_batch(g.db, "creative_assets");
   for (Assets& a : assets) import_assets(g, asset_batch, a.list, a.creative, a.created, kr);
   asset_batch.flush();
+  g.progress.finish();
 }
 
 }  // namespace cs::legacy

@@ -213,7 +213,7 @@ void replace_data_urls(ojson& value, BlobSink& sink, ScanStats& stats) {
     case ojson::value_t::string:
       if (auto hash = sink.intern(value.get_ref<std::string&>())) {
         ++stats.occurrences;
-        stats.hashes.insert(std::move(*hash));
+        ++stats.hashes[*hash];
       }
       break;
     case ojson::value_t::array:

@@ -1,9 +1,16 @@
 // exportLegacy(): the legacy keys regenerated from the database, so the app
 // can switch back (rollback) or keep localStorage in step (dual write).
-// Values that never parsed come back byte for byte from legacy_sources when
-// the database has nothing of their kind; images come back as data: URLs
-// only when asked (a full re-inline is what blew the quota in the first
-// place).
+//
+// Every key the migration saw comes back, and no other (but those the app's
+// own rows make: products it created after the migration, its drafts):
+// list items that made no row (null, numbers) where they were, the
+// containers and JSON-in-string values as they were, drafts under the
+// keys they came from (campaign_draft_ and/or campaign_minimal_), values
+// that never parsed byte for byte, null as null. A value whose rows the
+// app has not changed comes back as the very text localStorage held (when
+// images are inlined: the text held data: URLs); the others as
+// JSON.stringify would write them. Images come back as data: URLs only
+// when asked (a full re-inline is what blew the quota in the first place).
 #include "internal.hpp"
 
 #include "campaign_store/clock.hpp"
@@ -21,27 +28,76 @@ struct Out {
   bool raw = false;
 };
 
-std::map<std::string, std::string> unparsed_raw(Database& db) {
-  std::map<std::string, std::string> out;
-  Statement& st = db.cached("SELECT key, raw FROM legacy_sources WHERE outcome = 'unparsed'");
-  while (st.step()) out.emplace(st.column_text(0), st.column_text(1));
+// A legacy value as migrated: its outcome, raw text and detail.
+struct Source {
+  std::string outcome;  // migrated | unparsed
+  std::string raw;
+  ojson detail;
+  bool null_value() const { return detail.is_object() && detail.value("null", false); }
+  int unwrapped() const { return detail.is_object() ? detail.value("unwrapped", 0) : 0; }
+  const ojson* skipped(const char* list) const {
+    const ojson* at = field(detail, "skippedAt");
+    return at ? field(*at, list) : nullptr;
+  }
+};
+
+std::map<std::string, Source> load_sources(Database& db) {
+  std::map<std::string, Source> out;
+  Statement& st = db.cached("SELECT key, outcome, raw, detail FROM legacy_sources WHERE outcome IN ('migrated', 'unparsed')");
+  while (st.step()) {
+    Source s;
+    s.outcome = st.column_text(1);
+    s.raw = st.column_text(2);
+    parse_json(st.column_text_view(3), s.detail);
+    out.emplace(st.column_text(0), std::move(s));
+  }
   return out;
 }
 
-ojson sample_extra(Database& db) {
-  Statement& st = db.cached("SELECT json_extract(detail, '$.extra') FROM legacy_sources WHERE key = 'sample_data'");
-  ojson extra;
-  if (st.step() && !st.column_is_null(0)) parse_json(st.column_text_view(0), extra);
-  st.reset();
-  return extra;
+// Equal as the app would read them: same members in the same order, and
+// data: URLs equal when they decode to the same bytes under the same label.
+bool same_value(const ojson& a, const ojson& b);
+
+std::string canonical_data_url(const std::string& s) {
+  std::string_view meta;
+  std::vector<std::uint8_t> bytes;
+  if (!decode_data_url(s, &meta, bytes)) return s;
+  return encode_data_url(meta, bytes.data(), bytes.size());
 }
 
-bool has_source(Database& db, const std::string& key) {
-  Statement& st = db.cached("SELECT 1 FROM legacy_sources WHERE key = ?1 AND outcome = 'migrated'");
-  st.bind(1, std::string_view(key));
-  const bool yes = st.step();
-  st.reset();
-  return yes;
+bool same_value(const ojson& a, const ojson& b) {
+  if (a.is_number() && b.is_number()) return a == b;
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case ojson::value_t::object: {
+      if (a.size() != b.size()) return false;
+      for (auto x = a.begin(), y = b.begin(); x != a.end(); ++x, ++y)
+        if (x.key() != y.key() || !same_value(x.value(), y.value())) return false;
+      return true;
+    }
+    case ojson::value_t::array: {
+      if (a.size() != b.size()) return false;
+      for (std::size_t i = 0; i < a.size(); ++i)
+        if (!same_value(a[i], b[i])) return false;
+      return true;
+    }
+    case ojson::value_t::string: {
+      const std::string& x = a.get_ref<const std::string&>();
+      const std::string& y = b.get_ref<const std::string&>();
+      if (x == y) return true;
+      return x.rfind("data:", 0) == 0 && y.rfind("data:", 0) == 0 && canonical_data_url(x) == canonical_data_url(y);
+    }
+    default: return a == b;
+  }
+}
+
+// The rows of a legacy list with the items that made no row back where
+// they were.
+ojson list_with_skipped(Shaper& shaper, const std::vector<OrderedRow>& rows, ojson (Shaper::*shape)(const std::string&),
+                        const ojson* skipped) {
+  std::vector<std::pair<std::int64_t, ojson>> items;
+  for (const OrderedRow& r : rows) items.emplace_back(r.ordinal, (shaper.*shape)(r.id));
+  return in_place(std::move(items), skipped);
 }
 
 }  // namespace
@@ -63,31 +119,45 @@ json export_keys(Database& db, const ExportOptions& options) {
     if (options.keys.empty()) return true;
     for (const std::string& k : options.keys) {
       if (k == key) return true;
-      if (k == "campaign_draft_*" && key.rfind("campaign_draft_", 0) == 0) return true;
+      if (k == "campaign_draft_*" && (key.rfind("campaign_draft_", 0) == 0 || key.rfind("campaign_minimal_", 0) == 0))
+        return true;
     }
     return false;
   };
   Shaper shaper{db, options.inline_images, {}};
-  const auto unparsed = unparsed_raw(db);
+  const std::map<std::string, Source> sources = load_sources(db);
+  auto source = [&](const std::string& key) -> const Source* {
+    auto it = sources.find(key);
+    return it == sources.end() ? nullptr : &it->second;
+  };
   std::vector<Out> out;
   json warnings = json::array();
-  auto emit = [&](const std::string& key, ojson value) {
+  auto verbatim = [&](const std::string& key, const Source& s) { out.push_back({key, s.raw, true}); };
+  // A value from the rows: the source's text itself when the rows say the
+  // same (untouched), else JSON.stringify's.
+  auto emit = [&](const std::string& key, ojson value, const Source* s) {
     shaper.finish(value);
-    out.push_back({key, dump(value), false});
+    if (s) value = restringify(std::move(value), s->unwrapped());
+    if (s && s->outcome == "migrated" && options.inline_images && options.prefer_source) {
+      ojson original;
+      if (parse_json(s->raw, original) && same_value(value, original)) {
+        out.push_back({key, s->raw, true});
+        return;
+      }
+    }
+    out.push_back({key, js_stringify(value), false});
   };
   auto list = [&](const std::string& key, ojson (Shaper::*shape)(const std::string&)) {
     if (!wanted(key)) return;
-    ojson items = ojson::array();
-    for (const std::string& id : rows_for_key(db, key)) items.push_back((shaper.*shape)(id));
-    if (items.empty() && unparsed.count(key)) {
-      out.push_back({key, unparsed.at(key), true});
-      return;
-    }
-    if (unparsed.count(key))
+    const Source* s = source(key);
+    const std::vector<OrderedRow> rows = rows_for_key(db, key);
+    if (!s && rows.empty()) return;  // the key never existed, and nothing would be in it
+    if (s && rows.empty() && (s->outcome == "unparsed" || s->null_value())) return verbatim(key, *s);
+    if (s && s->outcome == "unparsed")
       warnings.push_back({{"key", key}, {"code", "UNPARSED_NOT_EXPORTED"},
                           {"message", "the original value never parsed; it stays in legacy_sources, the export holds the "
                                       "database's rows"}});
-    emit(key, std::move(items));
+    emit(key, list_with_skipped(shaper, rows, shape, s ? s->skipped("") : nullptr), s);
   };
   list("products", &Shaper::product);
   list("campaigns", &Shaper::legacy_campaign);
@@ -95,34 +165,54 @@ json export_keys(Database& db, const ExportOptions& options) {
   list("backgrounds", &Shaper::generation);
 
   if (wanted("sample_data")) {
-    ojson products = ojson::array(), campaigns = ojson::array();
-    for (const std::string& id : rows_for_key(db, "sample_products")) products.push_back(shaper.product(id));
-    for (const std::string& id : rows_for_key(db, "sample_campaigns")) campaigns.push_back(shaper.legacy_campaign(id));
-    if (products.empty() && campaigns.empty() && unparsed.count("sample_data")) {
-      out.push_back({"sample_data", unparsed.at("sample_data"), true});
-    } else if (!products.empty() || !campaigns.empty() || has_source(db, "sample_data")) {
-      ojson value = {{"products", std::move(products)}, {"campaigns", std::move(campaigns)}};
-      ojson extra = sample_extra(db);
-      if (extra.is_object())
-        for (auto it = extra.begin(); it != extra.end(); ++it)
-          if (!value.contains(it.key())) value[it.key()] = it.value();
-      emit("sample_data", std::move(value));
+    const Source* s = source("sample_data");
+    const auto products = rows_for_key(db, "sample_products");
+    const auto campaigns = rows_for_key(db, "sample_campaigns");
+    if (s && products.empty() && campaigns.empty() && (s->outcome == "unparsed" || s->null_value())) {
+      verbatim("sample_data", *s);
+    } else if (s || !products.empty() || !campaigns.empty()) {
+      auto rows_of = [&](const char* name) {
+        return std::string(name) == "products"
+                   ? list_with_skipped(shaper, products, &Shaper::product, s ? s->skipped("products") : nullptr)
+                   : list_with_skipped(shaper, campaigns, &Shaper::legacy_campaign, s ? s->skipped("campaigns") : nullptr);
+      };
+      // The container as it was: its members in order, the row lists where they stood.
+      const ojson* container = s ? field(s->detail, "container") : nullptr;
+      const ojson* order = container ? field(*container, "order") : nullptr;
+      const ojson* values = container ? field(*container, "values") : nullptr;
+      ojson value = ojson::object();
+      if (order && order->is_array()) {
+        for (const ojson& name : *order) {
+          const std::string& k = name.get_ref<const std::string&>();
+          const ojson* v = values ? field(*values, k.c_str()) : nullptr;
+          value[k] = v ? *v : rows_of(k.c_str());
+        }
+      } else {
+        value = {{"products", rows_of("products")}, {"campaigns", rows_of("campaigns")}};
+      }
+      emit("sample_data", std::move(value), s);
     }
   }
 
-  std::set<std::string> draft_keys;
-  for (const std::string& id : rows_for_key(db, "drafts")) {
-    std::string draft_id;
-    ojson d = shaper.draft(id, &draft_id);
-    const std::string key = draft_key(true, draft_id);
-    if (!wanted(key) || !draft_keys.insert(key).second) continue;
-    emit(key, std::move(d));
-  }
-  for (const auto& [key, raw] : unparsed) {
+  // Drafts: every key the migration saw, each as it came (full, minimal,
+  // null, never parsed), then the drafts the app made.
+  std::map<std::string, std::vector<std::pair<std::string, ojson>>> by_key;  // key -> (key, value) from rows
+  for (const OrderedRow& r : rows_for_key(db, "drafts"))
+    for (auto& [key, value] : shaper.draft(r.id)) by_key[key].push_back({key, std::move(value)});
+  std::set<std::string> done;
+  for (const auto& [key, s] : sources) {
     const KeyClass c = classify_key(key);
     if (c.kind != KeyKind::DraftFull && c.kind != KeyKind::DraftMinimal) continue;
-    if (!wanted(key) || draft_keys.count(draft_key(true, c.draft_id))) continue;
-    out.push_back({key, raw, true});
+    done.insert(key);
+    if (!wanted(key)) continue;
+    auto rows = by_key.find(key);
+    if (rows != by_key.end()) emit(key, std::move(rows->second.front().second), &s);
+    else if (s.outcome == "unparsed" || s.null_value()) verbatim(key, s);
+    // else: the app deleted the draft.
+  }
+  for (auto& [key, values] : by_key) {
+    if (done.count(key) || !wanted(key)) continue;
+    emit(key, std::move(values.front().second), nullptr);
   }
 
   if (options.acknowledge) {

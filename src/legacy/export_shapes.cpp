@@ -8,6 +8,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <climits>
+
 namespace cs::legacy {
 
 namespace {
@@ -69,27 +72,33 @@ std::map<std::string, Value> load_row(Database& db, const char* table, const cha
   return out;
 }
 
-std::vector<std::string> ids_of(Database& db, const std::string& sql, const std::string& arg) {
+// What the app made itself sorts after every migrated item; items a
+// re-migration no longer saw (retained) after the live ones.
+constexpr std::int64_t kAppOrdinal = INT64_MAX, kRetainedOrdinal = INT64_MAX - 1;
+
+std::vector<OrderedRow> ordered_rows(Database& db, const std::string& sql, const std::string& arg) {
   Statement& st = db.cached(sql);
   if (st.parameter_count() > 0) st.bind(1, std::string_view(arg));
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
+  std::vector<OrderedRow> out;
+  while (st.step())
+    out.push_back({st.column_text(0), st.column_is_null(1) ? kAppOrdinal : st.column_int(2) ? kRetainedOrdinal : st.column_int(1)});
   return out;
 }
 
 // Children of a parent in source order, then the app's own by creation.
-std::vector<std::string> children(Database& db, const char* table, const char* parent_column, const std::string& parent,
-                                  const char* exclude_entity = nullptr) {
-  std::string sql = std::string("SELECT t.id FROM \"") + table + "\" t LEFT JOIN legacy_id_map m ON m.row_id = t.id WHERE t." +
-                    parent_column + " = ?1";
+std::vector<OrderedRow> children(Database& db, const char* table, const char* parent_column, const std::string& parent,
+                                 const char* exclude_entity = nullptr) {
+  std::string sql = std::string("SELECT t.id, m.ordinal, m.stale FROM \"") + table +
+                    "\" t LEFT JOIN legacy_id_map m ON m.row_id = t.id WHERE t." + parent_column + " = ?1";
   if (exclude_entity) sql += std::string(" AND (m.entity IS NULL OR m.entity <> '") + exclude_entity + "')";
-  sql += " ORDER BY m.rowid IS NULL, m.rowid, t.created_at, t.rowid";
-  return ids_of(db, sql, parent);
+  sql += " ORDER BY m.rowid IS NULL, m.stale, m.ordinal, m.rowid, t.created_at, t.rowid";
+  return ordered_rows(db, sql, parent);
 }
 
 struct Overlay {
   const MapInfo& m;
   std::map<std::string, Value>& row;
+  std::string table;  // the spelling table of the item (fields.cpp)
   // True when the app changed the column since the migration (or the row
   // is the app's own).
   bool changed(const char* column) const {
@@ -109,17 +118,13 @@ struct Overlay {
     if (v.kind == Value::Text) parse_json(v.s, out);
     return out;
   }
-  // Writes field from column when the app changed it.
+  // Writes the field from the column when the app changed it, under the
+  // spelling the item uses (created_at stays created_at).
   template <class F>
   void set(ojson& item, const char* name, const char* column, F&& value) {
-    if (changed(column)) item[name] = value(column);
+    if (changed(column)) item[spelling_in(item, table, name)] = value(column);
   }
 };
-
-ojson restringify(ojson value, int levels) {
-  for (int i = 0; i < levels; ++i) value = dump(value);
-  return value;
-}
 
 // Puts key back where the original had it (child lists were cut out).
 void insert_at(ojson& object, std::int64_t pos, const std::string& key, ojson value) {
@@ -149,8 +154,6 @@ ojson reference_to(Database& db, const Value& row_id) {
   return m.found && !m.legacy_id.is_null() ? m.legacy_id : ojson(row_id.s);
 }
 
-ojson iso_field(Overlay& o, const char* column) { return o.text(column); }
-
 // Sync replaces a migrated image's reference by the public URL of the same
 // bytes in Supabase Storage (".../storage/v1/object/public/<bucket>/<user>/
 // <sha256>", src/sync/blobs.cpp). That is not an edit by the app: the column
@@ -171,10 +174,41 @@ void unsync_url(std::map<std::string, Value>& row, const MapInfo& m) {
 
 }  // namespace
 
+ojson in_place(std::vector<std::pair<std::int64_t, ojson>> items, const ojson* skipped) {
+  if (skipped && skipped->is_array())
+    for (const ojson& at : *skipped)
+      if (at.is_array() && at.size() == 2 && at[0].is_number_integer()) items.emplace_back(at[0].get<std::int64_t>(), at[1]);
+  std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  ojson out = ojson::array();
+  for (auto& [ordinal, item] : items) out.push_back(std::move(item));
+  return out;
+}
+
+namespace {
+
+// Children in source order with the items that made no row back in place.
+ojson shaped_children(Shaper& shaper, const std::vector<OrderedRow>& rows, ojson (Shaper::*shape)(const std::string&),
+                      const MapInfo& parent) {
+  std::vector<std::pair<std::int64_t, ojson>> items;
+  for (const OrderedRow& r : rows) items.emplace_back(r.ordinal, (shaper.*shape)(r.id));
+  return in_place(std::move(items), field(parent.notes, "skipped"));
+}
+
+// Where a child list goes back: its position in the original and its spelling.
+void put_children(ojson& item, const MapInfo& m, const char* pos_note, const char* as_note, const char* name,
+                  ojson children) {
+  const ojson* pos = field(m.notes, pos_note);
+  const ojson* as = field(m.notes, as_note);
+  insert_at(item, pos && pos->is_number_integer() ? pos->get<std::int64_t>() : -1,
+            as && as->is_string() ? as->get<std::string>() : std::string(name), std::move(children));
+}
+
+}  // namespace
+
 ojson Shaper::product(const std::string& row_id) {
   MapInfo m = map_info(db, row_id);
   auto row = load_row(db, "products", "name, description, brand, category, price, sku, url, utm_codes, metadata, created_at, updated_at", row_id);
-  Overlay o{m, row};
+  Overlay o{m, row, m.entity == "sample_products" ? "sample_products" : "products"};
   ojson p = m.found && m.original.is_object() ? m.original : ojson{{"id", row_id}};
   auto text = [&](const char* c) { return o.text(c); };
   o.set(p, "name", "name", text);
@@ -190,14 +224,13 @@ ojson Shaper::product(const std::string& row_id) {
     if (m.entity == "sample_products" && md.is_object()) md.erase("isSample");
     return md;
   });
-  o.set(p, "createdAt", "created_at", [&](const char* c) { return iso_field(o, c); });
-  o.set(p, "updatedAt", "updated_at", [&](const char* c) { return iso_field(o, c); });
+  o.set(p, "createdAt", "created_at", text);
+  o.set(p, "updatedAt", "updated_at", text);
 
   const ojson* form = field(m.notes, "images");
-  ojson images = ojson::array();
-  for (const std::string& id : children(db, "product_images", "product_id", row_id)) images.push_back(image(id));
-  if (form || !images.empty() || !m.found) {
-    ojson value = std::move(images);
+  const auto rows = children(db, "product_images", "product_id", row_id);
+  if (form || !rows.empty() || !m.found) {
+    ojson value = shaped_children(*this, rows, &Shaper::image, m);
     const bool url_form = form && form->value("form", "") == "url";
     if (url_form && value.size() == 1 && value[0].is_string()) value = value[0];
     const int levels = form ? form->value("levels", 0) : 0;
@@ -211,30 +244,27 @@ ojson Shaper::image(const std::string& row_id) {
   MapInfo m = map_info(db, row_id);
   auto row = load_row(db, "product_images", "url, file_name, alt_text, size, is_primary, created_at", row_id);
   unsync_url(row, m);
-  Overlay o{m, row};
+  Overlay o{m, row, "product_images"};
   ojson im = m.found && m.original.is_object() ? m.original : ojson{{"id", row_id}};
   bool edited = !m.found;
   auto set = [&](const char* name, const char* column, auto&& value) {
     if (!o.changed(column)) return;
-    im[name] = value(column);
+    o.set(im, name, column, value);
     edited = true;
   };
   auto text = [&](const char* c) { return o.text(c); };
   set("url", "url", text);
-  const bool old_style = im.contains("fileName") && !im.contains("name");
-  set(old_style ? "fileName" : "name", "file_name", text);
+  set("name", "file_name", text);
   set("alt", "alt_text", text);
   set("size", "size", [&](const char* c) { return o.integer(c); });
   set("isPrimary", "is_primary", [&](const char* c) { return o.flag(c); });
   set("uploadedAt", "created_at", text);
 
-  ojson versions = ojson::array();
-  for (const std::string& id : children(db, "background_versions", "product_image_id", row_id, "generation_backgrounds"))
-    versions.push_back(background(id));
+  const auto rows = children(db, "background_versions", "product_image_id", row_id, "generation_backgrounds");
   const ojson* had = field(m.notes, "versions");
-  if (had || !versions.empty() || !m.found) {
+  if (had || !rows.empty() || !m.found) {
     edited = edited || !had;
-    insert_at(im, had && had->is_number_integer() ? had->get<std::int64_t>() : -1, "backgroundVersions", std::move(versions));
+    put_children(im, m, "versions", "versionsAs", "backgroundVersions", shaped_children(*this, rows, &Shaper::background, m));
   }
   // A bare URL string stays one while nothing was added to it.
   if (m.notes.value("form", "") == "url" && !edited && im.size() == 1 && im.contains("url")) return im["url"];
@@ -245,7 +275,7 @@ ojson Shaper::background(const std::string& row_id) {
   MapInfo m = map_info(db, row_id);
   auto row = load_row(db, "background_versions", "url, prompt, request_id, processing_time, is_active, created_at", row_id);
   unsync_url(row, m);
-  Overlay o{m, row};
+  Overlay o{m, row, "background_versions"};
   ojson v = m.found && m.original.is_object() ? m.original : ojson{{"id", row_id}};
   auto text = [&](const char* c) { return o.text(c); };
   o.set(v, "url", "url", text);
@@ -261,7 +291,7 @@ ojson Shaper::legacy_campaign(const std::string& row_id) {
   MapInfo m = map_info(db, row_id);
   auto row = load_row(db, "campaigns",
                       "product_id, name, type, status, budget, starts_at, ends_at, legacy_data, created_at, updated_at", row_id);
-  Overlay o{m, row};
+  Overlay o{m, row, m.entity == "sample_campaigns" ? "sample_campaigns" : "legacy_campaigns"};
   ojson c = o.parsed("legacy_data");
   if (!c.is_object()) c = ojson{{"id", row_id}};
   auto text = [&](const char* col) { return o.text(col); };
@@ -269,25 +299,29 @@ ojson Shaper::legacy_campaign(const std::string& row_id) {
   o.set(c, "status", "status", text);
   o.set(c, "createdAt", "created_at", text);
   o.set(c, "updatedAt", "updated_at", text);
-  // adData fields the app changed through the columns.
+  // adData fields the app changed through the columns, under adData's spellings.
+  const std::string& ad_name = spelling_in(c, o.table, "adData");
   const bool touch_ad = o.changed("product_id") || o.changed("type") || o.changed("budget") || o.changed("starts_at") ||
                         o.changed("ends_at");
   if (touch_ad) {
-    ojson& ad = c["adData"];
+    ojson& ad = c[ad_name];
     if (!ad.is_object()) ad = ojson::object();
-    if (o.changed("product_id")) ad["productId"] = reference_to(db, row["product_id"]);
-    if (o.changed("type"))
-      ad["ctaType"] = row["type"].kind == Value::Text && row["type"].s == "Where to Buy" ? "WHERE_TO_BUY" : "ADD_TO_CART";
-    if (o.changed("budget")) ad["budget"] = o.money("budget");
-    if (o.changed("starts_at")) ad["startDate"] = o.text("starts_at");
-    if (o.changed("ends_at")) ad["endDate"] = o.text("ends_at");
+    Overlay a{m, row, "adData"};
+    a.set(ad, "productId", "product_id", [&](const char* col) { return reference_to(db, row[col]); });
+    a.set(ad, "ctaType", "type", [&](const char* col) {
+      return ojson(row[col].kind == Value::Text && row[col].s == "Where to Buy" ? "WHERE_TO_BUY" : "ADD_TO_CART");
+    });
+    a.set(ad, "budget", "budget", [&](const char* col) { return o.money(col); });
+    a.set(ad, "startDate", "starts_at", text);
+    a.set(ad, "endDate", "ends_at", text);
   }
-  const ojson* enc = field(m.notes, "enc");
-  const int levels = enc ? enc->value("adData", 0) : 0;
-  if (levels > 0 && c.contains("adData")) {
-    finish(c["adData"]);  // inside JSON text, a later walk would not see the references
-    c["adData"] = restringify(c["adData"], levels);
-  }
+  // adData written as JSON text goes back as JSON text (each spelling as it was).
+  if (const ojson* enc = field(m.notes, "enc"); enc && enc->is_object())
+    for (auto e = enc->begin(); e != enc->end(); ++e)
+      if (auto at = c.find(e.key()); at != c.end() && e.value().is_number_integer()) {
+        finish(*at);  // inside JSON text, a later walk would not see the references
+        *at = restringify(std::move(*at), e.value().get<int>());
+      }
   return c;
 }
 
@@ -297,7 +331,7 @@ ojson Shaper::v2_campaign(const std::string& row_id) {
                       "product_id, name, type, status, budget, currency, starts_at, ends_at, audience_config, platform_config, "
                       "publish_config, legacy_data, created_at, updated_at",
                       row_id);
-  Overlay o{m, row};
+  Overlay o{m, row, "v2_campaigns"};
   ojson c = o.parsed("legacy_data");
   if (!c.is_object()) c = ojson{{"id", row_id}};
   auto text = [&](const char* col) { return o.text(col); };
@@ -305,15 +339,17 @@ ojson Shaper::v2_campaign(const std::string& row_id) {
   o.set(c, "status", "status", text);
   o.set(c, "productId", "product_id", [&](const char* col) { return reference_to(db, row[col]); });
   if (o.changed("budget")) {
-    if (c.contains("budget") && c["budget"].is_object()) c["budget"]["amount"] = o.money("budget");
-    else c["budget"] = o.money("budget");
+    ojson& budget = c[spelling_in(c, o.table, "budget")];
+    if (budget.is_object()) budget[spelling_in(budget, "budget", "amount")] = o.money("budget");
+    else budget = o.money("budget");
   }
   o.set(c, "currency", "currency", text);
   if (o.changed("starts_at") || o.changed("ends_at")) {
-    ojson& s = c["schedule"];
-    if (!s.is_object()) s = ojson::object();
-    if (o.changed("starts_at")) s["startsAt"] = o.text("starts_at");
-    if (o.changed("ends_at")) s["endsAt"] = o.text("ends_at");
+    ojson& schedule = c[spelling_in(c, o.table, "schedule")];
+    if (!schedule.is_object()) schedule = ojson::object();
+    Overlay so{m, row, "schedule"};
+    so.set(schedule, "startsAt", "starts_at", text);
+    so.set(schedule, "endsAt", "ends_at", text);
   }
   auto parsed = [&](const char* col) { return o.parsed(col); };
   o.set(c, "audience", "audience_config", parsed);
@@ -322,18 +358,17 @@ ojson Shaper::v2_campaign(const std::string& row_id) {
   o.set(c, "createdAt", "created_at", text);
   o.set(c, "updatedAt", "updated_at", text);
 
-  ojson creatives = ojson::array();
-  for (const std::string& id : children(db, "creatives", "campaign_id", row_id)) creatives.push_back(creative(id));
+  const auto rows = children(db, "creatives", "campaign_id", row_id);
   const ojson* had = field(m.notes, "creatives");
-  if (had || !creatives.empty() || !m.found)
-    insert_at(c, had && had->is_number_integer() ? had->get<std::int64_t>() : -1, "creatives", std::move(creatives));
+  if (had || !rows.empty() || !m.found)
+    put_children(c, m, "creatives", "", "creatives", shaped_children(*this, rows, &Shaper::creative, m));
   return c;
 }
 
 ojson Shaper::creative(const std::string& row_id) {
   MapInfo m = map_info(db, row_id);
-  auto row = load_row(db, "creatives", "name, format_id, format_name, width, height, elements", row_id);
-  Overlay o{m, row};
+  auto row = load_row(db, "creatives", "name, format_id, format_name, width, height, elements, is_active", row_id);
+  Overlay o{m, row, "creatives"};
   ojson cr = m.found && m.original.is_object() ? m.original : ojson{{"id", row_id}};
   auto text = [&](const char* c) { return o.text(c); };
   auto integer = [&](const char* c) { return o.integer(c); };
@@ -343,29 +378,33 @@ ojson Shaper::creative(const std::string& row_id) {
   o.set(cr, "width", "width", integer);
   o.set(cr, "height", "height", integer);
   o.set(cr, "elements", "elements", [&](const char* c) { return o.parsed(c); });
-  ojson assets = ojson::array();
-  for (const std::string& id : children(db, "creative_assets", "creative_id", row_id)) {
-    MapInfo am = map_info(db, id);
-    auto arow = load_row(db, "creative_assets", "type, url, content", id);
-    unsync_url(arow, am);
-    Overlay ao{am, arow};
-    ojson a = am.found && am.original.is_object() ? am.original : ojson{{"id", id}};
-    auto atext = [&](const char* c) { return ao.text(c); };
-    ao.set(a, "type", "type", atext);
-    ao.set(a, "url", "url", atext);
-    ao.set(a, "content", "content", atext);
-    assets.push_back(std::move(a));
-  }
+  o.set(cr, "isActive", "is_active", [&](const char* c) { return o.flag(c); });
+  const auto rows = children(db, "creative_assets", "creative_id", row_id);
   const ojson* had = field(m.notes, "assets");
-  if (had || !assets.empty())
-    insert_at(cr, had && had->is_number_integer() ? had->get<std::int64_t>() : -1, "assets", std::move(assets));
+  if (had || !rows.empty()) put_children(cr, m, "assets", "", "assets", shaped_children(*this, rows, &Shaper::asset, m));
   return cr;
+}
+
+ojson Shaper::asset(const std::string& row_id) {
+  MapInfo m = map_info(db, row_id);
+  auto row = load_row(db, "creative_assets", "type, url, content, styles, position", row_id);
+  unsync_url(row, m);
+  Overlay o{m, row, "creative_assets"};
+  ojson a = m.found && m.original.is_object() ? m.original : ojson{{"id", row_id}};
+  auto text = [&](const char* c) { return o.text(c); };
+  auto parsed = [&](const char* c) { return o.parsed(c); };
+  o.set(a, "type", "type", text);
+  o.set(a, "url", "url", text);
+  o.set(a, "content", "content", text);
+  o.set(a, "styles", "styles", parsed);
+  o.set(a, "position", "position", parsed);
+  return a;
 }
 
 ojson Shaper::generation(const std::string& row_id) {
   MapInfo m = map_info(db, row_id);
   auto row = load_row(db, "ai_generations", "prompt, request_id, response_data, processing_time, created_at", row_id);
-  Overlay o{m, row};
+  Overlay o{m, row, "ai_generations"};
   ojson g = o.parsed("response_data");
   if (!g.is_object()) g = ojson{{"id", row_id}};
   if (!m.found) g["id"] = row_id;
@@ -377,55 +416,100 @@ ojson Shaper::generation(const std::string& row_id) {
   return g;
 }
 
-ojson Shaper::draft(const std::string& row_id, std::string* key_id) {
+namespace {
+
+// The size-reduced draft the app wrote when the full one did not fit:
+// the product cut to {id, name, price}, creatives to {id, formatId,
+// formatName}, marked isMinimal.
+ojson minimal_of(const ojson& draft) {
+  ojson out = draft;
+  if (auto step = out.find(spelling_in(out, "drafts", "stepData")); step != out.end() && step->is_object()) {
+    if (auto product = step->find("product"); product != step->end() && product->is_object()) {
+      ojson cut = ojson::object();
+      for (const char* k : {"id", "name", "price"})
+        if (auto v = product->find(k); v != product->end()) cut[k] = *v;
+      *product = std::move(cut);
+    }
+    if (auto creatives = step->find("creatives"); creatives != step->end() && creatives->is_array())
+      for (ojson& cr : *creatives) {
+        if (!cr.is_object()) continue;
+        ojson cut = ojson::object();
+        for (const char* k : {"id", "formatId", "formatName"})
+          if (auto v = cr.find(k); v != cr.end()) cut[k] = *v;
+        cr = std::move(cut);
+      }
+  }
+  out[spelling_in(out, "drafts", "isMinimal")] = true;
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, ojson>> Shaper::draft(const std::string& row_id) {
   MapInfo m = map_info(db, row_id);
   auto row = load_row(db, "campaign_drafts", "campaign_id, step_data, auto_saved_at", row_id);
-  Overlay o{m, row};
+  Overlay o{m, row, "drafts"};
   ojson d = o.parsed("step_data");
-  if (m.found && m.legacy_id.is_string()) {
-    *key_id = m.legacy_id.get<std::string>();
-  } else {
-    // A draft the app saved: named after its campaign's legacy id, or its row id.
+  if (d.is_null()) d = ojson::object();
+  if (!m.found || !m.legacy_id.is_string()) {
+    // A draft the app saved (its step data only): named after its campaign's legacy id, or its row id.
     ojson ref = reference_to(db, row["campaign_id"]);
-    *key_id = text_of(&ref).value_or(row_id);
+    const std::string id = text_of(&ref).value_or(row_id);
+    return {{draft_key(true, id), ojson{{"campaignId", id}, {"stepData", d}, {"lastSaved", o.text("auto_saved_at")}}}};
   }
-  if (!d.is_object() || !d.contains("stepData")) {
-    d = ojson{{"campaignId", *key_id}, {"stepData", d.is_null() ? ojson::object() : d}, {"lastSaved", o.text("auto_saved_at")}};
-    return d;
+  // A migrated draft: the keys it came from, each with its own value while
+  // the app has not changed the draft. Changed, the draft as it is now (the
+  // app's step data in the draft it replaced) under the full key, as the
+  // app saves it, and its minimal form under the minimal key if there was one.
+  const std::string id = m.legacy_id.get<std::string>();
+  const ojson* keys = field(m.notes, "keys");
+  const ojson* own[2] = {keys ? field(*keys, "full") : nullptr, keys ? field(*keys, "minimal") : nullptr};
+  const bool untouched = !o.changed("step_data") && !o.changed("auto_saved_at");
+  ojson now = d;
+  if (!untouched && !d.contains("stepData")) {
+    now = own[0] ? *own[0] : own[1] ? *own[1] : ojson{{"campaignId", id}};
+    if (!own[0] && own[1]) now.erase(spelling_in(now, "drafts", "isMinimal"));
+    now[spelling_in(now, "drafts", "stepData")] = d;
   }
-  o.set(d, "lastSaved", "auto_saved_at", [&](const char* c) { return o.text(c); });
-  return d;
+  if (!untouched) o.set(now, "lastSaved", "auto_saved_at", [&](const char* c) { return o.text(c); });
+  std::vector<std::pair<std::string, ojson>> out;
+  for (int k = 0; k < 2; ++k) {
+    const bool full = k == 0;
+    if (full ? keys && !own[0] && untouched : !own[1]) continue;
+    out.emplace_back(draft_key(full, id), untouched && own[k] ? *own[k] : full ? now : minimal_of(now));
+  }
+  return out;
 }
 
 void Shaper::finish(ojson& value) {
   if (inline_images) inline_refs(value, db, inline_cache);
 }
 
-std::vector<std::string> rows_for_key(Database& db, const std::string& key) {
-  auto q = [&](const std::string& sql) { return ids_of(db, sql, ""); };
+std::vector<OrderedRow> rows_for_key(Database& db, const std::string& key) {
+  auto q = [&](const std::string& sql) { return ordered_rows(db, sql, ""); };
+  const std::string order = " ORDER BY m.rowid IS NULL, m.stale, m.ordinal, m.rowid, ";
   if (key == "products")
-    return q("SELECT p.id FROM products p LEFT JOIN legacy_id_map m ON m.row_id = p.id "
-             "WHERE m.entity IS NULL OR m.entity = 'products' ORDER BY m.rowid IS NULL, m.rowid, p.created_at, p.seq");
+    return q("SELECT p.id, m.ordinal, m.stale FROM products p LEFT JOIN legacy_id_map m ON m.row_id = p.id "
+             "WHERE m.entity IS NULL OR m.entity = 'products'" + order + "p.created_at, p.seq");
   if (key == "sample_products")
-    return q("SELECT p.id FROM products p JOIN legacy_id_map m ON m.row_id = p.id "
-             "WHERE m.entity = 'sample_products' ORDER BY m.rowid");
+    return q("SELECT p.id, m.ordinal, m.stale FROM products p JOIN legacy_id_map m ON m.row_id = p.id "
+             "WHERE m.entity = 'sample_products'" + order + "p.seq");
   if (key == "campaigns")
-    return q("SELECT c.id FROM campaigns c LEFT JOIN legacy_id_map m ON m.row_id = c.id "
-             "WHERE c.source = 'legacy' AND (m.entity IS NULL OR m.entity = 'legacy_campaigns') "
-             "ORDER BY m.rowid IS NULL, m.rowid, c.created_at, c.seq");
+    return q("SELECT c.id, m.ordinal, m.stale FROM campaigns c LEFT JOIN legacy_id_map m ON m.row_id = c.id "
+             "WHERE c.source = 'legacy' AND (m.entity IS NULL OR m.entity = 'legacy_campaigns')" + order + "c.created_at, c.seq");
   if (key == "sample_campaigns")
-    return q("SELECT c.id FROM campaigns c LEFT JOIN legacy_id_map m ON m.row_id = c.id "
-             "WHERE c.source = 'sample' ORDER BY m.rowid IS NULL, m.rowid, c.created_at, c.seq");
+    return q("SELECT c.id, m.ordinal, m.stale FROM campaigns c LEFT JOIN legacy_id_map m ON m.row_id = c.id "
+             "WHERE c.source = 'sample'" + order + "c.created_at, c.seq");
   if (key == "saved_campaigns")
-    return q("SELECT c.id FROM campaigns c LEFT JOIN legacy_id_map m ON m.row_id = c.id "
-             "WHERE coalesce(c.source, 'v2') NOT IN ('legacy', 'sample') AND (m.entity IS NULL OR m.entity = 'v2_campaigns') "
-             "ORDER BY m.rowid IS NULL, m.rowid, c.created_at, c.seq");
+    return q("SELECT c.id, m.ordinal, m.stale FROM campaigns c LEFT JOIN legacy_id_map m ON m.row_id = c.id "
+             "WHERE coalesce(c.source, 'v2') NOT IN ('legacy', 'sample') AND (m.entity IS NULL OR m.entity = 'v2_campaigns')" +
+             order + "c.created_at, c.seq");
   if (key == "backgrounds")
-    return q("SELECT g.id FROM ai_generations g LEFT JOIN legacy_id_map m ON m.row_id = g.id "
-             "WHERE g.type = 'background' ORDER BY m.rowid IS NULL, m.rowid, g.created_at, g.rowid");
+    return q("SELECT g.id, m.ordinal, m.stale FROM ai_generations g LEFT JOIN legacy_id_map m ON m.row_id = g.id "
+             "WHERE g.type = 'background'" + order + "g.created_at, g.rowid");
   if (key == "drafts")
-    return q("SELECT d.id FROM campaign_drafts d LEFT JOIN legacy_id_map m ON m.row_id = d.id "
-             "ORDER BY m.rowid IS NULL, m.rowid, d.auto_saved_at, d.rowid");
+    return q("SELECT d.id, m.ordinal, m.stale FROM campaign_drafts d LEFT JOIN legacy_id_map m ON m.row_id = d.id" + order +
+             "d.auto_saved_at, d.rowid");
   return {};
 }
 

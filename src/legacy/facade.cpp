@@ -62,7 +62,7 @@ json get_item(Database& db, const std::string& entity, const json& id, bool inli
   ojson item = entity == "products" ? shaper.product(*row)
                : entity == "campaigns" ? shaper.legacy_campaign(*row) : shaper.v2_campaign(*row);
   shaper.finish(item);
-  return {{"rowId", *row}, {"value", dump(item)}};
+  return {{"rowId", *row}, {"value", js_stringify(item)}};
 }
 
 json save_ad(Database& db, const json& ad_data, const TimeZone& tz) {
@@ -106,14 +106,18 @@ json save_ad(Database& db, const json& ad_data, const TimeZone& tz) {
   ScanStats stats;
   replace_data_urls(campaign, sink, stats);  // images out of JSON here too
   IdMap ids(db, group);
-  Group g{db, tz, sink, ids, now};
+  const std::function<void(const json&)> quiet;
+  Progress progress(quiet);
+  Group g{db, tz, sink, ids, now, progress};
   std::optional<std::string> ref, product_row;
-  Columns cols = legacy_campaign_columns(g, campaign, Ns{}, &ref, &product_row);
+  FieldTally tally;  // the app's own campaign: nothing to report
+  Columns cols = legacy_campaign_columns(g, campaign, Ns{}, tally, &ref, &product_row);
   Claim claim = ids.claim("legacy_campaigns", slot);
   if (!claim.existed && row) claim.row_id = *row;
-  const ojson* idv = field(campaign, "id");
+  const ojson id_value = value_of(field(campaign, "id"));  // a copy: the item changes below
+  const ojson* idv = &id_value;
   MapRecord r;
-  r.legacy_id = idv;
+  r.legacy_id = idv ? *idv : ojson();
   r.canon = idv ? canonical_id(*idv) : std::nullopt;
   r.ordinal = claim.existed ? 0 : 1'000'000'000;  // after every migrated campaign
   r.ref = ref;
@@ -124,7 +128,7 @@ json save_ad(Database& db, const json& ad_data, const TimeZone& tz) {
   ids.record("legacy_campaigns", slot, claim, r);
   ids.flush();
   tx.commit();
-  return {{"rowId", claim.row_id}, {"value", dump(shaper.legacy_campaign(claim.row_id))}};
+  return {{"rowId", claim.row_id}, {"value", js_stringify(shaper.legacy_campaign(claim.row_id))}};
 }
 
 }  // namespace cs::legacy

@@ -27,6 +27,8 @@ const char* table_of(const std::string& entity) {
 IdMap::IdMap(Database& db, std::string group) : db_(db), group_(std::move(group)), batch_(db, "legacy_id_map", "entity, slot") {}
 
 void IdMap::begin() {
+  if (begun_) return;
+  begun_ = true;
   auto& st = db_.cached("UPDATE legacy_id_map SET stale = 1 WHERE group_key = ?1");
   st.bind(1, std::string_view(group_));
   st.run();
@@ -62,7 +64,7 @@ void IdMap::record(const char* entity, const std::string& slot, const Claim& cla
       {"slot", Value::of(slot)},
       {"row_id", Value::of(claim.row_id)},
       {"legacy_id", Value::of(r.canon)},
-      {"legacy_json", r.legacy_id != nullptr && !r.legacy_id->is_null() ? Value::of(dump(*r.legacy_id)) : Value::null()},
+      {"legacy_json", !r.legacy_id.is_null() ? Value::of(dump(r.legacy_id)) : Value::null()},
       {"group_key", Value::of(group_)},
       {"ordinal", Value::of(r.ordinal)},
       {"parent", Value::of(r.parent)},

@@ -7,6 +7,7 @@
 
 #include "campaign_store/clock.hpp"
 #include "campaign_store/encoding.hpp"
+#include "campaign_store/json_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -87,20 +88,77 @@ KeyResult result_for(const Input& in, const Parsed& p) {
     kr.reason = p.reason;
     kr.salvageable = p.salvageable;
   }
+  kr.null_value = p.ok && p.value.is_null();
   return kr;
 }
 
-void migrate_single(Group& g, Input& in, json& warnings) {
-  Parsed p = parse_value(in.raw);
+// The detail of a key's last whole migration (migrated, intact), or null.
+ojson stored_detail(Database& db, const std::string& key) {
+  Statement& st = db.cached("SELECT detail FROM legacy_sources WHERE key = ?1 AND outcome = 'migrated' AND lossy = 0");
+  st.bind(1, std::string_view(key));
+  ojson detail;
+  if (st.step()) parse_json(st.column_text_view(0), detail);
+  st.reset();
+  return detail;
+}
+
+// The item hashes of a products value as the app wrote it (its text,
+// element by element), for the next re-migration; empty when it is no plain array.
+std::vector<std::string> item_hashes(std::string_view raw) {
+  std::vector<std::pair<std::size_t, std::size_t>> slices;
+  std::vector<std::string> out;
+  if (!split_array(raw, slices)) return out;
+  for (const auto& [b, e] : slices) out.push_back(item_hash(raw.substr(b, e - b)));
+  return out;
+}
+
+// A products value parsed item by item (progress per item), when it is a
+// plain array whose items each parse; anything else is parsed whole, with
+// parse_value's diagnosis.
+Parsed parse_items(Group& g, const Input& in) {
+  std::vector<std::pair<std::size_t, std::size_t>> slices;
+  if (in.lossy || !split_array(in.raw, slices)) return parse_value(in.raw);
+  Parsed p;
+  p.value = ojson::array();
+  g.progress.start(in.key, static_cast<std::int64_t>(slices.size()));
+  g.progress.step("parse");
+  for (const auto& [b, e] : slices) {
+    ojson item;
+    if (json_text::parse(in.raw.substr(b, e - b), item, kMaxDepth - 1) != json_text::Parsed::Ok) return parse_value(in.raw);
+    p.value.push_back(std::move(item));
+    g.progress.item();
+  }
+  p.ok = true;
+  return p;
+}
+
+void migrate_single(Group& g, Input& in) {
+  // A changed products key: only the products whose text changed (collect_products.cpp).
+  if (in.cls.kind == KeyKind::Products && g.incremental && !in.lossy) {
+    const ojson previous = stored_detail(g.db, in.key);
+    KeyResult kr;
+    kr.entity = in.cls.entity;
+    if (previous.is_object() && remigrate_products(g, in.raw, previous, kr)) {
+      write_source(g.db, in, kr, false, g.now);
+      return;
+    }
+  }
+  Parsed p = in.cls.kind == KeyKind::Products ? parse_items(g, in) : parse_value(in.raw);
   const bool lossy = in.lossy || (p.ok && p.reason == "lone-surrogate");
   check_shape(in, p);
   KeyResult kr = result_for(in, p);
-  if (lossy) warnings.push_back({{"key", in.key}, {"code", "LOSSY"},
-                                 {"message", "the value held lone UTF-16 surrogates; they were stored as U+FFFD and "
-                                             "the key is never released"}});
+  // An unreadable products value holds none of the products an earlier
+  // migration read from this key: their rows stay, counted as retained, as
+  // when a re-migration no longer sees them (every other group starts afresh
+  // in the driver).
+  if (!p.ok && in.cls.kind == KeyKind::Products) g.ids.begin();
   if (p.ok) {
     switch (in.cls.kind) {
-      case KeyKind::Products: import_products(g, p.value, Ns{}, kr); break;
+      case KeyKind::Products: {
+        const std::vector<std::string> hashes = p.unwrapped == 0 ? item_hashes(in.raw) : std::vector<std::string>();
+        import_products(g, p.value, Ns{}, kr, &hashes);
+        break;
+      }
       case KeyKind::Campaigns: import_legacy_campaigns(g, p.value, Ns{}, kr); break;
       case KeyKind::SavedCampaigns: import_v2_campaigns(g, p.value, kr); break;
       case KeyKind::Backgrounds: import_backgrounds(g, p.value, kr); break;
@@ -111,7 +169,7 @@ void migrate_single(Group& g, Input& in, json& warnings) {
   write_source(g.db, in, kr, lossy, g.now);
 }
 
-void migrate_drafts(Group& g, std::vector<Input>& inputs, json& warnings) {
+void migrate_drafts(Group& g, std::vector<Input>& inputs) {
   std::vector<Parsed> parsed(inputs.size());
   std::vector<KeyResult> results(inputs.size());
   std::vector<DraftInput> drafts;
@@ -123,11 +181,7 @@ void migrate_drafts(Group& g, std::vector<Input>& inputs, json& warnings) {
     drafts.push_back({inputs[i].cls.kind == KeyKind::DraftFull, &parsed[i], &results[i]});
   }
   import_draft(g, inputs.front().cls.draft_id, drafts);
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i].lossy) warnings.push_back({{"key", inputs[i].key}, {"code", "LOSSY"},
-                                             {"message", "lone UTF-16 surrogates stored as U+FFFD"}});
-    write_source(g.db, inputs[i], results[i], inputs[i].lossy, g.now);
-  }
+  for (std::size_t i = 0; i < inputs.size(); ++i) write_source(g.db, inputs[i], results[i], inputs[i].lossy, g.now);
 }
 
 // References that dangled because their product was missing resolve once a
@@ -181,6 +235,57 @@ void warm_up_hashing() {
 
 }  // namespace
 
+namespace {
+ProgressSink g_progress_sink = nullptr;
+// A key this large (UTF-16 units) says when its group commits (indexing, its text saved).
+constexpr std::int64_t kLargeKeyUnits = 1 << 20;
+}  // namespace
+
+void set_progress_sink(ProgressSink sink) { g_progress_sink = sink; }
+ProgressSink progress_sink() { return g_progress_sink; }
+
+void Progress::emit() { sink_({{"phase", "items"}, {"key", key_}, {"step", step_}, {"done", done_}, {"total", total_}}); }
+
+void Progress::start(const std::string& key, std::int64_t total) {
+  key_ = key;
+  total_ = total;
+  done_ = 0;
+  step_ = "start";
+  on_ = sink_ && total >= kMinItems;
+  every_ = std::max<std::int64_t>(1, total / 100);
+  next_ = every_;
+  if (on_) emit();
+}
+
+void Progress::step(const char* name) {
+  step_ = name;
+  done_ = 0;
+  next_ = every_;
+  if (on_) emit();
+}
+
+void Progress::item(std::int64_t n) { reach(done_ + n); }
+
+void Progress::reach(std::int64_t done) {
+  if (done <= done_) return;
+  done_ = std::min(total_, done);
+  if (!on_ || done_ < next_) return;
+  next_ = done_ + every_;
+  emit();
+}
+
+void Progress::finish() {
+  if (!on_) return;
+  step_ = "done";
+  done_ = total_;
+  emit();
+  on_ = false;
+}
+
+void Progress::note(const std::string& key, const char* step) {
+  if (sink_) sink_({{"phase", "items"}, {"key", key}, {"step", step}});
+}
+
 json import(Database& db, const std::vector<Entry>& entries, const ImportOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   warm_up_hashing();
@@ -228,6 +333,7 @@ json import(Database& db, const std::vector<Entry>& entries, const ImportOptions
                    [](const std::string& a, const std::string& b) { return group_rank(a) < group_rank(b); });
 
   BlobSink sink(db);
+  Progress progress(options.progress);
   int migrated = 0;
   bool products_changed = false;
   json remaining = json::array();
@@ -257,8 +363,10 @@ json import(Database& db, const std::vector<Entry>& entries, const ImportOptions
     try {
       Transaction tx(db);
       IdMap ids(db, name);
-      ids.begin();
-      Group g{db, options.time_zone, sink, ids, now};
+      // Products mark what they no longer hold themselves (only the products
+      // that changed: collect_products.cpp); every other group starts afresh.
+      if (name != "products") ids.begin();
+      Group g{db, options.time_zone, sink, ids, now, progress, options.incremental};
       if (inputs.front().cls.kind == KeyKind::DraftFull || inputs.front().cls.kind == KeyKind::DraftMinimal) {
         // The partner key may be gone from localStorage (released): its
         // stored value still takes part in the merge.
@@ -287,11 +395,13 @@ json import(Database& db, const std::vector<Entry>& entries, const ImportOptions
         std::sort(inputs.begin(), inputs.end(), [](const Input& a, const Input& b) {
           return (a.cls.kind == KeyKind::DraftFull) > (b.cls.kind == KeyKind::DraftFull);
         });
-        migrate_drafts(g, inputs, run.warnings);
+        migrate_drafts(g, inputs);
       } else {
-        migrate_single(g, inputs.front(), run.warnings);
+        migrate_single(g, inputs.front());
       }
       ids.flush();
+      if (progress.on() || inputs.front().units >= kLargeKeyUnits) progress.note(name, "commit");
+      progress.finish();
       tx.commit();
       ++migrated;
       products_changed = products_changed || name == "products" || name == "sample_data";
@@ -319,6 +429,7 @@ json import(Database& db, const std::vector<Entry>& entries, const ImportOptions
             {"durationMs", run.duration_ms}};
   }
   run.finished_at = clock::now_iso();
+  progress.note("*", "report");
   json report = build_report(db, run);
   report["remaining"] = remaining;
   if (!remaining.empty()) report["ok"] = false;

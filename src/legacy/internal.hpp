@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -45,6 +46,12 @@ Parsed parse_value(std::string_view raw);
 // returns how many levels were unwrapped. A non-JSON string stays as it is.
 int unwrap_json_string(ojson& value);
 
+// The byte ranges [begin, end) of a top-level JSON array's elements, found
+// by following strings and nesting without parsing; false when text is not
+// an array of that form (the caller then parses it whole). Elements are not
+// validated: parse the ones you use.
+bool split_array(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& items);
+
 // Why text is not JSON: truncated (a proper prefix of valid JSON), empty, or
 // invalid-json. For a cut top-level array, *items = complete elements.
 std::string diagnose_json(std::string_view text, std::int64_t* items);
@@ -54,6 +61,10 @@ bool valid_utf8(std::string_view text);
 std::int64_t utf16_units(std::string_view utf8);
 // JSON text; invalid UTF-8 (never expected) is replaced rather than thrown.
 std::string dump(const ojson& value);
+// What JSON.stringify writes for the value the app held: the export's text
+// (numbers as JavaScript prints them, only '"', '\\' and control characters
+// escaped). Integers beyond 2^53 keep their digits.
+std::string js_stringify(const ojson& value);
 std::string dump(const json& value);
 json to_json(const ojson& value);
 ojson to_ojson(const json& value);
@@ -62,6 +73,7 @@ ojson to_ojson(const json& value);
 std::uint64_t xxh64(const void* data, std::size_t len, std::uint64_t seed);
 // "xxh64:<16 hex>" of a localStorage value: legacy_sources.hash and echo_hash.
 std::string value_hash(std::string_view value);
+
 
 // ----------------------------------------------------------------- keys.cpp
 enum class KeyKind { Products, Campaigns, SavedCampaigns, Backgrounds, Sample, DraftFull, DraftMinimal, None };
@@ -77,6 +89,9 @@ std::string group_of(const KeyClass& c);
 // Groups run in dependency order: products before what refers to them.
 int group_rank(const std::string& group);
 std::string draft_key(bool full, const std::string& draft_id);
+// For a key that is not a legacy key: the legacy key it resembles (other
+// case, spaces, a suffix: "Products", "products_backup", "campaign_drafts_list").
+std::optional<std::string> lookalike_of(std::string_view key);
 
 // ------------------------------------------------------------------ ids.cpp
 // Rule 4: a JSON number as JavaScript prints it, a non-empty string as is.
@@ -87,6 +102,7 @@ std::string js_number(double value);
 // numbers as JS prints them, anything else: nullopt.
 std::optional<std::string> text_of(const ojson* value);
 const ojson* field(const ojson& object, const char* name);  // null when absent
+inline ojson value_of(const ojson* value) { return value ? *value : ojson(); }
 
 // ---------------------------------------------------------------- dates.cpp
 // Every date format the app wrote (README "dates") -> UTC epoch ms.
@@ -126,7 +142,7 @@ class BlobSink {
 
 struct ScanStats {
   std::int64_t occurrences = 0;
-  std::set<std::string> hashes;
+  std::map<std::string, std::int64_t> hashes;  // content hash -> occurrences
 };
 // Rule 12: every data: URL string anywhere in value becomes a reference.
 void replace_data_urls(ojson& value, BlobSink& sink, ScanStats& stats);
@@ -218,7 +234,7 @@ struct Claim {
 };
 
 struct MapRecord {
-  const ojson* legacy_id = nullptr;  // the id as the source had it (number or string)
+  ojson legacy_id;  // the id as the source had it (number or string); a copy: the item changes
   std::optional<std::string> canon;
   std::int64_t ordinal = 0;
   std::string parent;                // row id of the parent row ("" for top level)
@@ -233,7 +249,7 @@ struct MapRecord {
 class IdMap {
  public:
   IdMap(Database& db, std::string group);
-  // Marks this group's entries stale; record() revives those seen again.
+  // Marks this group's entries stale (once); record() revives those seen again.
   void begin();
   // Slot of the next occurrence of canon under parent (duplicates: #1, #2...).
   std::string slot(const char* entity, const std::string& parent, const std::optional<std::string>& canon,
@@ -250,6 +266,7 @@ class IdMap {
   std::string group_;
   std::map<std::string, int> seen_;
   RowBatch batch_;
+  bool begun_ = false;
 };
 
 // The first live row of entity with this canonical id (and parent).
@@ -257,6 +274,85 @@ std::optional<std::string> resolve(Database& db, const char* entity, const std::
                                    const std::string& parent = "");
 // The table an entity's rows live in.
 const char* table_of(const std::string& entity);
+
+// --------------------------------------------------------------- fields.cpp
+// The spelling table of one entity (README "Field spellings").
+struct Fields {
+  struct Field {
+    std::string name;                     // camelCase, as the current app writes it
+    std::vector<std::string> spellings;   // precedence order: name, aliases, their snake_case forms
+    bool kept = false;                    // no column: stays as data in the row's JSON
+  };
+  std::vector<Field> fields;
+  std::unordered_map<std::string, std::size_t> by_spelling;
+  const Field& field(const char* name) const;
+};
+// products, sample_products, product_images, background_versions,
+// legacy_campaigns, sample_campaigns, adData, v2_campaigns, schedule, budget,
+// creatives, creative_assets, drafts, ai_generations, sample_data.
+const Fields& fields_of(const std::string& table);
+
+// Per entity and field: members no spelling names (ignored), values that
+// could not fill their column (unreadable), spellings that disagreed
+// (conflicts). Nested fields are named "adData.ctaType", "schedule.startsAt".
+struct FieldTally {
+  enum Kind { Ignored, Unreadable, Conflict };
+  struct Counts {
+    std::int64_t ignored = 0, unreadable = 0, conflicts = 0;
+  };
+  std::map<std::string, std::map<std::string, Counts>> by_entity;
+  void add(const std::string& entity, const std::string& field, Kind kind, std::int64_t n = 1);
+  void merge(const FieldTally& other);
+  ojson to_json() const;             // {entity: {field: {ignored?, unreadable?, conflicts?}}}
+  void add_json(const ojson& counts);  // the inverse, summed in
+};
+
+// One legacy item read field by field. Construction counts the members that
+// are no spelling of a field as ignored; each getter takes the first
+// spelling holding a readable value and counts an unreadable value or a
+// conflict between spellings. Read each field once per item.
+class Item {
+ public:
+  // table: the spelling table; entity: where the counts go (default: table);
+  // prefix: of nested objects' field names ("adData.").
+  Item(const ojson& object, const std::string& table, FieldTally& tally, std::string entity = "", std::string prefix = "");
+
+  const ojson* raw(const char* field);  // any JSON (conflict: not equal)
+  std::optional<std::string> text(const char* field);                    // strings, numbers as JS prints them
+  std::optional<std::string> date(const char* field, const TimeZone& tz);  // "" is no date
+  Amount amount(const char* field);                                       // "" is no amount
+  std::optional<std::int64_t> whole(const char* field);                   // counts_of
+  std::optional<bool> flag(const char* field);                            // true/false, numbers, "true"/"false"
+  const ojson* object(const char* field);
+  const ojson* list(const char* field);
+  std::optional<std::string> id(const char* field);                       // canonical id
+  // The first spelling present, read without counting (kept fields).
+  const ojson* peek(const char* field) const;
+  // The spelling the last getter's value came from ("" when none).
+  const std::string& chosen() const { return *chosen_; }
+  void count(const char* field, FieldTally::Kind kind);
+
+ private:
+  enum class Got { Absent, Ok, Bad };
+  template <class T>
+  struct Reading {
+    Got got;
+    T value;
+  };
+  std::vector<std::pair<const std::string*, const ojson*>> present(const char* field) const;
+  template <class T, class Read, class Same = std::equal_to<T>>
+  std::optional<T> pick(const char* field, Read read, Same same = Same{});
+
+  const ojson& object_;
+  const Fields& fields_;
+  FieldTally& tally_;
+  std::string entity_, prefix_;
+  const std::string* chosen_;
+};
+
+// The spelling of field an object uses: the first present (null or not),
+// else the camelCase name. The export writes a changed column back under it.
+const std::string& spelling_in(const ojson& object, const std::string& table, const char* field);
 
 // --------------------------------------------------------- per key results
 // What one key contributed, stored as legacy_sources.detail and summed by
@@ -271,14 +367,57 @@ struct KeyResult {
   std::map<std::string, std::int64_t> counts;  // manifest "expected" fields
   std::map<std::string, ojson> ids;             // manifest "legacy_ids" lists
   ScanStats urls;
-  ojson extra;  // container fields no row holds (sample_data)
+  FieldTally fields;
+  bool null_value = false;  // the key held null (migrated as nothing)
+  ojson skipped_at;         // {list: [[index, item], ...]}: items of the key's lists that made no row
+  ojson container;          // sample_data: {order: [member, ...], values: {member: value}} but the row lists
+  ojson items;              // products: {hashes, slots} per top-level item (collect_products.cpp)
 
   void count(const std::string& what, std::int64_t n = 1) { counts[what] += n; }
+  // One item's share of the counts, ids, data: URLs and fields (kept in its
+  // notes); adding and taking away such shares (a re-migration that keeps
+  // the other items' shares), and the sum of two results.
+  ojson tally() const;
+  void add_tally(const ojson& tally, std::int64_t sign = 1);
+  void merge(const KeyResult& item);
+  // The counts, ids, data: URLs and fields of a stored detail, summed in.
+  void add_detail(const ojson& detail);
+  // A top-level list item that is no row (list: "" for the key's own list,
+  // "products"/"campaigns" in sample_data): counted, and kept for the export.
+  void skip(const std::string& list, std::int64_t index, const ojson& item);
   void id(const std::string& entity, const ojson* legacy_id);
   ojson to_detail() const;
 };
 
 // ------------------------------------------------------------- collectors
+// Progress through the items of one large key, for the main thread while
+// the call runs (ImportOptions::progress): {phase: "items", key, step, done,
+// total}: step "parse", then "rows", "images", "versions", "save" (products)
+// or "rows" (the other lists), done counting the key's items in each, about a
+// hundred events per step, and "done"; besides, {key, step: "commit"} when a
+// large key's group commits and {key: "*", step: "report"} before the report.
+class Progress {
+ public:
+  explicit Progress(const std::function<void(const json&)>& sink) : sink_(sink) {}
+  // Keys of fewer items than this report nothing.
+  static constexpr std::int64_t kMinItems = 200;
+  void start(const std::string& key, std::int64_t total);
+  void step(const char* name);   // done starts again at 0
+  void item(std::int64_t n = 1);
+  void reach(std::int64_t done);  // done = max(done, this)
+  void finish();                  // step "done", done == total; off until the next start
+  void note(const std::string& key, const char* step);  // one event outside a key's items
+  bool on() const { return on_; }
+
+ private:
+  void emit();
+  const std::function<void(const json&)>& sink_;
+  std::string key_;
+  const char* step_ = "start";
+  std::int64_t total_ = 0, done_ = 0, next_ = 0, every_ = 1;
+  bool on_ = false;
+};
+
 // One key group being migrated, inside its transaction.
 struct Group {
   Database& db;
@@ -286,7 +425,8 @@ struct Group {
   BlobSink& blobs;
   IdMap& ids;
   std::string now;  // migration time, ISO
-  bool products_changed = false;
+  Progress& progress;
+  bool incremental = true;  // leave unchanged products alone (collect_products.cpp)
 };
 
 // Namespaces: real rows, or sample_data's own (rule 11).
@@ -296,15 +436,26 @@ struct Ns {
 };
 
 // collect_products.cpp: products (and sample products) with images and
-// background versions.
-void import_products(Group& g, ojson& list, const Ns& ns, KeyResult& kr);
+// background versions. hashes (item_hash of each item's text, by index):
+// kept in the key's detail for the next re-migration.
+void import_products(Group& g, ojson& list, const Ns& ns, KeyResult& kr, const std::vector<std::string>* hashes = nullptr);
+// A re-migration of the products key that writes only the products whose
+// text changed, using the item index the last migration left in its detail
+// (`previous`). False, having written nothing, when it cannot (then the
+// caller migrates the key whole).
+bool remigrate_products(Group& g, std::string_view raw, const ojson& previous, KeyResult& kr);
+// 16 hex digits of XXH64 of an item's text.
+std::string item_hash(std::string_view text);
 // collect_campaigns.cpp: legacy campaigns (and sample campaigns).
 void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr);
 // The columns of a legacy campaign object (also the facade's saveAd).
-Columns legacy_campaign_columns(Group& g, ojson& campaign, const Ns& ns, std::optional<std::string>* ref,
+Columns legacy_campaign_columns(Group& g, ojson& campaign, const Ns& ns, FieldTally& tally, std::optional<std::string>* ref,
                                 std::optional<std::string>* product_row);
 // Lower-cased and trimmed; empty or missing is 'draft'.
-std::string campaign_status(const ojson* status);
+std::string campaign_status(const std::optional<std::string>& status);
+// Rule 7: every spelling of field holding JSON text is parsed in place (up
+// to 3 levels). Returns {spelling: levels} for the export to re-stringify.
+ojson unwrap_fields(ojson& object, const std::string& table, const char* field);
 // collect_v2.cpp: saved_campaigns with creatives and assets.
 void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr);
 // collect_backgrounds.cpp: the fal.ai log.
@@ -318,6 +469,11 @@ struct DraftInput {
   KeyResult* result = nullptr;
 };
 void import_draft(Group& g, const std::string& draft_id, std::vector<DraftInput>& inputs);
+
+// The items of a child list that make no row, as [[index, item], ...] (the
+// parent's notes keep them for the export); null when there are none.
+// Images: objects and non-empty strings are images; elsewhere objects.
+ojson unusable_items(const ojson& list, bool strings_are_items);
 
 // Common column readers.
 Value text_value(const ojson& object, const char* name);
@@ -361,14 +517,29 @@ struct Shaper {
   ojson legacy_campaign(const std::string& row_id);
   ojson v2_campaign(const std::string& row_id);
   ojson creative(const std::string& row_id);
+  ojson asset(const std::string& row_id);
   ojson generation(const std::string& row_id);
-  ojson draft(const std::string& row_id, std::string* key_id);
+  // The keys a draft row gives back, with their values: those it was
+  // migrated from (campaign_draft_ and/or campaign_minimal_), or the full
+  // key of a draft the app saved.
+  std::vector<std::pair<std::string, ojson>> draft(const std::string& row_id);
   void finish(ojson& value);  // inline images if asked
+};
+// A row of a legacy list and where it stood in it (the app's own rows and
+// retained ones sort after the rest).
+struct OrderedRow {
+  std::string id;
+  std::int64_t ordinal;
 };
 // The rows a legacy key is made of, in source order then the app's own:
 // products, sample_products, campaigns, sample_campaigns, saved_campaigns,
 // backgrounds, drafts.
-std::vector<std::string> rows_for_key(Database& db, const std::string& key);
+std::vector<OrderedRow> rows_for_key(Database& db, const std::string& key);
+// Items by where they stood, with the items that made no row
+// ([[index, item], ...]) back at their index.
+ojson in_place(std::vector<std::pair<std::int64_t, ojson>> items, const ojson* skipped);
+// JSON text of the value again, `levels` times (JSON-in-a-string fields).
+ojson restringify(ojson value, int levels);
 // Records that the caller writes value back to localStorage under key, so
 // the next import does not take our own echo for a change.
 void acknowledge(Database& db, const std::string& key, const std::string& value);

@@ -14,6 +14,7 @@
 #include "campaign_store/json_text.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -124,6 +125,63 @@ Parsed parse_value(std::string_view raw) {
   p.unwrapped = unwrap_json_string(p.value);
   p.ok = true;
   return p;
+}
+
+bool split_array(std::string_view t, std::vector<std::pair<std::size_t, std::size_t>>& items) {
+  items.clear();
+  const std::size_t n = t.size();
+  auto is_ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  std::size_t i = 0;
+  while (i < n && is_ws(t[i])) ++i;
+  if (i >= n || t[i] != '[') return false;
+  ++i;
+  while (i < n && is_ws(t[i])) ++i;
+  if (i < n && t[i] == ']') {
+    for (++i; i < n; ++i)
+      if (!is_ws(t[i])) return false;
+    return true;
+  }
+  for (;;) {
+    const std::size_t start = i;
+    int depth = 0;
+    bool in_string = false;
+    for (; i < n; ++i) {
+      const char c = t[i];
+      if (in_string) {
+        // Most of a dump is string bytes (base64 above all): jump to the next quote.
+        const void* q = std::memchr(t.data() + i, '"', n - i);
+        if (q == nullptr) return false;
+        const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(q) - t.data());
+        std::size_t backslashes = 0;
+        while (at - backslashes > i && t[at - backslashes - 1] == '\\') ++backslashes;
+        i = at;
+        in_string = backslashes % 2 == 1;  // an escaped quote does not end the string
+        continue;
+      }
+      if (c == '"') in_string = true;
+      else if (c == '[' || c == '{') ++depth;
+      else if (c == ']' || c == '}') {
+        if (depth == 0) break;
+        --depth;
+      } else if (c == ',' && depth == 0) {
+        break;
+      }
+    }
+    if (i >= n) return false;
+    std::size_t end = i;
+    while (end > start && is_ws(t[end - 1])) --end;
+    if (end == start) return false;
+    items.emplace_back(start, end);
+    if (t[i] == ',') {
+      ++i;
+      while (i < n && is_ws(t[i])) ++i;
+      continue;
+    }
+    if (t[i] != ']') return false;
+    for (++i; i < n; ++i)
+      if (!is_ws(t[i])) return false;
+    return true;
+  }
 }
 
 // tests/fixtures/reference.mjs diagnoseJson, as an explicit-stack machine so
@@ -325,6 +383,87 @@ std::int64_t utf16_units(std::string_view utf8) {
 
 std::string dump(const ojson& value) { return json_text::dump(value); }
 std::string dump(const json& value) { return json_text::dump(value); }
+
+namespace {
+
+void stringify_string(const std::string& s, std::string& out) {
+  static const char* hex = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the bytes copied as they are
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+    }
+  }
+  out.append(s, run, std::string::npos);
+  out += '"';
+}
+
+void stringify(const ojson& v, std::string& out) {
+  switch (v.type()) {
+    case ojson::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        if (!first) out += ',';
+        first = false;
+        stringify_string(it.key(), out);
+        out += ':';
+        stringify(it.value(), out);
+      }
+      out += '}';
+      return;
+    }
+    case ojson::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const ojson& item : v) {
+        if (!first) out += ',';
+        first = false;
+        stringify(item, out);
+      }
+      out += ']';
+      return;
+    }
+    case ojson::value_t::string: stringify_string(v.get_ref<const std::string&>(), out); return;
+    case ojson::value_t::boolean: out += v.get<bool>() ? "true" : "false"; return;
+    case ojson::value_t::number_integer: out += std::to_string(v.get<std::int64_t>()); return;
+    case ojson::value_t::number_unsigned: out += std::to_string(v.get<std::uint64_t>()); return;
+    case ojson::value_t::number_float: {
+      const double d = v.get<double>();
+      out += std::isfinite(d) ? js_number(d) : "null";
+      return;
+    }
+    default: out += "null"; return;
+  }
+}
+
+}  // namespace
+
+std::string js_stringify(const ojson& value) {
+  std::string out;
+  stringify(value, out);
+  return out;
+}
+
+ojson restringify(ojson value, int levels) {
+  for (int i = 0; i < levels; ++i) value = js_stringify(value);
+  return value;
+}
 
 json to_json(const ojson& value) {
   switch (value.type()) {

@@ -8,6 +8,7 @@
 #include "internal.hpp"
 
 #include "campaign_store/clock.hpp"
+#include "campaign_store/json_text.hpp"
 
 #include <sqlite3.h>
 
@@ -96,6 +97,97 @@ json source_refs(Database& db) {
   return {{"resolved", resolved}, {"dangling", dangling}, {"missing", missing}};
 }
 
+// JSON the database holds (our own text): null when it does not parse.
+json parsed(std::string_view text) {
+  json out;
+  if (json_text::parse(text, out) != json_text::Parsed::Ok) out = nullptr;
+  return out;
+}
+
+// One kind of count of a tally, as {entity: {field: n}}.
+ojson tally_of(const FieldTally& t, FieldTally::Kind kind) {
+  ojson out = ojson::object();
+  for (const auto& [entity, fields] : t.by_entity)
+    for (const auto& [name, c] : fields) {
+      const std::int64_t n = kind == FieldTally::Ignored ? c.ignored : kind == FieldTally::Unreadable ? c.unreadable : c.conflicts;
+      if (n > 0) out[entity][name] = n;
+    }
+  return out;
+}
+
+// What the legacy keys lost on their way into the typed tables, and the
+// warnings that say so, one per key and kind (and field).
+struct Loss {
+  std::int64_t unparsed_keys = 0, skipped_items = 0, fields_ignored = 0, values_unreadable = 0, field_conflicts = 0,
+               lossy_keys = 0;
+
+  std::int64_t total() const {
+    return unparsed_keys + skipped_items + fields_ignored + values_unreadable + field_conflicts + lossy_keys;
+  }
+
+  // Returns how many losses the key had.
+  std::int64_t add(const std::string& key, const std::string& outcome, const std::string& reason, const json& detail,
+                   bool lossy, json& warnings) {
+    std::int64_t lost = 0;
+    if (outcome == "unparsed") {
+      ++unparsed_keys;
+      ++lost;
+      json w{{"code", "UNPARSED"}, {"key", key}, {"reason", reason}, {"count", 1},
+             {"message", reason == "truncated" ? "the value was cut short (written when the quota ran out): no rows; "
+                                                 "kept verbatim for the export, and never released without includeUnmigrated"
+                                               : "the value is not JSON of the expected shape: no rows; kept verbatim for "
+                                                 "the export, and never released without includeUnmigrated"}};
+      if (detail.contains("salvageable_items")) w["salvageableItems"] = detail["salvageable_items"];
+      warnings.push_back(std::move(w));
+    }
+    if (lossy) {
+      ++lossy_keys;
+      ++lost;
+      warnings.push_back({{"code", "LOSSY"}, {"key", key}, {"count", 1},
+                          {"message", "the value held lone UTF-16 surrogates; they were stored as U+FFFD and the key is "
+                                      "never released"}});
+    }
+    const std::int64_t skipped = detail.contains("counts") ? detail["counts"].value("skipped_items", std::int64_t{0}) : 0;
+    if (skipped > 0) {
+      skipped_items += skipped;
+      lost += skipped;
+      warnings.push_back({{"code", "ITEMS_SKIPPED"}, {"key", key}, {"count", skipped},
+                          {"message", "list items that are not objects (null, numbers, empty strings) make no rows; they "
+                                      "stay in the export where they were"}});
+    }
+    if (!detail.contains("fields")) return lost;
+    struct Kind {
+      const char* name;
+      const char* code;
+      std::int64_t* total;
+      const char* message;
+    };
+    const Kind kinds[] = {
+        {"ignored", "FIELD_IGNORED", &fields_ignored, "no spelling of any field: no column holds it (it stays in the export)"},
+        {"unreadable", "VALUE_UNREADABLE", &values_unreadable,
+         "the value could not fill its column (the column has the default; the export keeps the value)"},
+        {"conflicts", "FIELD_CONFLICT", &field_conflicts,
+         "two spellings of the field held different values: the first spelling's went into the column (the export "
+         "keeps both)"}};
+    for (auto e = detail["fields"].begin(); e != detail["fields"].end(); ++e)
+      for (auto f = e.value().begin(); f != e.value().end(); ++f)
+        for (const Kind& kind : kinds) {
+          const std::int64_t n = f.value().value(kind.name, std::int64_t{0});
+          if (n <= 0) continue;
+          *kind.total += n;
+          lost += n;
+          warnings.push_back({{"code", kind.code}, {"key", key}, {"entity", e.key()}, {"field", f.key()}, {"count", n},
+                              {"message", kind.message}});
+        }
+    return lost;
+  }
+
+  json to_json() const {
+    return {{"unparsedKeys", unparsed_keys}, {"lossyKeys", lossy_keys}, {"skippedItems", skipped_items},
+            {"fieldsIgnored", fields_ignored}, {"valuesUnreadable", values_unreadable}, {"fieldConflicts", field_conflicts}};
+  }
+};
+
 }  // namespace
 
 RunInfo open_run(Database& db, std::int64_t id) {
@@ -150,6 +242,9 @@ json build_report(Database& db, const RunInfo& run) {
   std::int64_t occurrences = 0, unparsed = 0, legacy_units = 0, raw_bytes = 0, releasable_units = 0;
   json keys = json::object();
   json released = json::array();
+  FieldTally fields;
+  Loss loss;
+  json loss_warnings = json::array();
   {
     Statement& st = db.cached(
         "SELECT key, hash, units, bytes, entity, outcome, reason, detail, lossy, migrated_at, released_at "
@@ -157,7 +252,7 @@ json build_report(Database& db, const RunInfo& run) {
     while (st.step()) {
       const std::string key = st.column_text(0);
       const std::string outcome = st.column_text(5);
-      json detail = json::parse(st.column_text_view(7), nullptr, false);
+      json detail = parsed(st.column_text_view(7));
       if (!detail.is_object()) detail = json::object();
       json k{{"status", outcome}, {"entity", st.column_text(4)}, {"hash", st.column_text(1)},
              {"units", st.column_int(2)}, {"bytes", st.column_int(3)}, {"migratedAt", st.column_text(9)}};
@@ -171,6 +266,10 @@ json build_report(Database& db, const RunInfo& run) {
         if (detail.contains("salvageable_items")) k["salvageable_items"] = detail["salvageable_items"];
       }
       if (st.column_int(8) != 0) k["lossy"] = true;
+      if (const std::int64_t lost = loss.add(key, outcome, st.column_is_null(6) ? "" : st.column_text(6), detail,
+                                               st.column_int(8) != 0, loss_warnings))
+        k["lost"] = lost;
+      if (detail.contains("fields")) fields.add_json(to_ojson(detail["fields"]));
       if (!st.column_is_null(10)) {
         k["releasedAt"] = st.column_text(10);
         released.push_back(key);
@@ -186,14 +285,34 @@ json build_report(Database& db, const RunInfo& run) {
           for (const json& id : it.value()) source_ids[it.key()].push_back(dump(id));
       if (detail.contains("dataUrls")) {
         occurrences += detail["dataUrls"].value("occurrences", std::int64_t{0});
-        for (const json& h : detail["dataUrls"]["blobs"]) hashes.insert(h.get<std::string>());
+        // [[hash, occurrences], ...] (plain hashes in older details)
+        for (const json& h : detail["dataUrls"]["blobs"]) hashes.insert(h.is_array() ? h[0].get<std::string>() : h.get<std::string>());
       }
       keys[key] = std::move(k);
     }
   }
+  // Odd key names (rule 1): not losses, but nothing the user should miss.
+  json odd_keys = json::array();
+  for (auto it = keys.begin(); it != keys.end(); ++it) {
+    const KeyClass cls = classify_key(it.key());
+    if (cls.kind != KeyKind::DraftFull && cls.kind != KeyKind::DraftMinimal) continue;
+    if (cls.draft_id.empty())
+      odd_keys.push_back({{"code", "DRAFT_EMPTY_ID"}, {"key", it.key()},
+                          {"message", "a draft saved before its campaign had an id: migrated as a draft of no campaign "
+                                      "(a draft campaign was made for it)"}});
+    else if (cls.draft_id == "undefined" || cls.draft_id == "null" || cls.draft_id == "NaN" ||
+             cls.draft_id == "[object Object]")
+      odd_keys.push_back({{"code", "DRAFT_PLACEHOLDER_ID"}, {"key", it.key()},
+                          {"message", "a draft saved under \"" + cls.draft_id + "\" instead of a campaign id: migrated "
+                                      "as a draft of no campaign (a draft campaign was made for it)"}});
+  }
   for (const json& o : run.other_keys) {
     const std::string key = o.value("key", "");
     if (!keys.contains(key)) keys[key] = {{"status", "unmapped"}};
+    if (auto like = lookalike_of(key))
+      odd_keys.push_back({{"code", "LOOKALIKE_KEY"}, {"key", key}, {"resembles", *like},
+                          {"message", "not a legacy key (names are exact): left alone, not read, not migrated, never "
+                                      "removed"}});
   }
 
   // Distinct blobs and their sizes, as the database holds them.
@@ -234,6 +353,9 @@ json build_report(Database& db, const RunInfo& run) {
       {"unrelated_keys", static_cast<std::int64_t>(run.other_keys.size())},
       {"unparsable_keys", unparsed},
       {"skipped_items", c("skipped_items")},
+      {"fields_ignored", to_json(tally_of(fields, FieldTally::Ignored))},
+      {"values_unreadable", to_json(tally_of(fields, FieldTally::Unreadable))},
+      {"field_conflicts", to_json(tally_of(fields, FieldTally::Conflict))},
   };
 
   // ---- the database side
@@ -252,22 +374,24 @@ json build_report(Database& db, const RunInfo& run) {
     }
   };
   for (const Counted& e : kCounted) {
-    const std::int64_t n = scalar(db, "SELECT count(*) " + live(e.entity), e.entity);
-    database[e.entity] = n;
     const std::int64_t stale = scalar(db, "SELECT count(*) FROM legacy_id_map WHERE entity = ?1 AND stale = 1", e.entity);
     if (stale > 0) retained[e.entity] = stale;
-    // Every legacy id of the source, found in the database (as a multiset).
+    // Every legacy id of the source, found in the database (as a multiset),
+    // and the rows counted on the way.
+    std::int64_t n = 0;
     std::map<std::string, std::int64_t> in_db;
     json ids = json::array();
     {
       Statement& st = db.cached("SELECT coalesce(m.legacy_json, 'null') " + live(e.entity) + " ORDER BY m.rowid");
       st.bind(1, std::string_view(e.entity));
       while (st.step()) {
-        const std::string id = st.column_text(0);
-        ++in_db[id];
-        ids.push_back(json::parse(id, nullptr, false));
+        const std::string_view id = st.column_text_view(0);
+        ++n;
+        ++in_db[std::string(id)];
+        ids.push_back(parsed(id));
       }
     }
+    database[e.entity] = n;
     legacy_ids[e.entity] = std::move(ids);
     const std::int64_t expected = c(e.entity);
     if (expected != n)
@@ -278,10 +402,10 @@ json build_report(Database& db, const RunInfo& run) {
         --it->second;
         continue;
       }
-      const json legacy_id = json::parse(id, nullptr, false);
+      const json legacy_id = parsed(id);
       std::string key = e.key;
       if (key == "campaign_draft_*" && legacy_id.is_string()) key = draft_key(true, legacy_id.get<std::string>());
-      fail({{"code", "MISSING_ID"}, {"key", key}, {"entity", e.entity}, {"legacyId", json::parse(id, nullptr, false)},
+      fail({{"code", "MISSING_ID"}, {"key", key}, {"entity", e.entity}, {"legacyId", legacy_id},
             {"message", "a legacy id of the source has no row in the database"}});
     }
   }
@@ -338,7 +462,12 @@ json build_report(Database& db, const RunInfo& run) {
                     {"databaseBytes", page_size * page_count}}},
   };
 
-  report["ok"] = errors.empty();
+  // ok: the database holds every item and every field of every legacy key
+  // (rule 15). Each loss is a warning with its count, and stays in the
+  // report for as long as the key's migration stands.
+  report["ok"] = errors.empty() && loss.total() == 0;
+  report["loss"] = loss.to_json();
+  report["fieldsIgnored"] = source["fields_ignored"];
   report["source"] = std::move(source);
   report["database"] = std::move(database);
   if (!retained.empty()) report["retained"] = std::move(retained);
@@ -349,6 +478,8 @@ json build_report(Database& db, const RunInfo& run) {
   report["errors"] = std::move(errors);
   if (unlisted > 0) report["unlistedErrors"] = unlisted;
   report["warnings"] = run.warnings;
+  for (json& w : loss_warnings) report["warnings"].push_back(std::move(w));
+  for (json& w : odd_keys) report["warnings"].push_back(std::move(w));
   if (run.interrupted_before)
     report["warnings"].push_back({{"code", "RESUMED"}, {"message", "a previous migration run did not finish; this run completed it"}});
   return report;

@@ -2,8 +2,9 @@
 // Storage screen seeds a near-quota dump of the old app's keys
 // (tests/fixtures/generate.mjs, 94% of the 5 Mi-unit quota) and reloads; the
 // store migrates it on open; the report shows every entity with the counts
-// the fixture's manifest expects, the lists show the rows, and the legacy
-// keys can be released. The seeding half always runs; the migration half
+// the fixture's manifest expects and what did not arrive (a draft cut short),
+// the lists show the rows, and the legacy keys can be released: the whole
+// ones at once, the cut draft only when asked. The seeding half always runs; the migration half
 // runs once campaign-store has store.migration (until then the app says so
 // and the test skips the rest).
 import { after, before, test } from 'node:test';
@@ -86,8 +87,19 @@ test('a near-quota legacy dump seeded into localStorage is migrated on reload, l
       `${campaignCount} campaigns listed, ${expected.legacy_campaigns} legacy + ${expected.v2_campaigns} V2 migrated`);
     await shot(page, '22-campaigns-migrated');
 
-    // Release the legacy keys: they leave localStorage, unrelated keys stay, the data stays.
+    // The report says what did not arrive: the draft cut short when the quota ran out.
     await go(page, '#/storage');
+    const unparsed = Object.keys(manifest.keys).filter((k) => manifest.keys[k].status === 'unparsed');
+    assert.ok(unparsed.length > 0, 'the near-quota dump has a truncated draft');
+    await page.getByTestId('migration-verdict').filter({ hasText: 'Not everything arrived' }).waitFor();
+    for (const key of unparsed) await page.getByTestId('migration-losses').locator(`tr[data-code="UNPARSED"]`, { hasText: key }).waitFor();
+
+    // Release the legacy keys: the whole ones leave localStorage, the truncated draft stays (and says why)
+    // until asked explicitly; unrelated keys stay, the data stays.
+    await page.getByRole('button', { name: 'Release legacy keys' }).click();
+    await waitForText(page.getByTestId('legacy-keys').locator('dd'), new RegExp(`^${unparsed.length}$`), 30_000);
+    for (const key of unparsed) await page.getByTestId('release-kept').locator('li[data-code="UNPARSED"]', { hasText: key }).waitFor();
+    await page.getByLabel(/also those that did not fully arrive/).check();
     await page.getByRole('button', { name: 'Release legacy keys' }).click();
     await waitForText(page.getByTestId('legacy-keys').locator('dd'), /^0$/, 30_000);
     const left = await page.evaluate(() => Object.keys({ ...localStorage }));

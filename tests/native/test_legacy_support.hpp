@@ -16,6 +16,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -54,7 +55,7 @@ inline json manifest(const std::string& name) {
 
 inline std::vector<std::string> adversarial_names() {
   return {"data-urls", "dates", "drafts", "duplicate-ids", "empty-arrays", "images-as-string", "json-in-strings",
-          "lookalike-keys", "missing-ids", "not-json", "nulls", "strings-for-numbers", "truncated", "unicode",
+          "lookalike-keys", "missing-ids", "not-json", "nulls", "spellings", "strings-for-numbers", "truncated", "unicode",
           "unknown-fields"};
 }
 
@@ -102,40 +103,41 @@ struct Store {
     return out;
   }
 
-  // The migrated tables with row ids named by their legacy slots; volatile
-  // bookkeeping (hlc, seq, blob timestamps) left out.
-  std::string canonical() {
+  // Renames every row id in a text to the legacy slot its row came from
+  // ("<entity:slot>", parents named the same way), as the map is now.
+  std::function<std::string(const std::string&)> namer() {
     cs::Database& db = d.session().db();
-    std::map<std::string, std::pair<std::string, std::string>> slot_of;  // uuid -> (entity, slot)
+    auto slot_of = std::make_shared<std::map<std::string, std::pair<std::string, std::string>>>();  // uuid -> (entity, slot)
     {
       cs::Statement m(db, "SELECT row_id, entity, slot FROM legacy_id_map");
-      while (m.step()) slot_of[m.column_text(0)] = {m.column_text(1), m.column_text(2)};
+      while (m.step()) (*slot_of)[m.column_text(0)] = {m.column_text(1), m.column_text(2)};
     }
-    const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    std::map<std::string, std::string> names;
-    std::function<std::string(const std::string&, int)> name_of = [&](const std::string& id, int depth) -> std::string {
-      auto it = slot_of.find(id);
-      if (it == slot_of.end() || depth > 8) return id;
-      std::string slot = it->second.second, out;
-      std::sregex_iterator b(slot.begin(), slot.end(), uuid), e;
-      std::size_t last = 0;
-      for (auto m = b; m != e; ++m) {
-        out += slot.substr(last, static_cast<std::size_t>(m->position()) - last) + name_of(m->str(), depth + 1);
-        last = static_cast<std::size_t>(m->position() + m->length());
-      }
-      out += slot.substr(last);
-      return "<" + it->second.first + ":" + out + ">";
-    };
-    auto rename = [&](const std::string& text) {
+    static const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    auto replace = [](const std::string& text, const std::function<std::string(const std::string&)>& f) {
       std::string out;
       std::sregex_iterator b(text.begin(), text.end(), uuid), e;
       std::size_t last = 0;
       for (auto m = b; m != e; ++m) {
-        out += text.substr(last, static_cast<std::size_t>(m->position()) - last) + name_of(m->str(), 0);
+        out += text.substr(last, static_cast<std::size_t>(m->position()) - last) + f(m->str());
         last = static_cast<std::size_t>(m->position() + m->length());
       }
       return out + text.substr(last);
     };
+    auto name_of = std::make_shared<std::function<std::string(const std::string&, int)>>();
+    *name_of = [slot_of, replace, name_of_weak = std::weak_ptr(name_of)](const std::string& id, int depth) -> std::string {
+      auto it = slot_of->find(id);
+      if (it == slot_of->end() || depth > 8) return id;
+      auto self = name_of_weak.lock();
+      return "<" + it->second.first + ":" + replace(it->second.second, [&](const std::string& u) { return (*self)(u, depth + 1); }) + ">";
+    };
+    return [name_of, replace](const std::string& text) { return replace(text, [&](const std::string& u) { return (*name_of)(u, 0); }); };
+  }
+
+  // The migrated tables with row ids named by their legacy slots; volatile
+  // bookkeeping (hlc, seq, blob timestamps) left out.
+  std::string canonical() {
+    cs::Database& db = d.session().db();
+    const auto name = namer();
     std::string out;
     const std::vector<std::pair<std::string, std::string>> tables = {
         {"products", "id, name, description, brand, category, price, sku, url, utm_codes, metadata, status, created_at, updated_at"},
@@ -154,9 +156,10 @@ struct Store {
       cs::Statement rows(db, "SELECT " + cols + " FROM \"" + table + "\"");
       while (rows.step()) {
         std::string line;
-        for (int i = 0; i < rows.column_count(); ++i) line += rename(std::string(rows.column_text_view(i))) + "|";
+        for (int i = 0; i < rows.column_count(); ++i) line += std::string(rows.column_text_view(i)) + "|";
         lines.push_back(line);
       }
+      for (std::string& l : lines) l = name(l);
       std::sort(lines.begin(), lines.end());
       out += "# " + table + "\n";
       for (const auto& l : lines) out += l + "\n";

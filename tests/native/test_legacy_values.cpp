@@ -29,7 +29,46 @@ json column(Store& s, const std::string& table, const std::string& col, const st
 
 std::string hex(const std::string& s) { return cs::to_hex(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); }
 
+// The row an item of the spellings fixture became (entity, legacy id).
+std::string row_for(Store& s, const json& ref) {
+  const json id = ref["id"];
+  return row_of(s, ref["entity"], id.is_string() ? id.get<std::string>() : id.dump());
+}
+
+const char* table_for(const std::string& entity) {
+  static const std::map<std::string, const char*> tables = {
+      {"products", "products"}, {"sample_products", "products"}, {"product_images", "product_images"},
+      {"background_versions", "background_versions"}, {"legacy_campaigns", "campaigns"}, {"v2_campaigns", "campaigns"},
+      {"sample_campaigns", "campaigns"}, {"orphan_drafts", "campaigns"}, {"creatives", "creatives"},
+      {"creative_assets", "creative_assets"}, {"drafts", "campaign_drafts"}, {"ai_generations", "ai_generations"}};
+  return tables.at(entity);
+}
+
 }  // namespace
+
+TEST_CASE("every spelling of every field: each column holds what the fixture says, field by field") {
+  PinnedClock clock;
+  Store s;
+  json report = s.ok("legacy.import", {{"entries", dump_entries("spellings")}});
+  const json columns = manifest("spellings")["checks"][0]["columns"];
+  REQUIRE(columns.size() > 400);
+  for (const json& c : columns) {
+    INFO(c.dump());
+    const std::string row = row_for(s, c);
+    if (c.contains("link")) {
+      CHECK(s.rows("SELECT link FROM legacy_id_map WHERE row_id = ?", {row})[0]["link"] == row_for(s, c["link"]));
+      continue;
+    }
+    const json got = column(s, table_for(c["entity"]), c["column"], row);
+    if (c.contains("row")) CHECK(got == row_for(s, c["row"]));
+    else if (c["expected"].is_object() || c["expected"].is_array()) CHECK(json::parse(got.get<std::string>()) == c["expected"]);
+    else CHECK(got == c["expected"]);
+  }
+  // Nothing ignored, and each disagreement between spellings counted where it happened.
+  CHECK(report["fieldsIgnored"] == json::object());
+  CHECK(report["source"]["field_conflicts"] == manifest("spellings")["report"]["field_conflicts"]);
+  CHECK(report["ok"] == false);  // the conflicting spellings lost their values
+}
 
 TEST_CASE("dates: every format to its UTC instant; local time through the browser's zone; the raw text kept") {
   PinnedClock clock;
@@ -269,4 +308,35 @@ TEST_CASE("a lone surrogate escape (valid for JSON.parse, not for UTF-8) migrate
   CHECK(s.rows("SELECT name FROM products")[0]["name"] == "x\xEF\xBF\xBDy");
   json released = s.ok("legacy.release", {{"entries", {{{"key", "products"}, {"value", R"([{"id":"a","name":"x\ud800y"}])"}}}}});
   CHECK(released["release"].empty());
+}
+
+TEST_CASE("odd keys: look-alike keys are left alone and named, the draft with an empty id migrates and is named") {
+  PinnedClock clock;
+  Store s;
+  const json entries = dump_entries("lookalike-keys");
+  json report = s.ok("legacy.import", {{"entries", entries}});
+  const json check = manifest("lookalike-keys")["checks"][0];
+  std::map<std::string, std::string> lookalike;
+  std::set<std::string> empty_id;
+  for (const json& w : report["warnings"]) {
+    if (w["code"] == "LOOKALIKE_KEY") lookalike[w["key"]] = w["resembles"];
+    if (w["code"] == "DRAFT_EMPTY_ID") empty_id.insert(w["key"].get<std::string>());
+  }
+  CHECK(json(lookalike) == check["lookalike"]);
+  CHECK(json(empty_id) == check["empty_id"]);
+  CHECK(report["ok"] == true);  // naming them is not a loss
+  // The draft of no campaign: one row from both keys, with a draft campaign of its own.
+  json draft = s.rows("SELECT d.step_data AS data, c.name AS name, c.status AS status FROM campaign_drafts d "
+                      "JOIN legacy_id_map m ON m.row_id = d.id JOIN campaigns c ON c.id = d.campaign_id "
+                      "WHERE m.entity = 'drafts' AND m.legacy_id = ''");
+  REQUIRE(draft.size() == 1);
+  CHECK(draft[0]["name"] == "Untitled draft");
+  CHECK(draft[0]["status"] == "draft");
+  // Placeholder ids ("undefined", "null") are named too.
+  Store t;
+  json missing = t.ok("legacy.import", {{"entries", dump_entries("missing-ids")}});
+  std::set<std::string> placeholders;
+  for (const json& w : missing["warnings"])
+    if (w["code"] == "DRAFT_PLACEHOLDER_ID") placeholders.insert(w["key"].get<std::string>());
+  CHECK(placeholders == std::set<std::string>{"campaign_draft_undefined", "campaign_minimal_null"});
 }

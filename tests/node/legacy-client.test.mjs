@@ -22,7 +22,9 @@ test('openCampaignStore migrates localStorage on open, with progress, and report
     assert.equal(report.ok, true, JSON.stringify(report.errors));
     assert.deepEqual(report.source.products, manifest.expected.products);
     assert.deepEqual(report.source.data_url_blobs, manifest.expected.data_url_blobs);
-    assert.deepEqual(events.map((e) => e.phase).filter((p, i, a) => a.indexOf(p) === i), ['collected', 'migrating', 'done']);
+    // Between calls; and from inside the last one, the report being made.
+    assert.deepEqual(events.map((e) => e.phase).filter((p, i, a) => a.indexOf(p) === i), ['collected', 'migrating', 'items', 'done']);
+    assert.deepEqual(events.filter((e) => e.phase === 'items').map((e) => e.step), ['report']);
     // localStorage is untouched until release.
     assert.deepEqual(storage.toObject(), dump);
     // The data API sees the rows.
@@ -179,6 +181,34 @@ test('dual write stays within the quota: without images when they do not fit, an
     assert.equal(results[0].inlineImages, false);  // the inlined version did not fit
     assert.deepEqual(results[0].failed, []);
     assert.match(tight.getItem('campaigns'), /blob:sha256:/);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a large key reports its items while the worker migrates it (onMigrationProgress items)', { timeout: 120_000 }, async () => {
+  const { dump } = generatePreset('10k-products');
+  const storage = new MemoryStorage(dump);
+  const events = [];
+  const store = await openCampaignStore({ storage: 'memory', localStorage: storage, onMigrationProgress: (e) => events.push(e) });
+  try {
+    const items = events.filter((e) => e.phase === 'items' && e.key === 'products' && e.itemsTotal !== undefined);
+    // Each step of the products key in order, each counting its items up to all of them.
+    const steps = [...new Set(items.map((e) => e.step))];
+    assert.deepEqual(steps, ['start', 'parse', 'rows', 'images', 'versions', 'save', 'done']);
+    for (const step of ['parse', 'rows', 'save']) {
+      const of = items.filter((e) => e.step === step);
+      assert.ok(of.length >= 50, `${of.length} events in step ${step}`);
+      for (let i = 1; i < of.length; i++) assert.ok(of[i].itemsDone >= of[i - 1].itemsDone, 'done never goes back');
+    }
+    assert.ok(items.every((e) => e.itemsTotal === JSON.parse(dump.products).length));  // products and the null items among them
+    assert.equal(items.at(-1).itemsDone, items.at(-1).itemsTotal);
+    assert.ok(items.every((e) => e.group === 'products' && e.total === events[0].total));
+    // The commit of the products group and the report are announced too, before the run ends.
+    assert.ok(events.some((e) => e.phase === 'items' && e.key === 'products' && e.step === 'commit'));
+    const report = events.findIndex((e) => e.phase === 'items' && e.step === 'report');
+    assert.ok(report > events.indexOf(items.at(-1)) && report < events.findIndex((e) => e.phase === 'done'));
+    assert.deepEqual(store.migration.lastReport.errors, []);
   } finally {
     await store.close();
   }

@@ -24,7 +24,8 @@ const { dump, manifest } = generatePreset('medium');
 async function assertComplete(store) {
   const report = store.migration.lastReport;
   assert.ok(report, `the run on open reported (error: ${store.migration.lastError?.message})`);
-  assert.equal(report.ok, true, JSON.stringify(report.errors.slice(0, 5)));
+  assert.deepEqual(report.errors, []);
+  assert.equal(report.ok, manifest.report.ok);  // the medium dump's null items and truncated draft are losses
   for (const f of ['products', 'product_images', 'background_versions', 'legacy_campaigns', 'v2_campaigns', 'drafts',
     'ai_generations', 'data_url_blobs', 'sample_rows']) {
     assert.deepEqual(report.source[f], manifest.expected[f], f);

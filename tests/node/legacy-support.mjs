@@ -53,7 +53,7 @@ export async function openEngine(openArgs = {}) {
 }
 
 export const ADVERSARIAL = ['data-urls', 'dates', 'drafts', 'duplicate-ids', 'empty-arrays', 'images-as-string',
-  'json-in-strings', 'lookalike-keys', 'missing-ids', 'not-json', 'nulls', 'strings-for-numbers', 'truncated',
+  'json-in-strings', 'lookalike-keys', 'missing-ids', 'not-json', 'nulls', 'spellings', 'strings-for-numbers', 'truncated',
   'unicode', 'unknown-fields'];
 
 // The manifest's id lists compared as multisets.

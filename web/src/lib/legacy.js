@@ -5,7 +5,7 @@ const FIXED = new Set(['products', 'campaigns', 'saved_campaigns', 'backgrounds'
 const SEED_NOTE = 'campaign-builder-demo.seeded';
 
 export function isLegacyKey(key) {
-  return FIXED.has(key) || /^campaign_(draft|minimal)_./.test(key);
+  return FIXED.has(key) || /^campaign_(draft|minimal)_/.test(key);
 }
 
 /** What localStorage holds: legacy keys and the UTF-16 units of everything (what the quota counts). */

@@ -128,6 +128,64 @@ function reportKeys(report) {
   return Object.entries(keys);
 }
 
+// Warnings that say something did not reach the typed tables (report.loss), and the others.
+const LOSS_CODES = new Set(['UNPARSED', 'LOSSY', 'ITEMS_SKIPPED', 'FIELD_IGNORED', 'VALUE_UNREADABLE', 'FIELD_CONFLICT']);
+const CODE_LABELS = {
+  UNPARSED: 'Never parsed', LOSSY: 'Lone surrogates replaced', ITEMS_SKIPPED: 'Items skipped', FIELD_IGNORED: 'Field ignored',
+  VALUE_UNREADABLE: 'Value unreadable', FIELD_CONFLICT: 'Spellings disagreed', LOOKALIKE_KEY: 'Look-alike key (left alone)',
+  DRAFT_EMPTY_ID: 'Draft with an empty id', DRAFT_PLACEHOLDER_ID: 'Draft with a placeholder id', RESUMED: 'Resumed run',
+};
+
+/** What the migration lost, field by field, and what else it noticed. */
+function MigrationLoss({ report }) {
+  const warnings = Array.isArray(report?.warnings) ? report.warnings : [];
+  const lost = warnings.filter((w) => LOSS_CODES.has(w.code));
+  const notes = warnings.filter((w) => !LOSS_CODES.has(w.code));
+  const ignored = Object.entries(report?.fieldsIgnored ?? {});
+  return (
+    <>
+      <p data-testid="migration-verdict" className={report.ok ? 'muted' : 'notice'} role="status">
+        {report.ok
+          ? 'Everything in the legacy keys reached the database.'
+          : lost.length
+            ? `Not everything arrived: ${plural(lost.reduce((n, w) => n + (w.count ?? 1), 0), 'loss', 'losses')} in ${plural(new Set(lost.map((w) => w.key)).size, 'key')} (below). The originals stay in the database for the export, and these keys stay in localStorage.`
+            : `The report has ${count(report.errors?.length ?? 0)} errors.`}
+      </p>
+      {lost.length > 0 && (
+        <table className="table compact" aria-label="What did not arrive" data-testid="migration-losses">
+          <thead><tr><th scope="col">Key</th><th scope="col">What</th><th scope="col">Entity</th><th scope="col">Field</th><th scope="col" className="num">Count</th><th scope="col">Note</th></tr></thead>
+          <tbody>
+            {lost.map((w, i) => (
+              <tr key={`${w.key}/${w.code}/${w.entity}/${w.field}/${i}`} data-code={w.code}>
+                <th scope="row"><code>{w.key}</code></th><td>{CODE_LABELS[w.code] ?? w.code}</td><td>{w.entity ?? '—'}</td>
+                <td>{w.field ? <code>{w.field}</code> : w.reason ?? '—'}</td><td className="num">{count(w.count ?? 1)}</td><td className="muted">{w.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {ignored.length > 0 && (
+        <details data-testid="fields-ignored">
+          <summary>Fields ignored, by entity</summary>
+          <dl className="row-counts">
+            {ignored.map(([entity, fields]) => (
+              <div key={entity}><dt>{ENTITY_LABELS[entity] ?? entity}</dt><dd>{Object.entries(fields).map(([f, n]) => `${f} ×${n}`).join(', ')}</dd></div>
+            ))}
+          </dl>
+        </details>
+      )}
+      {notes.length > 0 && (
+        <details data-testid="migration-notes">
+          <summary>{count(notes.length)} notes</summary>
+          <ul className="plain-list">
+            {notes.map((w, i) => <li key={`${w.key}/${w.code}/${i}`}><code>{w.key}</code>: {CODE_LABELS[w.code] ?? w.code}{w.resembles ? ` (looks like ${w.resembles})` : ''}</li>)}
+          </ul>
+        </details>
+      )}
+    </>
+  );
+}
+
 function MigrationPanel() {
   const store = useCampaignStore();
   const { migration } = store;
@@ -135,6 +193,7 @@ function MigrationPanel() {
   const [preset, setPreset] = useState(() => seededDump()?.preset ?? 'near-quota');
   const [seedAction, runSeed] = useAction();
   const [releaseAction, runRelease] = useAction();
+  const [includeUnmigrated, setIncludeUnmigrated] = useState(false);
   const seeded = seededDump();
   const { data, error, refresh } = usePolled(async () => ({
     local: inspectLocalStorage(),
@@ -187,13 +246,13 @@ function MigrationPanel() {
       ) : (
         <div data-testid="migration-report">
           <h3>Migration report</h3>
-          {(report.status || report.finishedAt || report.durationMs !== undefined) && (
+          {(report.run?.finishedAt || report.run?.durationMs !== undefined) && (
             <p className="muted">
-              {report.status ? `Status: ${report.status}. ` : ''}
-              {report.finishedAt ? `Finished ${dateTime(report.finishedAt)}. ` : ''}
-              {report.durationMs !== undefined ? `Took ${count(report.durationMs)} ms.` : ''}
+              {report.run?.finishedAt ? `Finished ${dateTime(report.run.finishedAt)}. ` : ''}
+              {report.run?.durationMs !== undefined ? `Took ${count(Math.round(report.run.durationMs))} ms.` : ''}
             </p>
           )}
+          <MigrationLoss report={report} />
           <table className="table compact" aria-label="Migrated entities">
             <thead>
               <tr><th scope="col">Entity</th><th scope="col" className="num">Migrated</th>{seeded && <th scope="col" className="num">Expected (fixture manifest)</th>}</tr>
@@ -215,12 +274,12 @@ function MigrationPanel() {
             <details>
               <summary>{count(keys.length)} localStorage keys</summary>
               <table className="table compact" aria-label="Legacy keys">
-                <thead><tr><th scope="col">Key</th><th scope="col">Status</th><th scope="col">Entity</th><th scope="col" className="num">Rows</th><th scope="col">Note</th></tr></thead>
+                <thead><tr><th scope="col">Key</th><th scope="col">Status</th><th scope="col">Entity</th><th scope="col" className="num">Rows</th><th scope="col" className="num">Lost</th><th scope="col">Note</th></tr></thead>
                 <tbody>
                   {keys.map(([key, k]) => (
                     <tr key={key}>
                       <th scope="row"><code>{key}</code></th><td>{k?.status ?? '—'}</td><td>{k?.entity ?? '—'}</td>
-                      <td className="num">{k?.rows ?? '—'}</td><td>{k?.reason ?? ''}</td>
+                      <td className="num">{k?.rows ?? '—'}</td><td className="num">{k?.lost ?? ''}</td><td>{k?.reason ?? ''}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -232,14 +291,25 @@ function MigrationPanel() {
 
       <div className="row">
         <button type="button" className="button" disabled={!migration?.releaseLegacyKeys || !local?.legacy.length || releaseAction.busy}
-          onClick={() => runRelease(async () => { const r = await migration.releaseLegacyKeys(); refresh(); return r; })}>
+          onClick={() => runRelease(async () => { const r = await migration.releaseLegacyKeys({ includeUnmigrated }); refresh(); return r; })}>
           Release legacy keys
         </button>
-        <span className="muted">
-          {releaseAction.done ? 'Released: the migrated keys are gone from localStorage.'
-            : 'Removes the migrated keys from localStorage once the database holds them.'}
-        </span>
+        <label className="muted">
+          <input type="checkbox" checked={includeUnmigrated} onChange={(e) => setIncludeUnmigrated(e.target.checked)} />
+          {' '}also those that did not fully arrive (their text stays in the database, the export gives it back)
+        </label>
       </div>
+      <p className="muted" role="status" data-testid="release-result">
+        {!releaseAction.done ? 'Removes the keys whose whole value the database holds from localStorage.'
+          : `Released ${count(releaseAction.done.released?.length ?? 0)} keys; ${count(releaseAction.done.kept?.filter((k) => k.code !== 'NOT_LEGACY').length ?? 0)} kept.`}
+      </p>
+      {releaseAction.done?.kept?.some((k) => k.code !== 'NOT_LEGACY') && (
+        <ul className="plain-list" aria-label="Keys kept in localStorage" data-testid="release-kept">
+          {releaseAction.done.kept.filter((k) => k.code !== 'NOT_LEGACY').map((k) => (
+            <li key={k.key} data-code={k.code}><code>{k.key}</code>: {k.reason}</li>
+          ))}
+        </ul>
+      )}
       <ErrorNote error={releaseAction.error} />
       {local?.legacy.length > 0 && (
         <details>
