@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBackend } from '../../tools/backend/backend.mjs';
-import { assertHealthy, go, openApp, pngFile, startDemo, unavailable, waitForText } from './web-support.mjs';
+import { assertHealthy, go, openApp, pngFile, signIn, startDemo, unavailable, waitForText } from './web-support.mjs';
 
 const skip = unavailable() ?? false;
 let backend;
@@ -23,13 +23,6 @@ after(async () => {
   await demo?.close();
   await backend?.stop();
 });
-
-async function signIn(page, email = 'alice@example.com') {
-  await go(page, '#/sync');
-  await page.getByRole('button', { name: `Sign in as ${email}` }).click();
-  await waitForText(page.getByTestId('signed-in-as'), new RegExp(`Signed in as ${email}`), 30_000);
-  await waitForText(page.getByTestId('sync-state').locator('dd'), /^Synced$/, 30_000);
-}
 
 const live = (page) => page.getByTestId('sync-realtime').locator('dd');
 

@@ -67,15 +67,30 @@ async function join(rt, owner, { isPrivate = true } = {}) {
   return { channel, messages, statuses };
 }
 
+/** join(), then waits for the join to succeed. */
+async function joined(rt, owner) {
+  const j = await join(rt, owner);
+  await next(j.statuses, (s) => s.status === 'SUBSCRIBED', 'the join');
+  return j;
+}
+
+/** Runs `body(rt)` with a client holding `token()`'s tokens; disconnects after. */
+async function withClient(token, body) {
+  const rt = client(token);
+  try {
+    return await body(rt);
+  } finally {
+    rt.disconnect();
+  }
+}
+
 const send = (topicOwner, payload) =>
   db.query("select realtime.send($1::jsonb, 'changed', $2, true)", [JSON.stringify(payload), `campaign-store:${topicOwner}`]);
 
 test('a user joins their own private channel and hears only committed messages, in commit order', async () => {
   const alice = crypto.randomUUID();
-  const rt = client(() => be.mintToken({ sub: alice }));
-  try {
-    const { messages, statuses } = await join(rt, alice);
-    await next(statuses, (s) => s.status === 'SUBSCRIBED', 'the join');
+  await withClient(() => be.mintToken({ sub: alice }), async (rt) => {
+    const { messages, statuses } = await joined(rt, alice);
     await db.query('begin');
     await send(alice, { n: 1 });
     await db.query('rollback');
@@ -84,17 +99,13 @@ test('a user joins their own private channel and hears only committed messages, 
     assert.deepEqual(first.payload, { n: 2 }, 'a rolled-back message is never delivered');
     assert.equal(first.event, 'changed');
     assert.equal(typeof first.meta?.id, 'string');
-  } finally {
-    rt.disconnect();
-  }
+  });
 });
 
 test('a commit writing a user\'s synced rows sends that user one message per transaction', async () => {
   const alice = crypto.randomUUID();
-  const rt = client(() => be.mintToken({ sub: alice }));
-  try {
-    const { messages, statuses } = await join(rt, alice);
-    await next(statuses, (s) => s.status === 'SUBSCRIBED', 'the join');
+  await withClient(() => be.mintToken({ sub: alice }), async (rt) => {
+    const { messages, statuses } = await joined(rt, alice);
     await db.query('begin');
     for (let i = 0; i < 3; i++) {
       await db.query(`insert into public.products (id, user_id, name, hlc) values (gen_random_uuid(), $1, $2, $3)`,
@@ -106,9 +117,7 @@ test('a commit writing a user\'s synced rows sends that user one message per tra
     const nudges = messages.seen.filter((m) => !m.payload?.marker);
     assert.equal(nudges.length, 1, 'three rows in one transaction: one message');
     assert.deepEqual(nudges[0].payload, {}, 'the message carries no row data');
-  } finally {
-    rt.disconnect();
-  }
+  });
 });
 
 test('another user cannot join a private channel that is not theirs, nor hear it on a public one', async () => {
@@ -154,8 +163,7 @@ test('a bad or expired token is refused at join, and a channel closes when its t
 
   const rt = client(() => be.mintToken({ sub: alice, expiresIn: 2 }));
   try {
-    const { statuses } = await join(rt, alice);
-    await next(statuses, (s) => s.status === 'SUBSCRIBED', 'the join');
+    const { statuses } = await joined(rt, alice);
     const system = await next(statuses, (s) => s.status === 'system', 'the expiry notice');
     assert.equal(system.message.status, 'error');
     assert.match(system.message.message, /Token has expired/);
@@ -170,8 +178,7 @@ test('a new access token keeps the channel; an invalid one closes it', async () 
   let token = be.mintToken({ sub: alice });
   const rt = client(() => token);
   try {
-    const { messages, statuses } = await join(rt, alice);
-    await next(statuses, (s) => s.status === 'SUBSCRIBED', 'the join');
+    const { messages, statuses } = await joined(rt, alice);
     token = be.mintToken({ sub: alice, expiresIn: 7200 });
     await rt.setAuth(token);
     await send(alice, { after: 'refresh' });
@@ -188,10 +195,8 @@ test('a new access token keeps the channel; an invalid one closes it', async () 
 
 test('after a gateway restart the client reconnects, rejoins and hears new messages', async () => {
   const alice = crypto.randomUUID();
-  const rt = client(() => be.mintToken({ sub: alice }));
-  try {
-    const { messages, statuses } = await join(rt, alice);
-    await next(statuses, (s) => s.status === 'SUBSCRIBED', 'the join');
+  await withClient(() => be.mintToken({ sub: alice }), async (rt) => {
+    const { messages, statuses } = await joined(rt, alice);
     const joins = () => statuses.seen.filter((s) => s.status === 'SUBSCRIBED').length;
     await be.restartGateway({ downMs: 300 });
     await new Promise((resolve, reject) => {
@@ -201,7 +206,5 @@ test('after a gateway restart the client reconnects, rejoins and hears new messa
     });
     await send(alice, { after: 'restart' });
     await next(messages, (m) => m.payload?.after === 'restart', 'a message after the restart');
-  } finally {
-    rt.disconnect();
-  }
+  });
 });
