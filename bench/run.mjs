@@ -3,7 +3,7 @@
 //   npm run bench                 full sizes (< 10 min on a 2-core machine)
 //   npm run bench -- --quick      scaled-down sizes (< 2 min), stated in the output
 // Options: --reps N (default 3), --only api,drafts,migration,
-// coldstart,speedtest,sync,chromium,size (comma list), --out FILE
+// coldstart,speedtest,sync,realtime,chromium,size (comma list), --out FILE
 // (default bench/results/latest.md; the JSON of every run goes beside it,
 // git-ignored). Not part of `npm test`.
 import fs from 'node:fs';
@@ -74,6 +74,7 @@ const migration = await run('migration', () => migrationSection(ctx));
 await run('coldstart', () => coldStartSection(ctx));
 await run('speedtest', () => speedtestSection(ctx, st1Build));
 await run('sync', async () => (await import('./sync/section.mjs')).syncSection(ctx));
+const realtime = await run('realtime', async () => (await import('./sync/realtime-latency.mjs')).realtimeSection(ctx));
 const chromium = await run('chromium', async () => (await import('./browser/section.mjs')).browserSection(ctx));
 const size = await run('size', async () => (await import('./size.mjs')).sizeSection());
 
@@ -109,6 +110,11 @@ if (chromium) {
   const ls = chromium.value('autosave p50', 'localStorage, saved_campaigns 1 MB');
   goal('autosave faster than rewriting saved_campaigns in localStorage past 1 MB', `${x(ratio(ls, ours))} (localStorage 1 MB p50 / ours batched p50)`,
     ratio(ls, ours) > 1, 'Chromium, p50 per save');
+}
+if (realtime) {
+  goal('a change reaches another device of the user within about 1 s (Realtime, p95)',
+    `p50 ${realtime.p50.realtime.toFixed(0)} ms, p95 ${realtime.p95.realtime.toFixed(0)} ms (poll only: p50 ${realtime.p50.poll.toFixed(0)} ms)`,
+    realtime.p95.realtime <= 1000, 'local backend on loopback, commit to the reader store\'s change event');
 }
 if (migration) {
   const ms = median(ctx.results.migration['ours-staged'].map((r) => r.ms));

@@ -618,6 +618,29 @@ export interface SupabaseSyncOptions {
   anonKey?: string;
   autoStart?: boolean;
   intervalMs?: number;
+  /** Realtime wake-ups on the client's own socket (default on); false: polling only. */
+  realtime?: false | { intervalMs?: number };
+  /** Background downloads of the blobs the user's rows reference (default on); false: off. */
+  blobDownloads?: false | BlobDownloadOptions;
+}
+
+export interface BlobDownloadOptions {
+  /** Downloads at a time (default 3). */
+  concurrency?: number;
+  /** No download starts once the local blobs would pass this many bytes (default: no limit). */
+  maxBytes?: number;
+  /** Per download (default 60 000 ms). */
+  timeoutMs?: number;
+}
+
+/** Realtime for the {url, anonKey, userId, getAccessToken} form: the store makes its own RealtimeClient. */
+export interface RealtimeOptions {
+  /** `RealtimeClient` from @supabase/realtime-js. */
+  RealtimeClient: new (endpoint: string, options?: any) => any;
+  /** A WebSocket class where there is no global one (Node < 22: `ws`). */
+  transport?: any;
+  /** Background cycle interval while the channel is joined (default 300 000 ms). */
+  intervalMs?: number;
 }
 
 export interface SyncOptions {
@@ -633,6 +656,10 @@ export interface SyncOptions {
   autoStart?: boolean;
   /** Background cycle interval (default 30 000 ms). */
   intervalMs?: number;
+  /** Realtime wake-ups (off without it). */
+  realtime?: false | RealtimeOptions;
+  /** Background downloads of the blobs the user's rows reference (default on); false: off. */
+  blobDownloads?: false | BlobDownloadOptions;
 }
 
 export type SyncState = 'idle' | 'syncing' | 'offline' | 'error' | 'stopped' | 'signed-out';
@@ -648,6 +675,10 @@ export interface SyncStatus {
   blobsPending: number;
   /** Blob uploads Storage refused (403, 400, 413, ...): kept with the reason, see sync.blobs(). */
   blobsRejected: number;
+  /** Blobs the rows reference by their Storage URL that this device has no bytes for yet (downloading in the background). */
+  blobsToDownload: number;
+  /** The Realtime channel: 'connected' wakes sync on every server change (polling slows to realtime.intervalMs). */
+  realtime: 'off' | 'connecting' | 'connected';
   error: { code: string; message: string } | null;
 }
 
@@ -699,6 +730,8 @@ export interface SyncMethods {
   blobs(options?: { state?: SyncBlob['state']; limit?: number }): Promise<SyncBlob[]>;
   /** Makes rejected uploads (all, or those of one hash) pending again. */
   retryBlobs(hash?: string): Promise<{ retried: number }>;
+  /** Downloads now the blobs the rows reference and this device lacks (also runs after every cycle). */
+  downloadBlobs(): Promise<void>;
   onStatus(cb: (status: SyncStatus) => void): () => void;
   onConflict(cb: (conflict: SyncConflict) => void): () => void;
 }

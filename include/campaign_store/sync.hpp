@@ -78,11 +78,15 @@ struct TableSpec {
 
 // A column that may hold a reference to a local blob, and where the blob
 // goes once uploaded. The local blobs live in `blobs(hash, data, size, mime)`.
+// A JSON column (`json`) holds references anywhere in its text, as string
+// values ("blob:sha256:<hex>[#label]"); each becomes the public URL (with the
+// same #label) in place, and it has no path column.
 struct BlobColumn {
   std::string table;        // a synced table
   std::string url_column;   // "blob:sha256:<hex>[#label]" until uploaded, then the public URL
-  std::string path_column;  // gets "<userId>/<sha256>" (the object's name in its bucket)
+  std::string path_column;  // gets "<userId>/<sha256>" (the object's name in its bucket); empty for JSON
   std::string bucket;       // Supabase Storage bucket
+  bool json = false;        // url_column is a JSON document holding references
 };
 
 struct Options {
@@ -156,6 +160,8 @@ class Engine {
   bool blob_refs_live(const std::string& bucket, const std::string& hash);
   std::int64_t rewrite_blob_refs(const std::string& bucket, const std::string& hash,
                                  const std::string& storage_path, const std::string& public_url);
+  std::int64_t rewrite_json_refs(const BlobColumn& column, const std::string& id, const std::string& ref,
+                                 const std::string& public_url);
   void record_blob(const std::string& bucket, const std::string& hash, const char* state,
                    std::int64_t http, const std::string& error);
   json build_pull();

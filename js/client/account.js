@@ -162,7 +162,7 @@ function createSyncFacade(store) {
   let offs = [];
   const signedOut = () => ({
     state: 'signed-out', pending: 0, lastSyncedAt: null, conflicts: 0, rejected: 0,
-    blobsPending: 0, blobsRejected: 0, error: null,
+    blobsPending: 0, blobsRejected: 0, blobsToDownload: 0, realtime: 'off', error: null,
   });
   const notSignedIn = () => Promise.reject(new CampaignStoreError('UNAUTHORIZED', 'nobody is signed in: nothing syncs'));
   const facade = {
@@ -173,6 +173,7 @@ function createSyncFacade(store) {
     conflicts: (limit) => (current ? current.conflicts(limit) : Promise.resolve([])),
     blobs: (options) => (current ? current.blobs(options) : Promise.resolve([])),
     retryBlobs: (hash) => (current ? current.retryBlobs(hash) : notSignedIn()),
+    downloadBlobs: () => (current ? current.downloadBlobs() : notSignedIn()),
     onStatus(cb) {
       statusListeners.add(cb);
       if (!current) cb(signedOut());

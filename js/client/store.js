@@ -35,6 +35,7 @@ export class CampaignStore {
   #gone = null;            // resolves once the worker is gone and cleaned up after
   #afterExit = async () => {};
   #storageListener = () => {};
+  #roleListeners = new Set();  // hear this tab's worker become leader or follower
   #connectionCleanups = [];  // undone when this connection ends (a switch or close)
   #switching = null;       // a connection being replaced: calls wait for the new one
   #progressListener = null;
@@ -282,6 +283,20 @@ export class CampaignStore {
     return () => { if (this.#progressListener === cb) this.#progressListener = null; };
   }
 
+  /**
+   * Hears this tab's role change ('leader' holds the database, 'follower'
+   * forwards to another tab's); returns the unsubscribe. @internal
+   */
+  onRole(cb) {
+    this.#roleListeners.add(cb);
+    return () => this.#roleListeners.delete(cb);
+  }
+
+  /** Logs as the client ({source: 'client', level, message, details}). @internal */
+  clientLog(level, message, details) {
+    this.#emitLog(level, message, details);
+  }
+
   /** Remembers a cleanup to run on close (page lifecycle listeners). @internal */
   onClose(off) {
     this.#listeners.push(off);
@@ -312,6 +327,7 @@ export class CampaignStore {
         break;
       case 'role':
         if (this.info) Object.assign(this.info, { role: event.role, leader: event.leader });
+        for (const cb of [...this.#roleListeners]) cb(event.role);
         this.#log({ source: 'worker', level: 'debug', message: `role: ${event.role}`, details: { leader: event.leader } });
         break;
       default:

@@ -8,7 +8,8 @@ import { CampaignStoreError } from '../errors.js';
 const userOf = (session) => (session?.user?.id ? { id: session.user.id, email: session.user.email ?? null } : null);
 
 /**
- * @param {{supabase: any, url?: string, anonKey?: string, autoStart?: boolean, intervalMs?: number}} settings
+ * @param {{supabase: any, url?: string, anonKey?: string, autoStart?: boolean, intervalMs?: number,
+ *   realtime?: false|{intervalMs?: number}}} settings
  */
 export function supabaseAccount(settings) {
   const { supabase } = settings;
@@ -45,8 +46,10 @@ export function supabaseAccount(settings) {
     },
     syncFor(user) {
       if (!user) return null;
+      // Realtime rides on the client's own socket and token (realtime: false turns it off).
+      const realtime = settings.realtime === false ? null : { ...(settings.realtime ?? {}), supabase };
       return { url, anonKey, userId: user.id, getAccessToken: tokenFor(user.id),
-        autoStart: settings.autoStart, intervalMs: settings.intervalMs };
+        autoStart: settings.autoStart, intervalMs: settings.intervalMs, realtime, blobDownloads: settings.blobDownloads };
     },
   };
 }

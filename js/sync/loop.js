@@ -8,6 +8,7 @@
 
 const DEFAULTS = {
   intervalMs: 30_000,     // background cycle while started
+  realtimeIntervalMs: 300_000,  // the same while Realtime is connected (it wakes the loop on changes)
   debounceMs: 300,        // after local changes
   timeoutMs: 15_000,      // per request
   maxAttempts: 6,         // per request, within one cycle
@@ -19,6 +20,7 @@ const DEFAULTS = {
  * @typedef {'idle'|'syncing'|'offline'|'error'|'stopped'} SyncState
  * @typedef {{state: SyncState, pending: number, lastSyncedAt: number|null,
  *   conflicts: number, rejected: number, blobsPending: number, blobsRejected: number,
+ *   realtime: 'off'|'connecting'|'connected', blobsToDownload?: number,
  *   error: {code: string, message: string}|null}} SyncStatus
  */
 
@@ -33,9 +35,11 @@ export class SyncLoop {
    * @param {typeof fetch} [o.fetch]
    * @param {(status: SyncStatus) => void} [o.onStatus]
    * @param {(conflict: object) => void} [o.onConflict]
+   * @param {(summary: object) => void} [o.onCycle]   after each cycle that completed
+   * @param {() => object} [o.extraStatus]            more fields for status()
    * @param {Partial<typeof DEFAULTS>} [o.options]
    */
-  constructor({ call, url, anonKey, getAccessToken, fetch: fetchImpl, onStatus, onConflict, options }) {
+  constructor({ call, url, anonKey, getAccessToken, fetch: fetchImpl, onStatus, onConflict, onCycle, extraStatus, options }) {
     this.call = call;
     this.url = url.replace(/\/+$/, '');
     this.anonKey = anonKey;
@@ -43,6 +47,8 @@ export class SyncLoop {
     this.fetch = fetchImpl ?? globalThis.fetch.bind(globalThis);
     this.onStatus = onStatus ?? (() => {});
     this.onConflict = onConflict ?? (() => {});
+    this.onCycle = onCycle ?? (() => {});
+    this.extraStatus = extraStatus ?? (() => ({}));
     this.options = { ...DEFAULTS, ...options };
     this.running = null;       // the cycle in progress (a promise)
     this.again = false;        // another cycle was asked for while one ran
@@ -53,6 +59,24 @@ export class SyncLoop {
     this.state = 'stopped';
     this.lastError = null;
     this.token = null;
+    this.realtime = 'off';     // Realtime's channel: 'off' | 'connecting' | 'connected'
+  }
+
+  /** Realtime's channel state: while connected, the background cycle runs at realtimeIntervalMs. */
+  setRealtime(state) {
+    const wasConnected = this.realtime === 'connected';
+    this.realtime = state;
+    if (wasConnected !== (state === 'connected') && this.started) this.schedule(this.interval());
+    this.emit(this.state);
+  }
+
+  /** Realtime says the server has changes for this user: a cycle now. */
+  wake() {
+    if (this.started && this.online) this.now().catch(() => {});
+  }
+
+  interval() {
+    return this.realtime === 'connected' ? this.options.realtimeIntervalMs : this.options.intervalMs;
   }
 
   /** Starts background syncing: now, then every intervalMs and after changes. */
@@ -113,7 +137,7 @@ export class SyncLoop {
     clearTimeout(this.timer);
     this.timer = setTimeout(async () => {
       if (this.online) await this.now().catch(() => {});
-      this.schedule(this.options.intervalMs);
+      this.schedule(this.interval());
     }, delayMs);
   }
 
@@ -121,7 +145,7 @@ export class SyncLoop {
     const s = await this.call('sync.status');
     return { state: this.state, pending: s.pending, lastSyncedAt: s.lastSyncedAt,
       conflicts: s.conflicts, rejected: s.rejected, blobsPending: s.blobsPending ?? 0,
-      blobsRejected: s.blobsRejected ?? 0, error: this.lastError };
+      blobsRejected: s.blobsRejected ?? 0, realtime: this.realtime, ...this.extraStatus(), error: this.lastError };
   }
 
   async emit(state) {
@@ -161,7 +185,9 @@ export class SyncLoop {
       }
       this.lastError = null;
       await this.emit('idle');
-      return { ok: true, ...totals };
+      const summary = { ok: true, ...totals };
+      try { this.onCycle(summary); } catch { /* a listener must not fail the cycle */ }
+      return summary;
     } catch (err) {
       this.lastError = { code: err.code ?? 'NETWORK', message: err.message };
       await this.emit(err.code === 'NETWORK' && !this.online ? 'offline' : 'error');

@@ -12,12 +12,16 @@ namespace cs {
 namespace {
 
 // The columns that hold "blob:sha256:<hex>" references (legacy data: URLs,
-// store.blobs.put uploads) and the Storage bucket each one's blobs go to.
+// store.blobs.put uploads), as their value or (JSON columns) inside it, and
+// the Storage bucket each one's blobs go to.
 std::vector<sync::BlobColumn> blob_columns() {
   return {
       {"product_images", "url", "storage_path", "product-images"},
       {"background_versions", "url", "storage_path", "product-images"},
       {"creative_assets", "url", "storage_path", "creative-assets"},
+      // Images inside JSON documents: a legacy campaign's data, a draft's steps.
+      {"campaigns", "legacy_data", "", "campaign-assets", true},
+      {"campaign_drafts", "step_data", "", "campaign-assets", true},
   };
 }
 

@@ -62,10 +62,22 @@ std::string segment(const std::string& text) {
   return out;
 }
 
-// "col = ref OR col starts with ref#": the column (or expression) references the blob.
-std::string references(const std::string& column, bool is_column = true) {
+// "col = ref OR col starts with ref#": the column (or expression) references
+// the blob; a JSON column references it when its text holds the reference.
+std::string references(const std::string& column, bool is_column = true, bool json_text = false) {
   const std::string c = is_column ? quoted(column) : "(" + column + ")";
+  if (json_text) return "(instr(" + c + ", ?1) > 0)";
   return "(" + c + " = ?1 OR substr(" + c + ", 1, 77) = ?1 || '#')";
+}
+
+// The sync_blob_refs rows of a JSON document `doc` (of row `row_id`, with
+// `from` naming the table it comes from, if any): its string values that are
+// blob references, wherever they are in it.
+std::string json_refs(const BlobColumn& b, const std::string& doc, const std::string& row_id,
+                      const std::string& from = "") {
+  return "SELECT DISTINCT " + literal(b.bucket) + ", substr(j.value, 13, 64), " + literal(b.table) + ", " + row_id +
+         " FROM " + from + "json_tree(" + doc +
+         ") AS j WHERE j.type = 'text' AND substr(j.value, 1, 12) = 'blob:sha256:' AND length(j.value) >= 76";
 }
 
 // A field of a Storage error body as text ("statusCode" is a string there).
@@ -95,9 +107,13 @@ void Engine::install_blob_capture() {
     if (!table_exists(db_, b.table)) continue;
     any = true;
     const std::string t = quoted(b.table), c = "NEW." + quoted(b.url_column);
-    const std::string note = " INSERT OR IGNORE INTO sync_blob_refs(bucket, hash, table_name, row_id) VALUES (" +
-                             literal(b.bucket) + ", substr(" + c + ", 13, 64), " + literal(b.table) + ", NEW.id); END;";
-    const std::string when = " WHEN cs_sync_capture() AND substr(" + c + ", 1, 12) = 'blob:sha256:' BEGIN";
+    const std::string note =
+        b.json ? " INSERT OR IGNORE INTO sync_blob_refs(bucket, hash, table_name, row_id) " + json_refs(b, c, "NEW.id") +
+                     "; END;"
+               : " INSERT OR IGNORE INTO sync_blob_refs(bucket, hash, table_name, row_id) VALUES (" +
+                     literal(b.bucket) + ", substr(" + c + ", 13, 64), " + literal(b.table) + ", NEW.id); END;";
+    const std::string when = b.json ? " WHEN cs_sync_capture() AND instr(" + c + ", 'blob:sha256:') > 0 BEGIN"
+                                    : " WHEN cs_sync_capture() AND substr(" + c + ", 1, 12) = 'blob:sha256:' BEGIN";
     const std::string name = "sync_blob_" + b.table + "_" + b.url_column;
     std::string sql = "CREATE TRIGGER IF NOT EXISTS " + quoted(name + "_insert") + " AFTER INSERT ON " + t + when + note +
                       "CREATE TRIGGER IF NOT EXISTS " + quoted(name + "_update") + " AFTER UPDATE OF " +
@@ -111,9 +127,12 @@ void Engine::install_blob_capture() {
     for (const BlobColumn& b : blob_columns_) {
       if (!table_exists(db_, b.table)) continue;
       const std::string c = quoted(b.url_column);
-      std::string sql = "INSERT OR IGNORE INTO sync_blob_refs(bucket, hash, table_name, row_id) SELECT " +
-                        literal(b.bucket) + ", substr(" + c + ", 13, 64), " + literal(b.table) + ", id FROM " +
-                        quoted(b.table) + " WHERE substr(" + c + ", 1, 12) = 'blob:sha256:'";
+      std::string sql =
+          b.json ? "INSERT OR IGNORE INTO sync_blob_refs(bucket, hash, table_name, row_id) " +
+                       json_refs(b, "t." + c, "t.id", quoted(b.table) + " AS t, ")
+                 : "INSERT OR IGNORE INTO sync_blob_refs(bucket, hash, table_name, row_id) SELECT " +
+                       literal(b.bucket) + ", substr(" + c + ", 13, 64), " + literal(b.table) + ", id FROM " +
+                       quoted(b.table) + " WHERE substr(" + c + ", 1, 12) = 'blob:sha256:'";
       db_.exec(sql.c_str());
     }
     set_state("blob_refs_backfilled", "1");
@@ -136,9 +155,10 @@ bool Engine::blob_refs_live(const std::string& bucket, const std::string& hash) 
     for (const BlobColumn& b : blob_columns_) {
       if (b.table != r.table || b.bucket != bucket || !table_exists(db_, b.table)) continue;
       // The row, or the last state of it a cascade left to push (sync_stash).
-      auto& check = db_.cached("SELECT 1 FROM " + quoted(b.table) + " WHERE id = ?2 AND " + references(b.url_column) +
+      auto& check = db_.cached("SELECT 1 FROM " + quoted(b.table) + " WHERE id = ?2 AND " +
+                               references(b.url_column, true, b.json) +
                                " UNION ALL SELECT 1 FROM sync_stash WHERE table_name = ?3 AND row_id = ?2 AND " +
-                               references("row ->> " + literal("$." + b.url_column), false));
+                               references("row ->> " + literal("$." + b.url_column), false, b.json));
       check.bind(1, std::string_view(ref)).bind(2, std::string_view(r.id)).bind(3, std::string_view(b.table));
       still = still || check.step();
       check.reset();
@@ -174,6 +194,10 @@ std::int64_t Engine::rewrite_blob_refs(const std::string& bucket, const std::str
     if (carried) off.emplace(state_->capture);
     for (const BlobColumn& b : blob_columns_) {
       if (b.table != r.table || b.bucket != bucket || !table_exists(db_, b.table)) continue;
+      if (b.json) {
+        rewritten += rewrite_json_refs(b, r.id, ref, public_url);
+        continue;
+      }
       db_.cached("UPDATE " + quoted(b.table) + " SET " + quoted(b.url_column) + " = ?3, " + quoted(b.path_column) +
                  " = ?4 WHERE id = ?2 AND " + references(b.url_column))
           .bind(1, std::string_view(ref))
@@ -197,6 +221,29 @@ std::int64_t Engine::rewrite_blob_refs(const std::string& bucket, const std::str
   db_.cached("DELETE FROM sync_blob_refs WHERE bucket = ? AND hash = ?")
       .bind(1, std::string_view(bucket)).bind(2, std::string_view(hash)).run();
   return rewritten;
+}
+
+// Every reference in a JSON column becomes the public URL, its #label kept
+// after it: the reference is plain ASCII that JSON never escapes, so a text
+// replacement keeps the document valid. A stashed state of the row (a
+// cascade's) gets the same.
+std::int64_t Engine::rewrite_json_refs(const BlobColumn& b, const std::string& id, const std::string& ref,
+                                       const std::string& public_url) {
+  db_.cached("UPDATE " + quoted(b.table) + " SET " + quoted(b.url_column) + " = replace(" + quoted(b.url_column) +
+             ", ?1, ?3) WHERE id = ?2 AND " + references(b.url_column, true, true))
+      .bind(1, std::string_view(ref))
+      .bind(2, std::string_view(id))
+      .bind(3, std::string_view(public_url))
+      .run();
+  std::int64_t rewritten = db_.changes();
+  db_.cached("UPDATE sync_stash SET row = replace(row, ?1, ?3) WHERE table_name = ?4 AND row_id = ?2 AND " +
+             references("row ->> " + literal("$." + b.url_column), false, true))
+      .bind(1, std::string_view(ref))
+      .bind(2, std::string_view(id))
+      .bind(3, std::string_view(public_url))
+      .bind(4, std::string_view(b.table))
+      .run();
+  return rewritten + db_.changes();
 }
 
 void Engine::record_blob(const std::string& bucket, const std::string& hash, const char* state,

@@ -70,6 +70,14 @@ export async function go(page, hash) {
   await page.evaluate((h) => { window.location.hash = h; }, hash);
 }
 
+/** Signs the page in (supabase-js in the app); the store opens that user's database and syncs. */
+export async function signIn(page, email = 'alice@example.com') {
+  await go(page, '#/sync');
+  await page.getByRole('button', { name: `Sign in as ${email}` }).click();
+  await waitForText(page.getByTestId('signed-in-as'), new RegExp(`Signed in as ${email}`), 30_000);
+  await waitForText(page.getByTestId('sync-state').locator('dd'), /^Synced$/, 30_000);
+}
+
 /** The screen rendered: no error boundary, no console or page errors so far. */
 export async function assertHealthy(page, where) {
   assert.equal(await page.getByTestId('error-boundary').count(), 0, `${where}: the error boundary is showing`);

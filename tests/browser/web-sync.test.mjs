@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBackend } from '../../tools/backend/backend.mjs';
-import { assertHealthy, go, openApp, shot, startDemo, unavailable, waitForText } from './web-support.mjs';
+import { assertHealthy, go, openApp, shot, signIn, startDemo, unavailable, waitForText } from './web-support.mjs';
 
 const skip = unavailable() ?? false;
 let backend;
@@ -23,14 +23,6 @@ after(async () => {
   await demo?.close();
   await backend?.stop();
 });
-
-/** Signs the page in (supabase-js in the app); the store opens that user's database and syncs. */
-async function signIn(page, email = 'alice@example.com') {
-  await go(page, '#/sync');
-  await page.getByRole('button', { name: `Sign in as ${email}` }).click();
-  await waitForText(page.getByTestId('signed-in-as'), new RegExp(`Signed in as ${email}`), 30_000);
-  await waitForText(page.getByTestId('sync-state').locator('dd'), /^Synced$/, 30_000);
-}
 
 const pending = (page) => page.getByTestId('sync-badge');
 

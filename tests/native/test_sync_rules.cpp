@@ -35,6 +35,13 @@ json page(json changes, const char* cursor = "c1", bool has_more = false) {
   return {{"changes", std::move(changes)}, {"cursor", cursor}, {"has_more", has_more}};
 }
 
+// page({row}): always an array of rows. Through `json changes` a one-element
+// braced list is a copy of that row under clang (CWG 2137) and an array
+// under GCC; this overload is chosen for every braced list.
+json page(std::initializer_list<json> changes, const char* cursor = "c1", bool has_more = false) {
+  return page(json(json::array_t(changes)), cursor, has_more);
+}
+
 // An engine on a migrated database: the toy tables below, or the model's.
 struct Engine {
   Database db;

@@ -59,7 +59,8 @@ test('sync options are checked up front', async () => {
 test('store.sync uploads a blob through the worker before its row; objectUrl shows the local copy, or Storage elsewhere', async () => {
   const userId = crypto.randomUUID();
   const a = await openCampaignStore({ storage: 'memory', sync: syncFor(userId) });
-  const b = await openCampaignStore({ storage: 'memory', worker: false, sync: syncFor(userId) });
+  // Downloads off: this device shows what one without a local copy does.
+  const b = await openCampaignStore({ storage: 'memory', worker: false, sync: syncFor(userId, { blobDownloads: false }) });
   try {
     const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...crypto.getRandomValues(new Uint8Array(64))]);
     const put = await a.blobs.put(bytes.slice(), 'image/png');  // its buffer moves to the worker
@@ -84,7 +85,7 @@ test('store.sync uploads a blob through the worker before its row; objectUrl sho
     assert.deepEqual(await a.sync.blobs(), [{ bucket: 'product-images', hash: put.hash, state: 'acknowledged', attempts: 1,
       lastStatus: 200, lastError: null, storagePath: `${userId}/${put.hash}`, updatedAt: (await a.sync.blobs())[0].updatedAt }]);
 
-    // The other device has no local copy: the URL is Storage's.
+    // The other device has no local copy (it does not download): the URL is Storage's.
     await b.sync.now();
     const pulled = (await b.products.get(product.id)).images[0];
     assert.equal(pulled.url, url);

@@ -1,6 +1,7 @@
 // A thin stand-in for the Supabase API in front of a real PostgreSQL: the
 // RPC part of PostgREST and its table insert/upsert (synced tables), the
-// upload/read part of Storage, a demo GoTrue, the
+// upload/read part of Storage, a demo GoTrue, Realtime's WebSocket for
+// Broadcast from the database (realtime.mjs), the
 // gateway's apikey check, bounded fault injection for sync tests, and a
 // bounded log of the requests it saw (what tests count, e.g. uploads).
 //
@@ -22,6 +23,7 @@ import { JwtError, mintToken, verifyJwt } from './jwt.mjs';
 import { callRpc, RpcError } from './rpc.mjs';
 import { withRequestTx } from './request-tx.mjs';
 import { createSchemaCache, insertRows, readRequest, RestError } from './rest-tables.mjs';
+import { createRealtime, REALTIME_PATH } from './realtime.mjs';
 import { createStorage, STORAGE_MAX_BYTES, StorageError } from './storage.mjs';
 
 export { mintToken } from './jwt.mjs';
@@ -353,10 +355,18 @@ export async function createGateway({
     });
   });
   server.on('clientError', (err, socket) => socket.destroy());
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
+  const realtime = createRealtime({ server, pool, connectionString, jwtSecret, apiKeys, log });
+  try {
+    await realtime.ready();
+    await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, resolve);
+    });
+  } catch (err) {
+    await realtime.close();
+    await pool.end();
+    throw err;
+  }
   const actualPort = server.address().port;
   const url = `http://${host}:${actualPort}`;
   log(`[gateway] listening on ${url}`);
@@ -372,10 +382,15 @@ export async function createGateway({
     requests,
     users,
     storageDir,
+    /** ws://…/realtime/v1 (what realtime-js is given; supabase-js derives it from url). */
+    realtimeUrl: `ws://${host}:${actualPort}${REALTIME_PATH.replace(/\/websocket$/, '')}`,
+    /** Open Realtime sockets right now. */
+    get realtimeSockets() { return realtime.sockets; },
     mintToken: (opts) => mintToken({ secret: jwtSecret, ...opts }),
     async close() {
       if (closed) return;
       closed = true;
+      await realtime.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await pool.end();

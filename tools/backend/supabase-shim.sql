@@ -188,6 +188,79 @@ grant execute on function storage.foldername(text), storage.filename(text) to po
 
 reset role;
 
+-- Realtime -------------------------------------------------------------------
+-- Supabase's `realtime` schema as Broadcast from the database uses it:
+-- realtime.send() inserts into realtime.messages, realtime.topic() names the
+-- channel whose access the RLS policies on realtime.messages decide. On
+-- Supabase the Realtime server reads new messages through logical
+-- replication; here a trigger NOTIFYs the gateway (channel realtime_messages)
+-- at commit with the message, or only its id when the message is too large
+-- for a notification (the gateway then reads it as service_role).
+create role supabase_realtime_admin nologin noinherit;
+create schema realtime authorization supabase_realtime_admin;
+grant usage on schema realtime to postgres, anon, authenticated, service_role;
+
+set role supabase_realtime_admin;
+
+create table realtime.messages (
+  topic text not null,
+  extension text not null,
+  payload jsonb,
+  event text,
+  private boolean default false,
+  updated_at timestamp without time zone not null default now(),
+  inserted_at timestamp without time zone not null default now(),
+  id uuid not null default gen_random_uuid(),
+  primary key (id, inserted_at)
+);
+alter table realtime.messages enable row level security;
+
+create function realtime.topic() returns text
+language sql stable
+as $$
+  select nullif(current_setting('realtime.topic', true), '')::text
+$$;
+
+create function realtime.send(payload jsonb, event text, topic text, private boolean default true) returns void
+language plpgsql
+as $$
+begin
+  begin
+    perform set_config('realtime.topic', topic, true);
+    insert into realtime.messages (payload, event, topic, private, extension)
+    values (payload, event, topic, private, 'broadcast');
+  exception when others then
+    raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
+  end;
+end
+$$;
+
+create function realtime.notify_gateway() returns trigger
+language plpgsql
+as $$
+declare
+  message text := json_build_object('id', new.id, 'topic', new.topic, 'event', new.event,
+                                    'private', new.private, 'extension', new.extension,
+                                    'payload', new.payload)::text;
+begin
+  if octet_length(message) > 7000 then
+    message := json_build_object('id', new.id)::text;
+  end if;
+  perform pg_notify('realtime_messages', message);
+  return null;
+end
+$$;
+
+create trigger notify_gateway after insert on realtime.messages
+  for each row execute function realtime.notify_gateway();
+
+grant select, insert, update on realtime.messages to anon, authenticated;
+grant all on realtime.messages to postgres, service_role;
+grant execute on function realtime.topic(), realtime.send(jsonb, text, text, boolean)
+  to postgres, anon, authenticated, service_role;
+
+reset role;
+
 -- supautils policy_grants ----------------------------------------------------
 -- Hosted projects and the CLI's images load the supautils extension with
 --   supautils.policy_grants = '{"postgres": [<the tables below>]}'

@@ -10,6 +10,9 @@ import { useDemo } from '../lib/demo.js';
 import { useAction, usePolled } from '../lib/hooks.js';
 import { syncLabel, useSyncState } from '../lib/sync-state.js';
 
+// status.realtime: the leader tab holds the socket; another tab shows 'off'.
+const REALTIME_LABELS = { connected: 'connected (Realtime)', connecting: 'connecting…', off: 'off (polling)' };
+
 export function SyncScreen() {
   const { backend } = useDemo();
   return (
@@ -102,6 +105,8 @@ function StatusPanel() {
         {mode === 'on' && <Stat testId="sync-pending" label="Pending changes" value={status ? count(status.pending) : '…'} />}
         {mode === 'on' && <Stat testId="sync-last" label="Last synced" value={lastSynced ? dateTime(lastSynced) : 'never'} />}
         {mode === 'on' && <Stat testId="sync-conflicts" label="Conflicts seen" value={status ? count(status.conflicts) : '…'} />}
+        {mode === 'on' && <Stat testId="sync-realtime" label="Live updates" value={status ? REALTIME_LABELS[status.realtime] ?? status.realtime : '…'} />}
+        {mode === 'on' && <Stat testId="sync-downloads" label="Images to download" value={status ? count(status.blobsToDownload ?? 0) : '…'} />}
         {status?.rejected ? <Stat label="Rejected by the server" value={count(status.rejected)} /> : null}
         <Stat label="Network" value={sync.online ? 'online' : 'offline'} />
       </dl>
