@@ -119,6 +119,18 @@ function nextHlc() {
 const iso = (ms = Date.now()) => new Date(ms).toISOString();
 const WEEK = 7 * 24 * 3600 * 1000;
 
+// The bound parameters of the mirrored statements, shared by the sqlite-wasm peers.
+export const params = {
+  product: (id, p, at, hlc) => [id, null, p.name, p.description, p.brand, p.category, cents(p.price), null, null, '{}', '{}', '{}',
+    'active', at, at, hlc],
+  image: (imageId, productId, im, k, at, hlc) => [imageId, productId, im.url, null, null, null, null, k === 0 ? 1 : 0, '{}', at, at, hlc],
+  campaign: (id, c, at) => [id, null, null, `Campaign ${c}`, null, 'draft', null, 'USD', null, null, null, '{}', '{}', '{}', '{}', null,
+    'v2', at, at, nextHlc()],
+  updateDraft: (id, text, at) => [id, 0, null, 1, text, 1, iso(at), 1, iso(at + WEEK), iso(at), nextHlc()],
+  insertDraft: (id, campaignId, text, at) => [id, campaignId, text, iso(at), iso(at + WEEK), iso(at), iso(at), nextHlc()],
+};
+export { iso, nextHlc };
+
 export async function openSqliteWasm(schema, moduleUrl = '@sqlite.org/sqlite-wasm') {
   const { default: init } = await import(moduleUrl);
   const sqlite3 = await init({ print: () => {}, printErr: () => {} });
@@ -157,12 +169,11 @@ export function sqliteWasmPeer(db) {
         const at = iso();
         const hlc = nextHlc();
         const price = cents(p.price);
-        ins.bind([id, null, p.name, p.description, p.brand, p.category, price, null, null, '{}', '{}', '{}', 'active',
-          at, at, hlc]).stepReset();
+        ins.bind(params.product(id, p, at, hlc)).stepReset();
         const images = [];
         p.images.forEach((im, k) => {
           const imageId = crypto.randomUUID();
-          img.bind([imageId, id, im.url, null, null, null, null, k === 0 ? 1 : 0, '{}', at, at, hlc]).stepReset();
+          img.bind(params.image(imageId, id, im, k, at, hlc)).stepReset();
           images.push({ id: imageId, productId: id, url: im.url, isPrimary: k === 0, createdAt: at, updatedAt: at });
         });
         // What the API answers (the product and its images), built in JS as an app would.
@@ -243,8 +254,7 @@ export function sqliteWasmPeer(db) {
         const id = crypto.randomUUID();
         const at = iso();
         run('begin', []);
-        run('insertCampaign', [id, null, null, `Campaign ${c}`, null, 'draft', null, 'USD', null, null, null, '{}', '{}',
-          '{}', '{}', null, 'v2', at, at, nextHlc()]);
+        run('insertCampaign', params.campaign(id, c, at));
         commit();
         ids.push(id);
       }
@@ -268,10 +278,10 @@ export function sqliteWasmPeer(db) {
         const at = Date.now();
         const text = JSON.stringify(sd);
         if (id) {
-          run('updateDraft', [id, 0, null, 1, text, 1, iso(at), 1, iso(at + WEEK), iso(at), nextHlc()]);
+          run('updateDraft', params.updateDraft(id, text, at));
         } else {
           id = crypto.randomUUID();
-          run('insertDraft', [id, campaignId, text, iso(at), iso(at + WEEK), iso(at), iso(at), nextHlc()]);
+          run('insertDraft', params.insertDraft(id, campaignId, text, at));
         }
         get.bind([id]);
         get.step();
