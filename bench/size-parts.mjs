@@ -2,8 +2,10 @@
 // linked with names (`--profiling-funcs`, which changes no code), attributed
 // to a part by its (demangled) name, summed raw and gzip -9 (each part's
 // bodies compressed together, so the gzip column adds up to about the whole).
-//   bash tools/build.sh wasm-names      (build/wasm-names/campaign_store.wasm)
-//   node bench/size-parts.mjs [file.wasm]
+//   relink build/wasm's link line (CMakeFiles/campaign_store_wasm.dir/link.txt)
+//   with --profiling-funcs and another -o, then
+//   node bench/size-parts.mjs file.wasm
+// C functions are told apart by name only: libc's few land with SQLite.
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
@@ -128,7 +130,7 @@ export function sizeParts(file) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const file = process.argv[2] ?? new URL('../build/wasm-names/campaign_store.wasm', import.meta.url).pathname;
+  const file = process.argv[2];
   const rows = sizeParts(file);
   const total = rows.reduce((a, r) => ({ raw: a.raw + r.raw, gzip: a.gzip + r.gzip }), { raw: 0, gzip: 0 });
   console.log('| part | functions | code bytes | gzip -9 | share of code (gzip) |\n| --- | ---: | ---: | ---: | ---: |');
