@@ -4,9 +4,9 @@
 // (bench/node/api-peers.mjs); the worker API has no prepared statements
 // across messages, so every statement is one `exec` message, as an app would
 // send it. Runs on a page (the promiser starts the worker).
-import { readChecksum, stepData } from '../lib/data.mjs';
+import { readChecksum } from '../lib/data.mjs';
 import { FTS_INDEX, STATEMENTS as S } from '../lib/statements.mjs';
-import { iso, latencies, nextHlc, params, yieldNow } from '../node/api-peers.mjs';
+import { iso, nextHlc, params, timedSaves, walkLists } from '../node/api-peers.mjs';
 
 const now = () => performance.now();
 const urlChars = (images) => images.reduce((n, im) => n + im.url.length, 0);
@@ -65,24 +65,10 @@ export function worker1Peer({ exec }) {
       }
       return { ms: now() - t0, checksum: sum };
     },
-    async lists(categories, limit) {
-      let items = 0, priceCents = 0, pages = 0;
-      const t0 = now();
-      for (const category of categories) {
-        let after = null;
-        for (;;) {
-          const rows = after ? await exec(S.listNext, [category, after[0], after[1], limit + 1], 'array')
-            : await exec(S.listFirst, [category, limit + 1], 'array');
-          pages++;
-          const page = rows.slice(0, limit);
-          items += page.length;
-          for (const r of page) priceCents += r[6];
-          if (rows.length <= limit) break;
-          const last = page[page.length - 1];
-          after = [last[15], last[16]];
-        }
-      }
-      return { ms: now() - t0, checksum: { items, priceCents }, pages };
+    lists(categories, limit) {
+      return walkLists(categories, limit, (category, after) => (after
+        ? exec(S.listNext, [category, after[0], after[1], limit + 1], 'array')
+        : exec(S.listFirst, [category, limit + 1], 'array')));
     },
     async search(terms) {
       let items = 0, nameChars = 0;
@@ -106,13 +92,8 @@ export function worker1Peer({ exec }) {
       }
       return ids;
     },
-    async drafts(campaignIds, saves) {
-      const each = [];
-      for (let i = 0; i < saves; i++) {
-        const c = i % campaignIds.length;
-        const sd = stepData(i, c);
-        const t = now();
-        const campaignId = campaignIds[c];
+    drafts(campaignIds, saves) {
+      return timedSaves(campaignIds, saves, async (campaignId, sd) => {
         await run('begin');
         if (!(await run('campaignExists', [campaignId])).length) throw new Error('no campaign');
         let id = (await run('draftForCampaign', [campaignId]))[0]?.id ?? null;
@@ -127,10 +108,7 @@ export function worker1Peer({ exec }) {
         const [row] = await run('getDraft', [id]);
         await commit();
         if (!row?.id) throw new Error('draft not saved');
-        each.push(now() - t);
-        await yieldNow();
-      }
-      return latencies(each);
+      });
     },
     async check() {
       const row = async (sql) => (await exec(sql, undefined, 'array'))[0];
