@@ -32,6 +32,9 @@ json remote(const std::string& table, const std::string& id, const std::string& 
 }
 
 json page(json changes, const char* cursor = "c1", bool has_more = false) {
+  // page({one_change}): clang initializes a json from a one-element braced
+  // list as that element, GCC as an array of it; the page is an array either way.
+  if (!changes.is_array()) changes = json::array({std::move(changes)});
   return {{"changes", std::move(changes)}, {"cursor", cursor}, {"has_more", has_more}};
 }
 
