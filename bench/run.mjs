@@ -3,9 +3,12 @@
 //   npm run bench                 full sizes (< 10 min on a 2-core machine)
 //   npm run bench -- --quick      scaled-down sizes (< 2 min), stated in the output
 // Options: --reps N (default 3), --only api,drafts,migration,
-// coldstart,speedtest,sync,realtime,chromium,size (comma list), --out FILE
+// coldstart,speedtest,sync,realtime,chromium,client,coldstart-4g,size (comma list), --out FILE
 // (default bench/results/latest.md; the JSON of every run goes beside it,
-// git-ignored). Not part of `npm test`.
+// git-ignored), --base DIR (another build's campaign_store.{mjs,wasm}, e.g.
+// kept from before a size change: its peers run beside ours in the API
+// section, its bytes in the size section, and a goal says whether any API
+// workload got more than 5% slower). Not part of `npm test`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +17,7 @@ import { machineInfo } from './lib/machine.mjs';
 import { BENCH_DIR, REPO, prepareData } from './lib/prepare.mjs';
 import { median } from './lib/report.mjs';
 import { buildDriver, buildSpeedtest1, speedtest1Available } from './native/build.mjs';
-import { apiSection, coldStartSection, draftsSection, driftCheck, migrationSection, speedtestSection } from './node/sections.mjs';
+import { BASE, BASE_PEERS, apiSection, coldStartSection, draftsSection, driftCheck, migrationSection, speedtestSection } from './node/sections.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -22,6 +25,7 @@ const { values: opts } = parseArgs({
     reps: { type: 'string' },
     only: { type: 'string' },
     out: { type: 'string', default: path.join(BENCH_DIR, 'results/latest.md') },
+    base: { type: 'string' },
   },
 });
 const mode = opts.quick ? 'quick' : 'full';
@@ -50,7 +54,12 @@ const driver = buildDriver(log);
 const st1 = speedtest1Available();
 const st1Build = want('speedtest') && st1.ok ? { ...st1, ...buildSpeedtest1(log) } : st1;
 const setupSeconds = (Date.now() - setupStart) / 1000;
-const ctx = { mode, reps, data, dataFile, expected: expected(data), driver: driver.path, log, results: {} };
+const base = opts.base ? path.resolve(opts.base) : undefined;
+if (base && !fs.existsSync(path.join(base, 'campaign_store.wasm'))) {
+  console.error(`--base ${opts.base}: no campaign_store.wasm there`);
+  process.exit(2);
+}
+const ctx = { mode, reps, data, dataFile, expected: expected(data), driver: driver.path, log, results: {}, base };
 
 const drift = await driftCheck(ctx);
 const sections = [];
@@ -76,7 +85,9 @@ await run('speedtest', () => speedtestSection(ctx, st1Build));
 await run('sync', async () => (await import('./sync/section.mjs')).syncSection(ctx));
 const realtime = await run('realtime', async () => (await import('./sync/realtime-latency.mjs')).realtimeSection(ctx));
 const chromium = await run('chromium', async () => (await import('./browser/section.mjs')).browserSection(ctx));
-const size = await run('size', async () => (await import('./size.mjs')).sizeSection());
+await run('client', async () => (await import('./browser/client-section.mjs')).clientApiSection(ctx));
+await run('coldstart-4g', async () => (await import('./browser/client-section.mjs')).coldStartBrowserSection(ctx));
+const size = await run('size', async () => (await import('./size.mjs')).sizeSection(ctx));
 
 // ------------------------------------------------------------------ goals
 const goals = [];
@@ -92,6 +103,19 @@ if (api) {
       vsWasm >= 3, 'Node, in-thread engine.call vs oo1, same data/schema/statements');
     goal(`${label} through the public API ≤ 2× native SQLite`, `${x(vsNative)} (ours / native)`, vsNative <= 2, 'Node, vs the C API driver');
   }
+}
+if (api && base) {
+  const slower = [];
+  for (const w of ['bulk insert', 'point reads', 'filtered list pages', 'full-text search', 'draft upsert p50', 'draft upsert p99']) {
+    for (const peer of BASE_PEERS) {
+      const r = ratio(api.value(w, peer), api.value(w, peer + BASE));
+      slower.push({ w, peer, r });
+    }
+  }
+  const worst = slower.reduce((a, b) => (b.r > a.r ? b : a));
+  goal('no API workload more than 5% slower than the base build', `worst ${x(worst.r)} (${worst.peer} ${worst.w}, this build / base); ` +
+    slower.map((v) => `${v.peer} ${v.w} ${x(v.r)}`).join(', '), slower.every((v) => v.r <= 1.05),
+    `Node, medians of interleaved runs, base = ${path.relative(REPO, base) || base}`);
 }
 if (chromium) {
   const sah = chromium.value('autosave p50', 'sahpool');
@@ -122,8 +146,11 @@ if (migration) {
     ms < 150, 'Node, legacy.import into an in-memory database');
 }
 if (size) {
-  goal('total shipped bytes (wasm + JS, gzip) below sqlite-wasm\'s', `${(size.ours / 1024).toFixed(0)} KiB vs ${(size.theirs / 1024).toFixed(0)} KiB`,
-    size.ours < size.theirs, 'per-file gzip -9');
+  goal('total shipped bytes (wasm + JS, gzip) ≤ sqlite-wasm\'s', `${(size.ours / 1024).toFixed(0)} KiB vs ${(size.theirs / 1024).toFixed(0)} KiB ` +
+    `(JS as published: ${(size.oursPublished / 1024).toFixed(0)} vs ${(size.theirsPublished / 1024).toFixed(0)} KiB)`,
+    size.ours <= size.theirs, 'per-file gzip -9, JS minified as a bundler ships it');
+  goal('wasm loaded on first open ≤ 450 KiB gzip', `${(size.oursWasm / 1024).toFixed(0)} KiB`, size.oursWasm <= 450 * 1024,
+    'dist/campaign_store.wasm, gzip -9');
 }
 
 // ----------------------------------------------------------------- report

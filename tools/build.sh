@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything the tests and the demo need:
 #   build/native   the core + Catch2 tests with g++ (Release)
-#   build/wasm     the ES module + .wasm with emcmake, copied to dist/
+#   build/wasm     the ES module + .wasm with emcmake, copied to dist/, and the
+#                  test build (plus storage.selfTest) as dist/campaign_store_test.*
 #   build/sanitize the core + tests with clang, ASan and UBSan (sanitize, all)
 # Usage: tools/build.sh [native|wasm|sanitize|all]   (default: native + wasm)
 # Set-up (toolchain, npm packages) is done first, so this works on a fresh clone.
@@ -20,8 +21,9 @@ bash ./emsdk-setup.sh >/dev/null
 # shellcheck disable=SC1091
 source build/toolchain.env
 
-# The SQLite amalgamation comes from the pinned npm package.
-if [ ! -f node_modules/better-sqlite3/deps/sqlite3/sqlite3.c ]; then
+# The SQLite amalgamation comes from the pinned npm package, the JS minifier
+# (tools/minify.mjs) from rolldown.
+if [ ! -f node_modules/better-sqlite3/deps/sqlite3/sqlite3.c ] || [ ! -d node_modules/rolldown ]; then
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 
@@ -39,9 +41,12 @@ sanitize() {
 }
 wasm() {
   "$CAMPAIGN_STORE_EMCMAKE" cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build/wasm -j"$jobs" --target campaign_store_wasm
+  cmake --build build/wasm -j"$jobs" --target campaign_store_wasm campaign_store_test_wasm
   mkdir -p dist
   cp build/wasm/campaign_store.mjs build/wasm/campaign_store.wasm dist/
+  cp build/wasm/campaign_store_test.mjs build/wasm/campaign_store_test.wasm dist/
+  # The glue is loaded as it is (bundlers copy it, they do not minify it).
+  node tools/minify.mjs dist/campaign_store.mjs dist/campaign_store_test.mjs
 }
 
 case "$what" in

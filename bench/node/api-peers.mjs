@@ -26,6 +26,24 @@ export function apiArgs(p) {
     images: p.images.map((im) => ({ url: im.url })) };
 }
 
+/**
+ * `saves` autosaves round-robin over the campaigns, each timed:
+ * save(campaignId, stepData) may be sync or async. Yields between saves, as
+ * a worker does between two messages (lets batched durability's timer run).
+ */
+export async function timedSaves(campaignIds, saves, save) {
+  const each = [];
+  for (let i = 0; i < saves; i++) {
+    const c = i % campaignIds.length;
+    const sd = stepData(i, c);
+    const t = now();
+    await save(campaignIds[c], sd);
+    each.push(now() - t);
+    await yieldNow();
+  }
+  return latencies(each);
+}
+
 export function latencies(ms) {
   const s = [...ms].sort((a, b) => a - b);
   const at = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
@@ -89,17 +107,8 @@ export function oursPeer(call, { perCall = false } = {}) {
       for (let c = 0; c < n; c++) ids.push((await call('campaigns.create', { name: `Campaign ${c}` })).id);
       return ids;
     },
-    async drafts(campaignIds, saves) {
-      const each = [];
-      for (let i = 0; i < saves; i++) {
-        const c = i % campaignIds.length;
-        const sd = stepData(i, c);
-        const t = now();
-        await call('drafts.save', { campaignId: campaignIds[c], stepData: sd });
-        each.push(now() - t);
-        await yieldNow();  // a worker between two messages; lets batched durability's timer run
-      }
-      return latencies(each);
+    drafts(campaignIds, saves) {
+      return timedSaves(campaignIds, saves, (campaignId, stepData) => call('drafts.save', { campaignId, stepData }));
     },
     async check() {
       const row = async (sql) => Object.values((await call('sql.query', { sql })).rows[0]);
@@ -118,6 +127,42 @@ function nextHlc() {
 }
 const iso = (ms = Date.now()) => new Date(ms).toISOString();
 const WEEK = 7 * 24 * 3600 * 1000;
+
+// The bound parameters of the mirrored statements, shared by the sqlite-wasm peers.
+export const params = {
+  product: (id, p, at, hlc) => [id, null, p.name, p.description, p.brand, p.category, cents(p.price), null, null, '{}', '{}', '{}',
+    'active', at, at, hlc],
+  image: (imageId, productId, im, k, at, hlc) => [imageId, productId, im.url, null, null, null, null, k === 0 ? 1 : 0, '{}', at, at, hlc],
+  campaign: (id, c, at) => [id, null, null, `Campaign ${c}`, null, 'draft', null, 'USD', null, null, null, '{}', '{}', '{}', '{}', null,
+    'v2', at, at, nextHlc()],
+  updateDraft: (id, text, at) => [id, 0, null, 1, text, 1, iso(at), 1, iso(at + WEEK), iso(at), nextHlc()],
+  insertDraft: (id, campaignId, text, at) => [id, campaignId, text, iso(at), iso(at + WEEK), iso(at), iso(at), nextHlc()],
+};
+export { iso, nextHlc };
+
+/**
+ * Every page of the category walks through the mirrored list statements (the
+ * sqlite-wasm peers): pageRows(category, after) answers up to limit + 1 rows
+ * as arrays, `after` the last row's (created_at, rowid) or null.
+ */
+export async function walkLists(categories, limit, pageRows) {
+  let items = 0, priceCents = 0, pages = 0;
+  const t0 = now();
+  for (const category of categories) {
+    let after = null;
+    for (;;) {
+      const rows = await pageRows(category, after);
+      pages++;
+      const page = rows.slice(0, limit);
+      items += page.length;
+      for (const r of page) priceCents += r[6];
+      if (rows.length <= limit) break;
+      const last = page[page.length - 1];
+      after = [last[15], last[16]];
+    }
+  }
+  return { ms: now() - t0, checksum: { items, priceCents }, pages };
+}
 
 export async function openSqliteWasm(schema, moduleUrl = '@sqlite.org/sqlite-wasm') {
   const { default: init } = await import(moduleUrl);
@@ -157,12 +202,11 @@ export function sqliteWasmPeer(db) {
         const at = iso();
         const hlc = nextHlc();
         const price = cents(p.price);
-        ins.bind([id, null, p.name, p.description, p.brand, p.category, price, null, null, '{}', '{}', '{}', 'active',
-          at, at, hlc]).stepReset();
+        ins.bind(params.product(id, p, at, hlc)).stepReset();
         const images = [];
         p.images.forEach((im, k) => {
           const imageId = crypto.randomUUID();
-          img.bind([imageId, id, im.url, null, null, null, null, k === 0 ? 1 : 0, '{}', at, at, hlc]).stepReset();
+          img.bind(params.image(imageId, id, im, k, at, hlc)).stepReset();
           images.push({ id: imageId, productId: id, url: im.url, isPrimary: k === 0, createdAt: at, updatedAt: at });
         });
         // What the API answers (the product and its images), built in JS as an app would.
@@ -201,26 +245,14 @@ export function sqliteWasmPeer(db) {
       return { ms: now() - t0, checksum: sum };
     },
     lists(categories, limit) {
-      let items = 0, priceCents = 0, pages = 0;
       const first = st('listFirst'), next = st('listNext');
-      const t0 = now();
-      for (const category of categories) {
-        let after = null;
-        for (;;) {
-          const q = after ? next.bind([category, after[0], after[1], limit + 1]) : first.bind([category, limit + 1]);
-          const rows = [];
-          while (q.step()) rows.push(q.get([]));
-          q.reset();
-          pages++;
-          const page = rows.slice(0, limit);
-          items += page.length;
-          for (const r of page) priceCents += r[6];
-          if (rows.length <= limit) break;
-          const last = page[page.length - 1];
-          after = [last[15], last[16]];
-        }
-      }
-      return { ms: now() - t0, checksum: { items, priceCents }, pages };
+      return walkLists(categories, limit, (category, after) => {
+        const q = after ? next.bind([category, after[0], after[1], limit + 1]) : first.bind([category, limit + 1]);
+        const rows = [];
+        while (q.step()) rows.push(q.get([]));
+        q.reset();
+        return rows;
+      });
     },
     search(terms) {
       let items = 0, nameChars = 0;
@@ -243,8 +275,7 @@ export function sqliteWasmPeer(db) {
         const id = crypto.randomUUID();
         const at = iso();
         run('begin', []);
-        run('insertCampaign', [id, null, null, `Campaign ${c}`, null, 'draft', null, 'USD', null, null, null, '{}', '{}',
-          '{}', '{}', null, 'v2', at, at, nextHlc()]);
+        run('insertCampaign', params.campaign(id, c, at));
         commit();
         ids.push(id);
       }
@@ -268,10 +299,10 @@ export function sqliteWasmPeer(db) {
         const at = Date.now();
         const text = JSON.stringify(sd);
         if (id) {
-          run('updateDraft', [id, 0, null, 1, text, 1, iso(at), 1, iso(at + WEEK), iso(at), nextHlc()]);
+          run('updateDraft', params.updateDraft(id, text, at));
         } else {
           id = crypto.randomUUID();
-          run('insertDraft', [id, campaignId, text, iso(at), iso(at + WEEK), iso(at), iso(at), nextHlc()]);
+          run('insertDraft', params.insertDraft(id, campaignId, text, at));
         }
         get.bind([id]);
         get.step();

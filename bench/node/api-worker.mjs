@@ -1,12 +1,19 @@
 // One run of the API workloads by one JS peer, in a fresh worker thread:
 // load the data (not timed), warm up on a scratch database with the same
 // workload mix, then time each workload on the main database and verify it.
-// workerData: {peer, dataFile, sections, storageDir?, durability?}
+// workerData: {peer, dataFile, sections, storageDir?, durability?, build?}
+// (build: a directory with another campaign_store.{mjs,wasm} to measure, e.g.
+// a baseline kept as a peer; default dist/)
 import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { oursPeer, openSqliteWasm, sqliteWasmPeer } from './api-peers.mjs';
 
-const { peer, dataFile, sections = ['bulk', 'reads', 'lists', 'search', 'drafts'] } = workerData;
+const { peer, dataFile, sections = ['bulk', 'reads', 'lists', 'search', 'drafts'], build } = workerData;
+const buildUrls = build
+  ? { moduleUrl: pathToFileURL(path.join(build, 'campaign_store.mjs')), wasmUrl: pathToFileURL(path.join(build, 'campaign_store.wasm')) }
+  : {};
 const data = JSON.parse(fs.readFileSync(dataFile, 'utf8'));
 
 async function sequence(p, products, { warm }) {
@@ -30,7 +37,7 @@ async function sequence(p, products, { warm }) {
 async function main() {
   if (peer.startsWith('ours-client')) {
     const { openCampaignStore } = await import('../../js/index.js');
-    const open = () => openCampaignStore({ name: 'bench', storage: 'memory' });
+    const open = () => openCampaignStore({ name: 'bench', storage: 'memory', ...buildUrls });
     const scratch = await open();
     await sequence(oursPeer((op, args) => scratch.call(op, args)), data.warm, { warm: true });
     await scratch.close();
@@ -41,8 +48,8 @@ async function main() {
   }
   if (peer.startsWith('ours')) {
     const { createEngine, Engine } = await import('../../js/core.js');
-    const perCall = peer === 'ours-percall';
-    const scratch = await createEngine();
+    const perCall = peer.startsWith('ours-percall');
+    const scratch = await createEngine(buildUrls);
     scratch.call('open');
     await sequence(oursPeer((op, args) => scratch.call(op, args), { perCall }), data.warm, { warm: true });
     scratch.dispose();

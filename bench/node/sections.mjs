@@ -22,6 +22,11 @@ export const PEERS = {
   'native-sqlite': 'native SQLite C API (same schema + statements)',
 };
 
+// `--base DIR` (another build of the module, e.g. before a size change) adds
+// these peers: the same code paths on that build, in the same run.
+export const BASE = '@base';
+export const BASE_PEERS = ['ours', 'ours-client'];
+
 /** Peer order rotates per repetition so drift (load, caches) does not favour one. */
 const rotate = (xs, r) => xs.map((_, i) => xs[(i + r) % xs.length]);
 
@@ -32,10 +37,11 @@ async function runApiPeer(ctx, peer, extra = {}) {
     if (extra.db) args.push('--db', extra.db, '--sync', extra.sync);
     return native(ctx.driver, args);
   }
-  return inWorker(here('./api-worker.mjs'), { peer, dataFile: ctx.dataFile, ...extra });
+  const build = peer.endsWith(BASE) ? ctx.base : undefined;
+  return inWorker(here('./api-worker.mjs'), { peer, dataFile: ctx.dataFile, build, ...extra });
 }
 
-function verify(ctx, peer, r, failures) {
+export function verify(ctx, peer, r, failures) {
   const e = ctx.expected;
   const problems = [];
   if (r.bulk && !same(r.check.products, [e.bulk.products, e.bulk.priceCents, e.bulk.nameChars])) problems.push(`products ${JSON.stringify(r.check.products)}`);
@@ -51,6 +57,16 @@ function verify(ctx, peer, r, failures) {
   return problems.length === 0;
 }
 
+/** The API table's rows: workload name, and its figure in one run's result. */
+export const API_ROWS = [
+  ['bulk insert', (x) => x.bulk?.ms],
+  ['point reads', (x) => x.reads?.ms],
+  ['filtered list pages', (x) => x.lists?.ms],
+  ['full-text search', (x) => x.search?.ms],
+  ['draft upsert p50', (x) => x.drafts?.p50],
+  ['draft upsert p99', (x) => x.drafts?.p99],
+];
+
 export async function apiSection(ctx) {
   const { data, reps } = ctx;
   const s = new Section('Node: API workloads (in-memory databases)', {
@@ -59,9 +75,11 @@ export async function apiSection(ctx) {
       `${data.reads.length.toLocaleString()} \`products.get\` point reads (4 statements each), every page (${data.size.pageSize}/page) ` +
       `of ${data.listCategories.length} category-filtered \`products.list\` walks, ${data.searches.length} \`search.query\` FTS5 queries, ` +
       `and ${data.drafts.saves} \`drafts.save\` upserts (~3 KB step data, one transaction each) over ${data.drafts.campaigns} campaigns. ` +
-      `Peers: ${Object.entries(PEERS).map(([k, v]) => `**${k}** = ${v}`).join('; ')}.`,
+      `Peers: ${Object.entries(PEERS).map(([k, v]) => `**${k}** = ${v}`).join('; ')}` +
+      `${ctx.base ? `; **…${BASE}** = the same peer on the build in \`${path.relative(REPO, ctx.base) || ctx.base}\`` : ''}.`,
   });
-  const peers = ['ours', 'ours-client', 'native-dispatcher', 'sqlite-wasm', 'native-sqlite'];
+  const peers = ['ours', 'ours-client', 'native-dispatcher', 'sqlite-wasm', 'native-sqlite',
+    ...(ctx.base ? BASE_PEERS.map((p) => p + BASE) : [])];
   const results = Object.fromEntries([...peers, 'ours-percall'].map((p) => [p, []]));
   const failures = [];
   for (let r = 0; r < reps; r++) {
@@ -81,15 +99,7 @@ export async function apiSection(ctx) {
   const searchAgrees = new Set(searchSums).size === 1;
   if (!searchAgrees) failures.push(`search checksums differ between peers: ${[...new Set(searchSums)].join(' vs ')}`);
 
-  const rows = [
-    ['bulk insert', (x) => x.bulk?.ms],
-    ['point reads', (x) => x.reads?.ms],
-    ['filtered list pages', (x) => x.lists?.ms],
-    ['full-text search', (x) => x.search?.ms],
-    ['draft upsert p50', (x) => x.drafts?.p50],
-    ['draft upsert p99', (x) => x.drafts?.p99],
-  ];
-  for (const [workload, get] of rows) {
+  for (const [workload, get] of API_ROWS) {
     for (const peer of [...peers, 'ours-percall']) {
       const runs = results[peer].filter((x) => get(x) !== undefined);
       if (!runs.length) continue;

@@ -1,8 +1,10 @@
 // The VFS contract: one check per VFS method, written once and run against
 // every host. Natively Catch2 runs it over MemoryHost and PosixHost; in wasm
 // the `storage.selfTest` op runs it over the installed JS host (memory and
-// Node under node:test, OPFS in Chromium), so a browser's OPFS can also be
-// checked at run time.
+// Node under node:test, OPFS in Chromium and Firefox). The op reaches the
+// contract only through install_contract_runner(), so a build that never
+// installs it (the shipped wasm) leaves the contract's code out; the test
+// build (tests/wasm/self_test.cpp) installs it.
 #pragma once
 
 #include <string>
@@ -26,5 +28,11 @@ struct ContractOptions {
 // files it made. Afterwards the pool is closed, and with it the host's files
 // (a host backs one pool). Throws cs::Error when the pool cannot be opened.
 std::vector<ContractResult> run_contract(int host_id, const ContractOptions& options = {});
+
+// What storage.selfTest runs; nullptr (the op answers NOT_FOUND) until a
+// build installs run_contract.
+using ContractRunner = std::vector<ContractResult> (*)(int host_id, const ContractOptions& options);
+void install_contract_runner(ContractRunner runner) noexcept;
+ContractRunner contract_runner() noexcept;
 
 }  // namespace cs::vfs

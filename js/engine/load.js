@@ -3,25 +3,27 @@
 // Node 20 refuses; the Node platform reads the bytes and we hand them over.
 import { wasmBinary } from '#platform/engine';
 
-let modulePromise = null;
+const modules = new Map();  // "module URL wasm URL" -> Promise of the instance
 
 /**
- * Instantiates the wasm module once per realm (worker or Node thread).
+ * Instantiates the wasm module once per realm (worker or Node thread) and
+ * build (the shipped one by default; tests also load the test build).
  * @param {{wasmUrl?: URL|string, moduleUrl?: URL|string}} [options]
  */
-export function loadWasmModule(options = {}) {
-  if (!modulePromise) modulePromise = instantiate(options).catch((err) => {
-    modulePromise = null;  // allow a retry after a failed load
+export function loadWasmModule({ wasmUrl, moduleUrl } = {}) {
+  const jsUrl = String(moduleUrl ?? new URL('../../dist/campaign_store.mjs', import.meta.url));
+  const binUrl = String(wasmUrl ?? new URL('../../dist/campaign_store.wasm', import.meta.url));
+  const key = `${jsUrl} ${binUrl}`;
+  if (!modules.has(key)) modules.set(key, instantiate(jsUrl, binUrl).catch((err) => {
+    modules.delete(key);  // allow a retry after a failed load
     throw err;
-  });
-  return modulePromise;
+  }));
+  return modules.get(key);
 }
 
-async function instantiate({ wasmUrl, moduleUrl } = {}) {
-  const jsUrl = moduleUrl ?? new URL('../../dist/campaign_store.mjs', import.meta.url);
-  const binUrl = wasmUrl ?? new URL('../../dist/campaign_store.wasm', import.meta.url);
-  const { default: createModule } = await import(/* @vite-ignore */ /* webpackIgnore: true */ String(jsUrl));
-  const moduleArgs = { locateFile: () => String(binUrl) };
+async function instantiate(jsUrl, binUrl) {
+  const { default: createModule } = await import(/* @vite-ignore */ /* webpackIgnore: true */ jsUrl);
+  const moduleArgs = { locateFile: () => binUrl };
   const bytes = await wasmBinary(binUrl);
   if (bytes) moduleArgs.wasmBinary = bytes;
   return createModule(moduleArgs);

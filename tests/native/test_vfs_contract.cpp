@@ -46,3 +46,16 @@ TEST_CASE("contract: the runner reports a failing host instead of crashing") {
     if (r.name == "xSync succeeds") sync_failed = !r.ok && r.message.find("xSync") != std::string::npos;
   CHECK(sync_failed);
 }
+
+TEST_CASE("contract: storage.selfTest runs it only where a build installed the runner") {
+  HostId host(std::make_shared<MemoryHost>(std::make_shared<MemoryVolume>()));
+  cs::Dispatcher d;
+  install_contract_runner(nullptr);
+  CHECK(error_code(call(d, "storage.selfTest", {{"host", host.id}})) == "NOT_FOUND");
+
+  install_contract_runner(&run_contract);
+  cs::json r = ok(d, "storage.selfTest", {{"host", host.id}});
+  install_contract_runner(nullptr);
+  CHECK(r["failed"] == 0);
+  CHECK(r["passed"].get<int>() >= 15);
+}

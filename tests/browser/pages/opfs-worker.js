@@ -5,6 +5,7 @@ import { createEngine } from '../../../js/core.js';
 import { openStorage } from '../../../js/hosts/index.js';
 import { openOpfsPool, removeOpfsPool, storageEstimate } from '../../../js/hosts/opfs.js';
 import { hostContract } from '../../node/vfs-support/host-contract.mjs';
+import { testBuild } from '../../node/shared/test-build.mjs';
 
 let engine = null;
 
@@ -28,13 +29,15 @@ const commands = {
     return results;
   },
 
+  // The contract is in the test build only: its own engine, beside the shipped one.
   async selfTest({ name }) {
-    const e = await theEngine();
+    const e = await createEngine(testBuild);
     const storage = await openStorage(e.module, { kind: 'opfs', name, persist: false });
     try {
       return e.call('storage.selfTest', { host: storage.hostId });
     } finally {
       storage.release();
+      e.dispose();
     }
   },
 

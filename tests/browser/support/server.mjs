@@ -5,6 +5,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { resolvePackageImports } from './package-imports.mjs';
 
@@ -18,8 +19,12 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** @returns {Promise<{url: string, close: () => Promise<void>}>} */
-export async function startServer(root = REPO_ROOT) {
+/**
+ * `gzip`: answer gzip -9 bodies to clients that accept them, as a production
+ * server would (the cold-start bench measures what crosses the network).
+ * @returns {Promise<{url: string, close: () => Promise<void>}>}
+ */
+export async function startServer(root = REPO_ROOT, { gzip = false } = {}) {
   const server = http.createServer((req, res) => {
     const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const file = path.join(root, path.normalize(pathname));
@@ -28,7 +33,13 @@ export async function startServer(root = REPO_ROOT) {
       return;
     }
     const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+    const headers = { 'content-type': type, 'cache-control': 'no-store' };
+    if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+      const body = type.startsWith('text/javascript') ? resolvePackageImports(fs.readFileSync(file, 'utf8')) : fs.readFileSync(file);
+      res.writeHead(200, { ...headers, 'content-encoding': 'gzip' }).end(zlib.gzipSync(body, { level: 9 }));
+      return;
+    }
+    res.writeHead(200, headers);
     if (type.startsWith('text/javascript')) res.end(resolvePackageImports(fs.readFileSync(file, 'utf8')));
     else fs.createReadStream(file).pipe(res);
   });
