@@ -4,7 +4,7 @@
 
 export { CampaignStoreError, ERROR_CODES, ErrorCode } from './core.js';
 import { CampaignStoreError } from './core.js';
-// ---- legacy migration (issue 6)
+// ---- legacy migration
 import type { BlobMethods, LegacyFacade, MigrationMethods, MigrationOpenOptions } from './legacy/index.js';
 
 // ------------------------------------------------------------------ values
@@ -397,8 +397,6 @@ export interface BatchStep {
 export interface ChangeEvent {
   /** The tables a committed transaction touched. */
   tables: string[];
-  /** Row ids per table, when the core reports them. */
-  rows?: Record<string, Array<string | number>>;
 }
 
 export type LiveSnapshot<T> =
@@ -448,7 +446,7 @@ export interface LogEntry {
 
 export type Storage = 'opfs' | 'memory' | { node: string };
 
-// ---- legacy migration (issue 6): migrateLocalStorage, localStorage, onMigrationProgress, legacy
+// ---- legacy migration: migrateLocalStorage, localStorage, onMigrationProgress, legacy
 export interface OpenOptions extends MigrationOpenOptions {
   /** Database name (1-64 of letters, digits, _ . -); tabs with the same name share it. Default 'campaign-store'. */
   name?: string;
@@ -513,7 +511,7 @@ export declare class CampaignStore {
   sync: SyncMethods & GenericMethods;
   /** Whose database is open, switching users, and the data made while signed out. */
   account: AccountMethods;
-  // ---- legacy migration (issue 6)
+  // ---- legacy migration
   /** The localStorage migration: the report of the run on open, rollback export, release. */
   migration: MigrationMethods;
   /** Content-addressed bytes (migrated images): get, info, put, objectUrl. */
@@ -735,6 +733,6 @@ export interface SyncMethods {
   onStatus(cb: (status: SyncStatus) => void): () => void;
   onConflict(cb: (conflict: SyncConflict) => void): () => void;
 }
-// ---- legacy migration (issue 6): collection, compat facade, rollback helpers
+// ---- legacy migration: collection, compat facade, rollback helpers
 export { collectLegacyStorage, createLegacyFacade, exportLegacy, migrateLegacyStorage, releaseLegacyKeys } from './legacy/index.js';
 export type { BlobInfo, BlobMethods, LegacyFacade, LegacyFacadeOptions, MigrationMethods, MigrationProgress, MigrationReport, WebStorageLike } from './legacy/index.js';

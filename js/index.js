@@ -13,5 +13,5 @@ export { LiveQuery } from './client/live-query.js';
 export { ENTITIES } from './client/entities.js';
 export { CampaignStoreError, ERROR_CODES } from './errors.js';
 export { transfer } from './protocol/transfer.js';
-// ---- legacy migration (issue 6): collection, compat facade, rollback helpers
+// ---- legacy migration: collection, compat facade, rollback helpers
 export { collectLegacyStorage, createLegacyFacade, exportLegacy, migrateLegacyStorage, releaseLegacyKeys } from './legacy/index.js';

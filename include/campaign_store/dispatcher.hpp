@@ -71,10 +71,6 @@ class Dispatcher {
   // Forgets the last answer's values and frees their memory, once read.
   void release_answer_values() { values_ = json_text::AnswerValues(); }
 
-  // The same with parsed JSON, for in-process callers (batch, tests). Throws
-  // cs::Error; does not collect change notifications.
-  json call_json(std::string_view op, const json& args);
-
   Session& session() { return session_; }
 
  private:

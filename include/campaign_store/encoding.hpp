@@ -1,5 +1,5 @@
 // Byte encodings the legacy import and blob storage need: SHA-256 (content
-// addresses of images) and base64 (the `data:` URLs the app stored).
+// addresses of images) and base64 (the `data:` URLs the app stored, list cursors).
 // Hand-written because the wasm build has no OpenSSL; checked against the
 // FIPS 180-4 and RFC 4648 test vectors in tests/native/test_encoding.cpp.
 #pragma once

@@ -1,34 +1,19 @@
-// Change notifications: which tables (and, once the core reports them, which
-// row ids) a committed transaction touched. The worker reports them with
+// Change notifications: which tables a committed transaction touched. The worker reports them with
 // every answer and, for writes made by other tabs, as events; the hub fans
 // them out to subscribers whose tables intersect.
 
 /**
- * @typedef {{tables: string[], rows?: Record<string, Array<string|number>>}} ChangeEvent
+ * @typedef {{tables: string[]}} ChangeEvent
  */
 
 /**
- * The wire lists table names, or `{table, ids}` objects; one event per commit batch.
+ * The wire lists the table names a commit batch touched; one event per batch.
  * @returns {ChangeEvent|null} null when nothing changed
  */
 export function normalizeChanges(changes) {
-  if (!Array.isArray(changes) || changes.length === 0) return null;
-  const tables = new Set();
-  let rows;
-  for (const c of changes) {
-    if (typeof c === 'string') {
-      tables.add(c);
-    } else if (c && typeof c.table === 'string') {
-      tables.add(c.table);
-      const ids = c.ids ?? c.rowids;
-      if (Array.isArray(ids)) {
-        rows ??= {};
-        (rows[c.table] ??= []).push(...ids);
-      }
-    }
-  }
-  if (tables.size === 0) return null;
-  return rows ? { tables: [...tables], rows } : { tables: [...tables] };
+  if (!Array.isArray(changes)) return null;
+  const tables = new Set(changes.filter((c) => typeof c === 'string'));
+  return tables.size === 0 ? null : { tables: [...tables] };
 }
 
 export class ChangeHub {

@@ -108,7 +108,7 @@ async function afterConnect(store, opts, user, database) {
       throw err;
     }
   }
-  // ---- legacy migration (issue 6): localStorage -> database on open; never fails the open
+  // ---- legacy migration: localStorage -> database on open; never fails the open
   if (database.migrate) {
     await runMigrationOnOpen(store, opts.migrate, (level, message, details) => {
       try { opts.log?.({ source: 'client', level, message, details }); } catch { /* logging only */ }

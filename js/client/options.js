@@ -56,7 +56,7 @@ export function normalizeOptions(options = {}) {
     // Who is signed in, and the sync settings of a user's database (account.js);
     // sync runs beside the client (getAccessToken is a function): js/client/sync.js
     ...accountOptions(options.sync),
-    // ---- legacy migration (issue 6): migrateLocalStorage (default on), localStorage, onMigrationProgress, legacy
+    // ---- legacy migration: migrateLocalStorage (default on), localStorage, onMigrationProgress, legacy
     migrate: migrationOptions(options),
     // The storages to try, in order; init.storage is the first.
     storages: storages.map((s) => (s === 'memory' || s === 'opfs' ? s : { node: s.node })),

@@ -69,7 +69,7 @@ export interface MigrationCounts {
   unrelated_keys: number;
   unparsable_keys: number;
   skipped_items: number;
-  /** Per entity and field: members no spelling of any field names (README "Field spellings"). */
+  /** Per entity and field: members no spelling of any field names (src/legacy/README.md, "Field spellings"). */
   fields_ignored: FieldCounts;
   /** Per entity and field: values that could not fill their column. */
   values_unreadable: FieldCounts;

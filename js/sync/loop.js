@@ -5,6 +5,7 @@
 // never running two cycles at once. Requests are RPC calls with a JSON body,
 // or blob uploads to Storage whose body is the blob's bytes (a Uint8Array
 // from the binary path, js/sync/binary.js) with the headers the engine chose.
+import { encodeArgs } from '../protocol/values.js';
 
 const DEFAULTS = {
   intervalMs: 30_000,     // background cycle while started
@@ -252,7 +253,8 @@ export class SyncLoop {
           Authorization: `Bearer ${this.token}`,
           ...(request.headers ?? { 'Content-Type': 'application/json' }),
         },
-        body: upload ? request.body : JSON.stringify(request.body),
+        // encodeArgs writes an integer beyond 2^53 (a bigint here) with all its digits.
+        body: upload ? request.body : encodeArgs(request.body).text,
         signal: controller.signal,
       });
       return { status: response.status, text: await response.text() };

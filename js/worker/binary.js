@@ -4,7 +4,7 @@
 // storageExportView / storageImportBuffer), and leave the worker as a
 // transferred ArrayBuffer (server.js reply -> transfer.js).
 import { asBytes } from '../protocol/transfer.js';
-// ---- legacy migration and blobs (issue 6): staged dumps, blob bytes
+// ---- legacy migration and blobs: staged dumps, blob bytes
 import { LEGACY_BINARY_OPS } from '../legacy/binary.js';
 // ---- sync blobs: an upload's body is the blob's bytes
 import { SYNC_BINARY_OPS } from '../sync/binary.js';
@@ -15,7 +15,7 @@ export const BINARY_OPS = Object.freeze({
   'storage.export': (engine) => ({ bytes: engine.exportDatabase() }),
   /** Replaces the database with a SQLite file (checked before anything changes). */
   'storage.import': (engine, args) => engine.importDatabase(asBytes(args?.bytes)),
-  // ---- legacy migration and blobs (issue 6): js/legacy/binary.js
+  // ---- legacy migration and blobs: js/legacy/binary.js
   ...LEGACY_BINARY_OPS,
   // ---- sync blobs: js/sync/binary.js
   ...SYNC_BINARY_OPS,

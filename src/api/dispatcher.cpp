@@ -30,8 +30,6 @@ const OpSpec* find_op(std::string_view name) {
   return nullptr;
 }
 
-json Dispatcher::call_json(std::string_view op, const json& args) { return run(find_op(op), op, args); }
-
 json Dispatcher::run(const OpSpec* spec, std::string_view op, const json& args) {
   if (spec == nullptr)
     throw Error(Code::NotFound, "unknown op '" + std::string(op) + "'", {{"op", std::string(op)}});

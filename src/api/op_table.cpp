@@ -59,7 +59,7 @@ const std::vector<OpSpec>& op_table() {
        ops::storage_last_error, false},
       {"storage.selfTest", "{host: integer, largeOffsets?: boolean} -> {passed, failed, cases}",
        ops::storage_self_test, false},
-      // ---- data API (issue 3): src/api/ops_{products,campaigns,accounts,store}.cpp
+      // ---- data API: src/api/ops_{products,campaigns,accounts,store}.cpp
       // Types: id = 1..64 printable ASCII; uuid = id given on create;
       // money = number|string decimal, answered as "12.34"; json = object
       // (or its text); ts = ISO-8601 or epoch ms, answered "…T…Z". Lists take
@@ -181,7 +181,7 @@ const std::vector<OpSpec>& op_table() {
       {"metrics", "{} -> {tables: {name: rows}, bytes, pageSize, pageCount, freelistCount, schemaVersion}",
        ops::metrics},
       // ---- end of data API
-      // ---- legacy localStorage migration and blobs (issue 6): src/api/ops_legacy.cpp, src/legacy/
+      // ---- legacy localStorage migration and blobs: src/api/ops_legacy.cpp, src/legacy/
       // Values are what localStorage.getItem returned: {key, value} inline, or
       // {key, bytes} with the UTF-8 bytes staged in storageImportBuffer(sum) in
       // order (js/legacy/ does this). Blob bytes leave through storageExportView().

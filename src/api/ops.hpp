@@ -38,7 +38,7 @@ json storage_sync(Session&, const json& args);
 json storage_last_error(Session&, const json& args);
 json storage_self_test(Session&, const json& args);
 
-// ---- data API (issue 3) -------------------------------------------------
+// ---- data API -------------------------------------------------
 // ops_products.cpp: products, images, background versions
 json products_create(Session&, const json& args);
 json products_get(Session&, const json& args);
@@ -105,7 +105,7 @@ json health(Session&, const json& args);
 json metrics(Session&, const json& args);
 // ---- end of data API ----------------------------------------------------
 
-// ---- legacy localStorage migration and blobs (issue 6) --------------------
+// ---- legacy localStorage migration and blobs --------------------
 // ops_legacy.cpp: src/legacy/ behind the dispatcher
 json legacy_import(Session&, const json& args);
 json legacy_report(Session&, const json& args);

@@ -72,7 +72,7 @@ json sql_query(Session& session, const json& args) {
   model::search::catch_up(session.db());
   Statement& stmt = prepare_user_sql(session, a);
   // query is for reading; writes go through exec so that the caller states
-  // its intent (and, later, so writes can be tracked for sync).
+  // its intent (and a read never has change notifications to send).
   if (!sqlite3_stmt_readonly(stmt.handle()))
     a.fail("sql", "query only runs read-only statements; use sql.exec for writes");
   json columns = json::array();

@@ -9,7 +9,6 @@ namespace cs::legacy {
 
 Value text_value(const ojson& object, const char* name) { return Value::of(text_of(field(object, name))); }
 
-std::string iso_or(const std::optional<std::string>& iso, const std::string& fallback) { return iso ? *iso : fallback; }
 
 Stamp stamp_or(const std::optional<std::string>& iso, const Stamp& fallback) { return iso ? Stamp{*iso, false} : fallback; }
 

@@ -1,5 +1,5 @@
 // Every field the Campaign Builder ever wrote, per entity, under every
-// spelling it used (README "Field spellings"; tests/fixtures/fields.mjs is
+// spelling it used (README.md here, "Field spellings"; tests/fixtures/fields.mjs is
 // the same table for the fixtures), and the reader that takes an item's
 // fields by them.
 //

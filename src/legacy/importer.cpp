@@ -1,5 +1,5 @@
 // The import driver: classifies the keys, skips groups whose values did not
-// change since they were migrated (SHA-256 per key in legacy_sources), and
+// change since they were migrated (an XXH64 hash per key in legacy_sources, value_hash.cpp), and
 // migrates each remaining group in its own transaction together with its
 // legacy_sources rows. A group that fails rolls back alone and is reported;
 // the next run tries it again. Groups run in dependency order (keys.cpp).

@@ -105,7 +105,7 @@ const ojson* field(const ojson& object, const char* name);  // null when absent
 inline ojson value_of(const ojson* value) { return value ? *value : ojson(); }
 
 // ---------------------------------------------------------------- dates.cpp
-// Every date format the app wrote (README "dates") -> UTC epoch ms.
+// Every date format the app wrote (js/legacy/README.md, "Dates") -> UTC epoch ms.
 std::optional<std::int64_t> parse_date(const ojson* value, const TimeZone& tz);
 std::optional<std::string> iso_date(const ojson* value, const TimeZone& tz);
 
@@ -223,9 +223,6 @@ ojson put_row(Database& db, RowBatch& batch, const char* table, const std::strin
               const Claim& claim);
 
 
-// The current value of a column, as write_row would compare it.
-Value read_column(Database& db, const char* table, const char* column, const std::string& id);
-
 // --------------------------------------------------------------- id_map.cpp
 struct Claim {
   std::string row_id;
@@ -276,7 +273,7 @@ std::optional<std::string> resolve(Database& db, const char* entity, const std::
 const char* table_of(const std::string& entity);
 
 // --------------------------------------------------------------- fields.cpp
-// The spelling table of one entity (README "Field spellings").
+// The spelling table of one entity (src/legacy/README.md, "Field spellings").
 struct Fields {
   struct Field {
     std::string name;                     // camelCase, as the current app writes it
@@ -477,7 +474,6 @@ ojson unusable_items(const ojson& list, bool strings_are_items);
 
 // Common column readers.
 Value text_value(const ojson& object, const char* name);
-std::string iso_or(const std::optional<std::string>& iso, const std::string& fallback);
 Stamp stamp_or(const std::optional<std::string>& iso, const Stamp& fallback);
 inline Stamp now_stamp(const std::string& now) { return {now, true}; }
 ojson object_or_empty(const ojson* value);

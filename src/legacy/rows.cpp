@@ -130,14 +130,6 @@ ojson write_row(Database& db, const char* table, const std::string& id, const Co
   return snap;
 }
 
-Value read_column(Database& db, const char* table, const char* column, const std::string& id) {
-  Statement& st = db.cached("SELECT " + quoted(column) + " FROM " + quoted(table) + " WHERE id = ?1");
-  st.bind(1, std::string_view(id));
-  Value v = st.step() ? column_value(st, 0) : Value::null();
-  st.reset();
-  return v;
-}
-
 }  // namespace cs::legacy
 
 namespace cs::legacy {

@@ -1,4 +1,4 @@
-// The data API (issue 3) through the wasm module: one test per op group and
+// The data API through the wasm module: one test per op group and
 // one per class of bad input, each rejected write checked to leave every
 // table as it was. The native Catch2 suites (tests/native/test_products.cpp
 // and friends) cover the same ops in more depth; this proves the behaviour

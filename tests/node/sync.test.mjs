@@ -197,3 +197,20 @@ test('a row committed out of order on the server is not skipped by a client', as
     await slow.end();
   }
 });
+
+test('integers beyond 2^53 sync exactly, in integer columns and inside JSON columns', async () => {
+  const user = newUser();
+  const a = await client(user);
+  const b = await client(user);
+  const big = 2n ** 60n + 1n;  // no double holds it
+  const p = a.call('products.create', { name: 'Big numbers', metadata: { big, list: [big, -big] } });
+  a.call('sql.exec', { sql: 'UPDATE products SET price = ?1 WHERE id = ?2', params: [big, p.id] });
+  await a.loop.now();
+  assert.equal(a.call('sync.status').pending, 0);
+  await b.loop.now();
+  const row = b.call('sql.query', {
+    sql: "SELECT price, json_extract(metadata, '$.big') AS big, metadata ->> '$.list[1]' AS neg FROM products WHERE id = ?1",
+    params: [p.id],
+  }).rows[0];
+  assert.deepEqual(row, { price: big, big, neg: -big });
+});
