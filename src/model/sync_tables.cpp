@@ -1,5 +1,7 @@
 #include "campaign_store/model.hpp"
 
+#include "campaign_store/json_text.hpp"
+
 #include "table.hpp"
 #include "values.hpp"
 
@@ -17,9 +19,17 @@ sync::ColumnSpec text_column(const char* name) {
 // (type, size, range, choices, JSON kind, timestamp), as the data API
 // would store it: the same rules for a row whether it was written here or
 // pulled. Nulls are the sync engine's to judge (by the column's NOT NULL).
+// One exception: a JSON document goes in as the text the server sent
+// (json_text::raw), without the data API's rule that JSON.parse must read it
+// back the same. An integer in it that no double holds (raw SQL on another
+// device wrote it) is kept with every digit, so every device holds the same
+// row; refusing it would leave the row missing here while the device that
+// wrote it keeps it.
 std::function<json(const json&)> decode_as(Field f) {
-  return [f = std::move(f)](const json& remote) -> json {
-    Value v = parse_value(f, remote, f.column);
+  const bool document = f.kind == Kind::Object || f.kind == Kind::Array || f.kind == Kind::Json;
+  return [f = std::move(f), document](const json& remote) -> json {
+    Value v = document && remote.is_structured() ? parse_value(f, json_text::raw(json_text::dump(remote)), f.column)
+                                                 : parse_value(f, remote, f.column);
     if (auto* n = std::get_if<std::int64_t>(&v)) return *n;
     if (is_null(v)) return nullptr;
     return std::string(text_of(v));

@@ -248,6 +248,25 @@ TEST_CASE("pulled rows are checked like data-API input; what fails is parked and
   CHECK(m.count("SELECT count(*) FROM products") == 2);
 }
 
+TEST_CASE("a pulled JSON document keeps every digit of an integer no double holds; its kind is still checked") {
+  // The data API refuses such an integer from JS (JSON.parse would change it
+  // on the way back); raw SQL on another device can still write one, and
+  // every device must then hold the same row.
+  Model m;
+  const std::string ok = soon(0);
+  json metadata = {{"big", std::uint64_t{1152921504606846977u}},
+                   {"list", json::array({std::int64_t{-1152921504606846977}, 0.5})}};
+  m.engine->begin();
+  json summary = m.respond(m.next(), 200,
+                           page({remote("products", "p-big", ok, {{"id", "p-big"}, {"name", "x"}, {"metadata", metadata}}),
+                                 remote("products", "p-kind", ok, {{"id", "p-kind"}, {"name", "x"}, {"metadata", {1, 2}}})}));
+  CHECK(summary["applied"] == 1);
+  CHECK(summary["parked"] == 1);
+  CHECK(m.text("SELECT metadata FROM products WHERE id = 'p-big'") ==
+        R"({"big":1152921504606846977,"list":[-1152921504606846977,0.5]})");
+  CHECK(m.text("SELECT message FROM sync_rejected WHERE row_id = 'p-kind'").find("metadata") != std::string::npos);
+}
+
 TEST_CASE("a JSON value nested too deep for this device costs only its own change") {
   Model m;
   std::string deep;

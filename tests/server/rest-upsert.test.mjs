@@ -100,6 +100,22 @@ describe('upsert as the owner', () => {
       { token, prefer: 'return=representation', query: '?columns=id,user_id,name,status&select=status' });
     assert.deepEqual(withNulls.body, [{ status: null }]);
   });
+
+  test('numbers arrive with every digit, as PostgREST passes JSON to PostgreSQL as text', async () => {
+    const [a, b] = [uuid(), uuid()];
+    // An integer no double holds, and a price whose shortest double text differs from what was sent.
+    const row = (id) => `{ "id": "${id}", "user_id": "${alice}", "name": "Big",\n "price": 12345678.91,`
+      + ` "metadata": {"big": 1152921504606846977, "list": [-1152921504606846977, 0.1]} }`;
+    for (const raw of [row(a), `[${row(b)}]`]) {
+      const res = await post('products', null, { token, raw, prefer: 'return=minimal' });
+      assert.equal(res.status, 201, res.text);
+    }
+    for (const id of [a, b]) {
+      const { rows } = await db.query(
+        "select price::text, metadata->>'big' as big, metadata->'list'->>0 as neg from public.products where id = $1", [id]);
+      assert.deepEqual(rows[0], { price: '12345678.91', big: '1152921504606846977', neg: '-1152921504606846977' });
+    }
+  });
 });
 
 describe('refusals, as PostgREST answers them', () => {

@@ -151,6 +151,7 @@ export async function createGateway({
     if (error) return error;
 
     let args;
+    let text;  // a POST body's JSON, whose values are bound as sent
     if (req.method === 'GET') {
       args = Object.fromEntries([...url.searchParams].filter(([k]) => k !== 'apikey'));
     } else if (req.method === 'POST') {
@@ -162,12 +163,13 @@ export async function createGateway({
         return json(400, pgrstError('PGRST102', 'Empty or invalid json'));
       }
       if (deeperThan(args, MAX_JSON_DEPTH)) return tooDeep();
+      if (raw.trim() !== '') text = raw;
     } else {
       return json(405, pgrstError('PGRST101', 'Only GET and POST verbs are allowed for functions'));
     }
 
     const ctx = { role: who.role, claims: who.claims, method: req.method, path: url.pathname };
-    const once = () => withRequestTx(pool, ctx, (c) => callRpc(c, fnName, args));
+    const once = () => withRequestTx(pool, ctx, (c) => callRpc(c, fnName, args, text));
     try {
       if (faults.take('duplicate')) {
         // The first delivery commits (or fails) on its own; the client only

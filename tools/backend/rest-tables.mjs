@@ -10,6 +10,7 @@
 // request as such: a column the request names must be one of the table's.
 // Every value is a bound parameter.
 import { pgrstError } from './errors.mjs';
+import { topLevelParts } from './json-parts.mjs';
 import { deeperThan, MAX_JSON_DEPTH } from './http-util.mjs';
 import { withRequestTx } from './request-tx.mjs';
 
@@ -85,10 +86,11 @@ function checkColumns(table, meta, names) {
  * JSON parameter, turned into the table's row type by json_populate_record,
  * so values convert exactly as PostgREST converts them.
  */
-export function buildInsert(table, meta, rows, { columns, onConflict, prefer, select }) {
+export function buildInsert(table, meta, rows, { columns, onConflict, prefer, select, rawRows }) {
   const cols = checkColumns(table, meta, columns);
   const target = `public.${quoteIdent(table)}`;
-  const params = rows.map((r) => JSON.stringify(r));
+  // Each row as the text it was sent as (rawRows), so every digit arrives.
+  const params = rows.map((r, i) => rawRows?.[i] ?? JSON.stringify(r));
   const values = rows.map((row, i) => `(${cols.map((c) => {
     if (Object.prototype.hasOwnProperty.call(row, c)) return `(json_populate_record(null::${target}, $${i + 1}::json)).${quoteIdent(c)}`;
     return prefer.missing === 'default' ? 'DEFAULT' : 'NULL';
@@ -143,7 +145,8 @@ export function readRequest(table, meta, raw, url, preferHeader) {
       { details: 'this local gateway selects plain columns or *' }));
   }
   if (rows.length > 0) checkColumns(table, meta, columns);
-  return { rows, columns, onConflict: url.searchParams.get('on_conflict'), prefer, select };
+  const rawRows = Array.isArray(body) ? topLevelParts(raw) : [raw];
+  return { rows, rawRows, columns, onConflict: url.searchParams.get('on_conflict'), prefer, select };
 }
 
 /**

@@ -3,6 +3,7 @@
 // as JSON. Identifiers in the SQL text come from pg_catalog, never from the
 // request; request values are always bind parameters.
 import { pgrstError } from './errors.mjs';
+import { topLevelParts } from './json-parts.mjs';
 
 const quoteIdent = (name) => `"${String(name).replace(/"/g, '""')}"`;
 
@@ -28,10 +29,12 @@ function inputArgs(fn) {
   return args;
 }
 
-function toParam(value, type) {
+// A body value as a bind parameter: JSON documents and numbers as the text
+// they were sent as (`raw`, json-parts.mjs), so every digit arrives.
+function toParam(value, type, raw) {
   if (value === null || value === undefined) return null;
-  if (type === 'json' || type === 'jsonb') return JSON.stringify(value);
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (type === 'json' || type === 'jsonb' || typeof value === 'object') return raw ?? JSON.stringify(value);
+  if (typeof value === 'number' && raw !== undefined) return raw;
   return String(value);
 }
 
@@ -75,21 +78,23 @@ function resolve(fnName, candidates, body) {
 
 /**
  * Runs the RPC on `client` (already inside the request transaction).
+ * `raw`: the body's text when it came as JSON (values are bound from it).
  * Returns { status, text } where text is the JSON body (or '' for 204).
  */
-export async function callRpc(client, fnName, body) {
+export async function callRpc(client, fnName, body, raw = undefined) {
   const { rows: candidates } = await client.query(LOOKUP, [fnName]);
   const { fn, single } = resolve(fnName, candidates, body ?? {});
   const args = inputArgs(fn);
   const params = [];
   const named = [];
   if (single) {
-    params.push(JSON.stringify(body));
+    params.push(raw ?? JSON.stringify(body));
     named.push(`$1::${args[0].type}`);
   } else {
+    const parts = raw === undefined ? null : topLevelParts(raw);
     for (const a of args) {
       if (!Object.prototype.hasOwnProperty.call(body, a.name)) continue;
-      params.push(toParam(body[a.name], a.type));
+      params.push(toParam(body[a.name], a.type, parts?.get(a.name)));
       named.push(`${quoteIdent(a.name)} => $${params.length}::${a.type}`);
     }
   }
