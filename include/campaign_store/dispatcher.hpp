@@ -53,10 +53,10 @@ class Dispatcher {
  public:
   Dispatcher() = default;
 
-  // op + JSON text in, JSON envelope text out. Never throws. The members are
-  // written in name order, so an error envelope, and only an error envelope,
-  // begins with {"error": (the JS door hands successes on unparsed and looks
-  // only at that prefix: js/engine/engine.js callText).
+  // op + JSON text in, JSON envelope text out. Never throws. Whether it
+  // succeeded and which tables it changed are also kept beside the answer
+  // (answered_ok, answer_changes), so a caller that passes the text on
+  // unparsed (the JS door, the worker) learns both without reading it.
   //
   // Bytes in: `blobs` is a JSON array [[path, length], ...] and `bytes` the
   // blobs one after the other; each goes into the arguments at its path (keys
@@ -65,6 +65,10 @@ class Dispatcher {
   // JSON document, which cannot hold bytes: INVALID_ARGUMENT.
   std::string call(std::string_view op, std::string_view args_json, std::string_view blobs = {},
                    std::string_view bytes = {}) noexcept;
+
+  // The last call's status and changes, as its envelope states them.
+  bool answered_ok() const { return ok_; }
+  const std::vector<std::string>& answer_changes() const { return changes_; }
 
   // What the last call's answer could not say in JSON text (its bytes).
   const json_text::AnswerValues& answer_values() const { return values_; }
@@ -78,6 +82,8 @@ class Dispatcher {
 
   Session session_;
   json_text::AnswerValues values_;
+  bool ok_ = false;
+  std::vector<std::string> changes_;
 };
 
 }  // namespace cs

@@ -17,7 +17,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * The door's C side (src/bindings/engine_bindings.cpp): the op and its JSON
+ * The door's C side (include/campaign_store/c_api.h): the op and its JSON
  * arguments are encoded straight into a buffer in the wasm heap, and the
  * answer is decoded from a view of it. A request's blobs follow its
  * arguments in that buffer (a list of their paths and lengths, then their
@@ -34,7 +34,7 @@ class NativeDoor {
    * @param {string} op
    * @param {string} argsText
    * @param {{path: (string|number)[], bytes: Uint8Array}[] | null} [blobs]
-   * @returns {{text: string, blobs: Uint8Array[] | null}}
+   * @returns {{ok: boolean, text: string, blobs: Uint8Array[] | null, changes: string[]}}
    */
   call(op, argsText, blobs = null) {
     const m = this.module;
@@ -59,12 +59,24 @@ class NativeDoor {
         if (length === 0) throw new CampaignStoreError('STORAGE_FULL', 'out of memory for the answer');
         const answer = m._cs_engine_response(this.handle);
         const text = decoder.decode(m.HEAPU8.subarray(answer, answer + length));
+        const ok = m._cs_engine_ok(this.handle) === 1;
+        const changes = this.#answerChanges();
         const out = this.#answerBlobs();
         if (length > KEEP_BYTES || capacity > KEEP_BYTES || out?.large) m._cs_engine_trim(this.handle, KEEP_BYTES);
-        return { text, blobs: out?.blobs ?? null };
+        return { ok, text, blobs: out?.blobs ?? null, changes };
       }
       capacity = (op.length + argsText.length + list.length) * 3 + byteCount + 64;
     }
+  }
+
+  // The tables the last answer's transactions changed, out of band: nobody
+  // has to parse an answer to learn them.
+  #answerChanges() {
+    const m = this.module;
+    const size = m._cs_engine_changes_size(this.handle);
+    if (size === 0) return [];
+    const at = m._cs_engine_changes(this.handle);
+    return decoder.decode(m.HEAPU8.subarray(at, at + size)).split('\n');
   }
 
   // The last answer's blobs, each copied into a buffer of its own (the heap
@@ -115,29 +127,27 @@ export class Engine {
    * @returns {unknown} the op's result
    */
   call(op, args = {}, options = undefined) {
-    const { text, blobs } = this.callEnvelope(op, args);
+    const { text, blobs, changes } = this.callEnvelope(op, args);
     const envelope = decodeAnswer(text, blobs, int64Option(options?.int64) ?? this.int64);
-    this.lastChanges = envelope.changes ?? [];
+    this.lastChanges = changes;
     return envelope.result;
   }
 
   /**
    * call(), answering the successful envelope as the text C++ wrote,
    * `{"changes":[…],"ok":true,"result":…,"values":[…]}` (changes and values
-   * only when there are some), unparsed, with the answer's blobs beside it:
-   * the worker hands both to the client, which costs a copy where an object
-   * graph costs a structured clone each way. Failures throw as from call().
-   * lastChanges is left empty: the changes are in the text.
-   * @returns {{text: string, blobs: Uint8Array[] | null}}
+   * only when there are some), unparsed, with the answer's blobs and changed
+   * tables beside it: the worker hands the text and blobs to the client,
+   * which costs a copy where an object graph costs a structured clone each
+   * way. Failures throw as from call(). lastChanges is left empty.
+   * @returns {{text: string, blobs: Uint8Array[] | null, changes: string[]}}
    */
   callEnvelope(op, args = {}) {
     if (!this.native) throw new CampaignStoreError('CLOSED', 'engine is disposed');
     this.lastChanges = [];
     const request = encodeArgs(args);
     const answer = this.native.call(op, request.text, request.blobs);
-    // Only an error envelope begins so (its members are in name order:
-    // Dispatcher::call in include/campaign_store/dispatcher.hpp).
-    if (answer.text.startsWith('{"error":')) {
+    if (!answer.ok) {
       const error = CampaignStoreError.fromWire(JSON.parse(answer.text).error);
       // Text JSON.stringify wrote can be invalid only by a lone surrogate:
       // the encoder names the value that holds it.

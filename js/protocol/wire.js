@@ -4,7 +4,7 @@
 //
 //   request   client -> worker  {id, op, args}
 //   response  worker -> client  {id, ok: true,  result, changes}
-//                               {id, ok: true,  text, blobs?, changes?}   text: the
+//                               {id, ok: true,  text, blobs?, changes}    text: the
 //                                   engine's envelope '{"changes":[…],"ok":true,
 //                                   "result":…,"values":[…]}' as C++ wrote it, parsed by
 //                                   the client (one string to copy instead of an object
@@ -16,8 +16,10 @@
 //                               {event: 'role', role, leader}
 //
 // Every request settles exactly one response with the same id; events carry
-// no id. `changes` lists what committed transactions touched: table names
-// (strings) today, `{table, ids}` objects once the core reports row ids.
+// no id. `ok` is the status: a reader never looks inside `text` for it.
+// `changes` lists the names of the tables committed transactions touched;
+// the engine reports them beside its answer (Engine.callEnvelope), so no
+// one parses an answer to learn them.
 // Binary values travel as ArrayBuffers, copied or moved (see transfer.js).
 import { CampaignStoreError, ERROR_CODES } from '../errors.js';
 

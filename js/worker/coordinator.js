@@ -22,7 +22,6 @@
 //   {t:'changes', origin, changes}        a commit; origin already has it in its answer
 import { CampaignStoreError } from '../errors.js';
 import { errorToWire } from '../protocol/wire.js';
-import { changesOf } from './executor.js';
 
 const OPEN_ATTEMPTS = 8;          // the previous leader may still hold handles briefly
 const OPEN_RETRY_MS = 150;
@@ -209,7 +208,7 @@ export class TabCoordinator {
     const body = key ? exec.runOnce(key, op, args) : (exec.runText ?? exec.run)(op, args);
     body.then((b) => {
       this.#o.reply(id, b);
-      const changes = changesOf(b);
+      const changes = b.changes ?? [];
       if (changes.length) this.#post({ t: 'changes', origin: this.#o.tabId, changes });
     });
   }
@@ -222,7 +221,7 @@ export class TabCoordinator {
         const error = errorToWire(new CampaignStoreError('INTERNAL', `the answer to ${op} could not be sent to its tab`, { op }));
         this.#post({ t: 'res', to: from, key, body: { ok: false, error, changes: [] } });
       }
-      const changes = changesOf(body);
+      const changes = body.changes ?? [];
       if (changes.length) {
         this.#post({ t: 'changes', origin: from, changes });
         this.#o.emitChanges(changes);

@@ -26,15 +26,6 @@ const LOG_RETENTION_MS = 10 * 60 * 1000;
 // the loop asks again.
 const UNLOGGED_OP = /^(ping|version|ops|health|metrics|sql\.query|search\.query|cache\.get|sync\.(next|apply|status|conflicts|blobs))$|^storage\.|\.(get|list)$/;
 
-/**
- * The changes an answer body reports: beside its result, or inside its
- * envelope text (runText), where they come first when there are any.
- */
-export function changesOf(body) {
-  if (body.changes?.length || typeof body.text !== 'string') return body.changes ?? [];
-  return body.text.startsWith('{"changes":') ? JSON.parse(body.text).changes : [];
-}
-
 /** True when `op` runs without the request log (exported for tests). */
 export const isUnlogged = (op) => UNLOGGED_OP.test(op);
 
@@ -57,7 +48,7 @@ export class Executor {
 
   /**
    * run(), with a successful answer left as the engine's envelope text and
-   * its blobs, `{ok: true, text, blobs?}` (Engine.callEnvelope), for the
+   * its blobs, `{ok: true, text, blobs?, changes}` (Engine.callEnvelope), for the
    * client to parse: one string crosses to the other thread instead of an
    * object graph. Ops whose answers carry bytes of their own keep run()'s
    * form (their bytes are transferred).
@@ -115,7 +106,7 @@ export class Executor {
       exec(`INSERT INTO ${REQUEST_LOG_TABLE}(key, response, at, blobs) VALUES (?, ?, ?, ?)`,
         [key, logged[0], Date.now(), logged[1]]);
       exec('COMMIT');
-      body.changes = this.engine.lastChanges.filter((c) => (c?.table ?? c) !== REQUEST_LOG_TABLE);
+      body.changes = this.engine.lastChanges.filter((table) => table !== REQUEST_LOG_TABLE);
       return body;
     } catch (err) {
       try { exec('ROLLBACK'); } catch { /* the core may have rolled back already */ }
@@ -151,8 +142,8 @@ export class Executor {
 }
 
 // An envelope text answer as a response body; blobs only when there are some.
-function textBody({ text, blobs }) {
-  return blobs?.length ? { ok: true, text, blobs } : { ok: true, text };
+function textBody({ text, blobs, changes = [] }) {
+  return blobs?.length ? { ok: true, text, blobs, changes } : { ok: true, text, changes };
 }
 
 // An answer's blobs as one BLOB for the log (empty when it has none): each

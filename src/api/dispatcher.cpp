@@ -78,6 +78,8 @@ void place_blobs(json& args, std::string_view blobs, std::string_view bytes) {
 std::string Dispatcher::call(std::string_view op, std::string_view args_json, std::string_view blobs,
                              std::string_view bytes) noexcept {
   values_.clear();
+  ok_ = false;
+  changes_.clear();
   try {
     try {
       if (args_json.size() + bytes.size() > kMaxRequestBytes)
@@ -127,6 +129,8 @@ std::string Dispatcher::call(std::string_view op, std::string_view args_json, st
         out += ']';
       }
       out += '}';
+      ok_ = true;
+      changes_.assign(changes.begin(), changes.end());
       return out;
     } catch (const Error& e) {
       values_.clear();

@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
 using cs::Dispatcher;
 using cs::json;
 
@@ -40,18 +43,31 @@ TEST_CASE("unknown op, malformed JSON and wrong argument types get codes") {
   CHECK(wrong["error"]["details"]["field"] == "sql");
 }
 
-TEST_CASE("an envelope begins with {\"error\": exactly when the call failed") {
+TEST_CASE("the status and changes beside the answer agree with its envelope") {
   Dispatcher d;
-  auto starts_with_error = [](const std::string& text) { return text.rfind(R"({"error":)", 0) == 0; };
-  CHECK_FALSE(starts_with_error(d.call("ping", "{}")));
-  CHECK(starts_with_error(d.call("no.such.op", "{}")));
-  CHECK(starts_with_error(d.call("ping", "{not json")));
-  REQUIRE_FALSE(starts_with_error(d.call("open", "{}")));
-  REQUIRE_FALSE(starts_with_error(d.call("sql.exec", R"j({"sql":"CREATE TABLE t(x)"})j")));
-  const std::string changed = d.call("sql.exec", R"j({"sql":"INSERT INTO t VALUES (1)"})j");
-  CHECK(changed.rfind(R"({"changes":)", 0) == 0);  // changes come first, and are no error
-  CHECK_FALSE(starts_with_error(changed));
-  CHECK(starts_with_error(d.call("sql.exec", R"j({"sql":"INSERT INTO nope VALUES (1)"})j")));
+  // Each call: its envelope, then what the dispatcher keeps beside it.
+  auto check = [&d](const char* op, const std::string& args, bool ok, std::vector<std::string> changes) {
+    const json envelope = json::parse(d.call(op, args));
+    CHECK(envelope["ok"] == ok);
+    CHECK(d.answered_ok() == ok);
+    CHECK(d.answer_changes() == changes);
+    if (changes.empty()) CHECK_FALSE(envelope.contains("changes"));
+    else CHECK(envelope["changes"] == json(changes));
+  };
+  check("ping", "{}", true, {});
+  check("no.such.op", "{}", false, {});
+  check("ping", "{not json", false, {});
+  check("open", "{}", true, {"sync_state"});  // opening writes the sync bookkeeping's first row
+  check("sql.exec", R"j({"sql":"CREATE TABLE t(x)"})j", true, {});
+  check("sql.exec", R"j({"sql":"CREATE TABLE u(x)"})j", true, {});
+  check("sql.exec", R"j({"sql":"INSERT INTO t VALUES (1)"})j", true, {"t"});
+  check("batch",
+        R"j({"ops":[{"op":"sql.exec","args":{"sql":"INSERT INTO u VALUES (1)"}},)j"
+        R"j({"op":"sql.exec","args":{"sql":"INSERT INTO t VALUES (2)"}}]})j",
+        true, {"t", "u"});
+  // A failed call commits nothing and reports no change, even after one that did.
+  check("sql.exec", R"j({"sql":"INSERT INTO nope VALUES (1)"})j", false, {});
+  check("sql.query", R"j({"sql":"SELECT count(*) AS n FROM t"})j", true, {});
 }
 
 TEST_CASE("a parameterized query round-trips through the envelope") {
