@@ -352,7 +352,10 @@ export interface StorageMethods {
   export(): Promise<{ bytes: Uint8Array }>;
   /** Replaces the database with a SQLite file image (copied; wrap it in transfer() to move it instead). */
   import(bytes: Uint8Array | ArrayBuffer): Promise<{ bytes: number; schemaVersion: number }>;
-  [op: string]: (...args: any[]) => Promise<any>;
+  /** Flushes every commit so far to disk now (batched durability does it within syncWithinMs by itself). */
+  sync(): Promise<{ flushed: number }>;
+  /** Deletes the open database's files; the store can do nothing more with it. */
+  delete(): Promise<JsonObject>;
 }
 
 export interface Health {
@@ -370,11 +373,6 @@ export interface Metrics {
   pageCount: number;
   freelistCount: number;
   schemaVersion: number;
-}
-
-/** Methods of an entity whose op shapes are not typed in detail yet. */
-export interface GenericMethods {
-  [method: string]: (...args: any[]) => Promise<any>;
 }
 
 export interface QueryResult<Row = Record<string, SqlValue>> {
@@ -424,7 +422,7 @@ export interface StoreInfo {
   role: 'leader' | 'follower' | 'waiting';
   leader: string | null;
   version: { version: string; sqlite: string; sqlite_source_id: string };
-  /** Every op the core answers. */
+  /** The public ops the core answers: each is a method of the store (internal ones are reachable through call() only). */
   ops: string[];
   open?: JsonObject;
   /** OPFS: what navigator.storage.persist() answered (set shortly after open; null where unavailable). */
@@ -508,7 +506,7 @@ export declare class CampaignStore {
   cache: CacheMethods;
   storage: StorageMethods;
   /** Supabase sync (with the `sync` option; otherwise only the raw sync.* ops). */
-  sync: SyncMethods & GenericMethods;
+  sync: SyncMethods;
   /** Whose database is open, switching users, and the data made while signed out. */
   account: AccountMethods;
   // ---- legacy migration
@@ -517,7 +515,7 @@ export declare class CampaignStore {
   /** Content-addressed bytes (migrated images): get, info, put, objectUrl. */
   blobs: BlobMethods;
   /** The old app's call shapes over this store (saveAd, getCampaigns, getProducts...). */
-  legacy: LegacyFacade & GenericMethods;
+  legacy: LegacyFacade;
 
   sql: {
     /** Read-only statements with bound parameters. */

@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,20 @@ using json = nlohmann::json;
 // An op handler takes the session and the parsed arguments and returns the
 // result; it reports failure by throwing cs::Error.
 using OpHandler = json (*)(Session& session, const json& args);
+
+// Who calls an op: anyone through the public store (a method per op), or
+// only this package's own JS and tests (the sync loop's request builder, the
+// raw migration with staged bytes, the VFS self test). store.call reaches
+// both; only public ops become methods.
+enum class Access : std::uint8_t { Public, Internal };
+
+// What running an op again does, which decides how the multi-tab worker
+// replays a forwarded request whose answer was lost (js/worker/executor.js).
+enum class Replay : std::uint8_t {
+  Once,   // it writes: applied at most once, through the request log
+  Rerun,  // it only reads, or running it again is harmless, or it cannot
+          // run inside the log's transaction: it simply runs again
+};
 
 struct OpSpec {
   std::string_view name;
@@ -43,6 +58,10 @@ struct OpSpec {
   // them as the text they came in (json_text::parse with raw members), so a
   // draft's 3 KB of step data is never built into a tree and written back.
   std::vector<std::string_view> raw_members = {};
+  Access access = Access::Public;
+  Replay replay = Replay::Once;
+  // Closes the database's files: a persistent storage host behind it is spent.
+  bool releases_storage = false;
 };
 
 // The op table: every op the core answers, in one place (src/api/op_table.cpp).

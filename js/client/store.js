@@ -163,7 +163,7 @@ export class CampaignStore {
     this.#stopWorker();
   }
 
-  /** Adds the methods of ops the core lists beyond entities.js. @internal */
+  /** Adds the methods of the public ops the core lists (store.info.ops) beyond entities.js. @internal */
   learnOps(ops) {
     const { call: _, ...api } = buildApi((op, args, options) => this.call(op, args, options), ops);
     for (const [key, value] of Object.entries(api)) {

@@ -6,8 +6,6 @@ import { openStorage } from '../hosts/index.js';
 import { checkArgs, decodeAnswer, encodeArgs, int64Option } from '../protocol/values.js';
 import { loadWasmModule } from './load.js';
 
-// Ops after which C++ has closed the pool's files: the host is spent.
-const RELEASES_STORAGE = new Set(['close', 'storage.delete']);
 // Error codes a storage host can be behind.
 const STORAGE_CODES = new Set(['IO', 'STORAGE_FULL', 'CORRUPT', 'BUSY']);
 // Requests and answers above this are not kept in the heap between calls.
@@ -117,6 +115,12 @@ export class Engine {
     this.lastChanges = [];
     /** The persistent storage behind the open database (openStorage), or null. */
     this.storage = null;
+    /**
+     * The core's op table (`ops`): op -> {op, args, access, replay,
+     * releasesStorage?}, the one description of what each op is.
+     * @type {Map<string, {op: string, args: string, access: 'public'|'internal', replay: 'once'|'rerun', releasesStorage?: true}>}
+     */
+    this.ops = new Map(this.call('ops').map((o) => [o.op, o]));
   }
 
   /**
@@ -154,7 +158,8 @@ export class Engine {
       if (error.details?.reason === 'invalid_json') checkArgs(args);
       throw this.#withStorageReason(error);
     }
-    if (this.storage && RELEASES_STORAGE.has(op)) this.#releaseStorage();
+    // After these C++ has closed the pool's files: the host is spent.
+    if (this.storage && this.ops.get(op)?.releasesStorage) this.#releaseStorage();
     if (this.storage?.syncWithinMs > 0 && !this.#syncTimer && op !== 'storage.sync') this.#scheduleSync();
     return answer;
   }

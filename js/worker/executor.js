@@ -14,21 +14,6 @@ import { BINARY_OPS } from './binary.js';
 export const REQUEST_LOG_TABLE = '_cs_tab_requests';
 const LOG_RETENTION_MS = 10 * 60 * 1000;
 
-// Ops that skip the request log: reads (safe to run again), storage ops,
-// which refuse to run inside a transaction (import, checkpoint, delete;
-// replaying them is harmless), and sync's request builder, reads and
-// answers: a replayed sync.next just builds the request afresh, and its
-// result can be an upload's bytes, which do not belong in the log; sync.apply
-// must run outside any transaction, because a pull page is applied with
-// foreign keys off (a child can come a page before its parent) and
-// PRAGMA foreign_keys does nothing inside one. Replaying an apply is
-// harmless: a leader that never built the request refuses its answer, and
-// the loop asks again.
-const UNLOGGED_OP = /^(ping|version|ops|health|metrics|sql\.query|search\.query|cache\.get|sync\.(next|apply|status|conflicts|blobs))$|^storage\.|\.(get|list)$/;
-
-/** True when `op` runs without the request log (exported for tests). */
-export const isUnlogged = (op) => UNLOGGED_OP.test(op);
-
 export class Executor {
   /** @param {import('../engine/engine.js').Engine} engine */
   constructor(engine) {
@@ -70,7 +55,7 @@ export class Executor {
    * gives back exactly what the op answered (bigints and bytes included).
    */
   runOnce(key, op, args) {
-    if (UNLOGGED_OP.test(op)) return this.runText(op, args);
+    if (!this.isLogged(op)) return this.runText(op, args);
     const exec = (sql, params) => this.engine.call('sql.exec', { sql, params });
     try {
       this.#ensureLog();
@@ -112,6 +97,18 @@ export class Executor {
       try { exec('ROLLBACK'); } catch { /* the core may have rolled back already */ }
       return { ok: false, error: errorToWire(err), changes: [] };
     }
+  }
+
+  /**
+   * True when a forwarded `op` goes through the request log: the op table
+   * says it writes (replay 'once'). Reads, and ops the table marks 'rerun'
+   * (storage ops, which refuse to run inside a transaction; sync's request
+   * builder and answers, whose pull pages need foreign keys off, which a
+   * transaction ignores), simply run again. An op the core does not know is
+   * logged: it fails inside the log's transaction, which changes nothing.
+   */
+  isLogged(op) {
+    return this.engine.ops.get(op)?.replay !== 'rerun';
   }
 
   /** Drops log entries no sender can still be waiting for. */

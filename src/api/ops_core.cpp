@@ -21,10 +21,18 @@ json version(Session&, const json&) {
           {"sqlite_source_id", sqlite3_sourceid()}};
 }
 
+// The op table as JS reads it (js/engine/engine.js opTraits): each op's
+// shape and traits, so no list of ops is written twice.
 json list_ops(Session&, const json&) {
   json out = json::array();
-  for (const OpSpec& spec : op_table())
-    out.push_back({{"op", spec.name}, {"args", spec.args}});
+  for (const OpSpec& spec : op_table()) {
+    json op = {{"op", spec.name},
+               {"args", spec.args},
+               {"access", spec.access == Access::Internal ? "internal" : "public"},
+               {"replay", spec.replay == Replay::Rerun ? "rerun" : "once"}};
+    if (spec.releases_storage) op["releasesStorage"] = true;
+    out.push_back(std::move(op));
+  }
   return out;
 }
 
