@@ -15,9 +15,12 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
+struct sqlite3_context;
+struct sqlite3_value;
 
 namespace cs {
 
@@ -112,6 +115,15 @@ class Database {
   // Throws the Error for rc with this connection's message.
   [[noreturn]] void raise(int rc, const char* action) const;
 
+  // Registers an application SQL function of `args` arguments (UTF-8,
+  // `user_data` handed to `fn`), or removes it when fn is null. The
+  // connection remembers which are registered, so one layer asks whether
+  // another installed a function (has_function) instead of preparing SQL
+  // that calls it and reading the error.
+  using SqlFunction = void (*)(sqlite3_context*, int, sqlite3_value**);
+  void define_function(const char* name, int args, void* user_data, SqlFunction fn);
+  bool has_function(std::string_view name) const;
+
   sqlite3* handle() const { return db_; }
 
   // Work that must be part of every outermost Transaction, run by its
@@ -126,6 +138,7 @@ class Database {
   int flatten_depth_ = 0;  // open Transaction(Nested::Flatten) scopes
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  std::vector<std::string> functions_;  // define_function's, by name
   static constexpr std::size_t kUserCacheSize = 64;
   std::list<std::pair<std::string, std::unique_ptr<Statement>>> user_cache_;  // most recent first
 };

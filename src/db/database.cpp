@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -282,6 +283,18 @@ Statement& Database::cached_user(std::string_view sql) {
 std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void Database::define_function(const char* name, int args, void* user_data, SqlFunction fn) {
+  const int rc = sqlite3_create_function_v2(db_, name, args, SQLITE_UTF8, user_data, fn, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) raise(rc, "register an SQL function");
+  const auto at = std::find(functions_.begin(), functions_.end(), name);
+  if (fn != nullptr && at == functions_.end()) functions_.emplace_back(name);
+  if (fn == nullptr && at != functions_.end()) functions_.erase(at);
+}
+
+bool Database::has_function(std::string_view name) const {
+  return std::find(functions_.begin(), functions_.end(), name) != functions_.end();
+}
 
 void Database::raise(int rc, const char* action) const {
   int extended = sqlite3_extended_errcode(db_);

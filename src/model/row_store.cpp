@@ -2,8 +2,6 @@
 
 #include "campaign_store/clock.hpp"
 
-#include <cstring>
-
 namespace cs::model {
 
 namespace {
@@ -13,12 +11,7 @@ namespace {
 // that rows and the outbox share one clock and one node id. A bare
 // connection without the sync engine writes NULL instead.
 Statement& write_statement(Database& db, const std::string (&sql)[2]) {
-  try {
-    return db.cached(sql[1]);
-  } catch (const Error& e) {
-    if (std::strstr(e.what(), "cs_hlc_now") == nullptr) throw;
-    return db.cached(sql[0]);
-  }
+  return db.cached(sql[db.has_function("cs_hlc_now") ? 1 : 0]);
 }
 
 }  // namespace

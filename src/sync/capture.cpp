@@ -78,13 +78,8 @@ void Engine::install() {
   state_ = std::make_unique<State>(client);
   restore_clock();
 
-  const int flags = SQLITE_UTF8;
-  int rc = sqlite3_create_function_v2(db_.handle(), "cs_sync_capture", 0, flags, state_.get(),
-                                      fn_capture, nullptr, nullptr, nullptr);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_create_function_v2(db_.handle(), "cs_hlc_now", 0, flags, state_.get(), fn_hlc_now,
-                                    nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) db_.raise(rc, "register sync functions");
+  db_.define_function("cs_sync_capture", 0, state_.get(), fn_capture);
+  db_.define_function("cs_hlc_now", 0, state_.get(), fn_hlc_now);
 
   read_references();
   for (const TableSpec& t : tables_) {
@@ -256,11 +251,15 @@ void Engine::restore_clock() {
 
 Engine::~Engine() {
   // The functions point at state_; unregister them before it goes away.
+  // A destructor does not throw: removing a function on an open
+  // connection fails only when a statement using it is running, which no
+  // caller leaves behind.
   if (state_ && db_.handle() != nullptr) {
-    sqlite3_create_function_v2(db_.handle(), "cs_sync_capture", 0, SQLITE_UTF8, nullptr, nullptr,
-                               nullptr, nullptr, nullptr);
-    sqlite3_create_function_v2(db_.handle(), "cs_hlc_now", 0, SQLITE_UTF8, nullptr, nullptr,
-                               nullptr, nullptr, nullptr);
+    try {
+      db_.define_function("cs_sync_capture", 0, nullptr, nullptr);
+      db_.define_function("cs_hlc_now", 0, nullptr, nullptr);
+    } catch (const Error&) {
+    }
   }
 }
 

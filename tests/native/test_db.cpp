@@ -3,6 +3,7 @@
 #include "campaign_store/database.hpp"
 
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 using cs::Code;
 using cs::Database;
@@ -171,4 +172,29 @@ TEST_CASE("inside a flattening transaction nested ones take no savepoint; the ou
   Statement again(db, "SELECT count(*) FROM t");
   REQUIRE(again.step());
   CHECK(again.column_int(0) == 1);
+}
+
+namespace {
+// SELECT answer() gives 42 plus the integer its user data points at.
+void answer(sqlite3_context* context, int, sqlite3_value**) {
+  const auto* base = static_cast<const int*>(sqlite3_user_data(context));
+  sqlite3_result_int(context, 42 + *base);
+}
+}  // namespace
+
+TEST_CASE("application SQL functions: defined, known by name, removed") {
+  Database db;
+  CHECK_FALSE(db.has_function("answer"));
+  int base = 1;
+  db.define_function("answer", 0, &base, answer);
+  CHECK(db.has_function("answer"));
+  CHECK_FALSE(db.has_function("answe"));
+  Statement q(db, "SELECT answer()");
+  REQUIRE(q.step());
+  CHECK(q.column_int(0) == 43);
+  q.reset();
+  db.define_function("answer", 0, &base, answer);  // again: still one entry
+  db.define_function("answer", 0, nullptr, nullptr);
+  CHECK_FALSE(db.has_function("answer"));
+  CHECK(code_of([&] { Statement(db, "SELECT answer()"); }) == Code::InvalidArgument);  // no such function
 }
