@@ -9,7 +9,8 @@ import { BINARY_OPS } from './binary.js';
  * write itself. If the leader tab dies after committing but before its answer
  * reached the sender, the sender resends the request to the next leader,
  * which finds the key here and answers with the recorded result instead of
- * applying the write twice.
+ * applying the write twice. The core's schema migrations create it
+ * (src/model/migrations.cpp, version 7).
  */
 export const REQUEST_LOG_TABLE = '_cs_tab_requests';
 const LOG_RETENTION_MS = 10 * 60 * 1000;
@@ -18,7 +19,6 @@ export class Executor {
   /** @param {import('../engine/engine.js').Engine} engine */
   constructor(engine) {
     this.engine = engine;
-    this.logReady = false;
   }
 
   /** @returns {{ok: boolean, result?: any, error?: object, changes: any[]}} */
@@ -58,7 +58,6 @@ export class Executor {
     if (!this.isLogged(op)) return this.runText(op, args);
     const exec = (sql, params) => this.engine.call('sql.exec', { sql, params });
     try {
-      this.#ensureLog();
       exec('BEGIN IMMEDIATE');
     } catch (err) {
       return { ok: false, error: errorToWire(err), changes: [] };
@@ -113,7 +112,6 @@ export class Executor {
 
   /** Drops log entries no sender can still be waiting for. */
   pruneLog(now = Date.now()) {
-    this.#ensureLog();
     this.engine.call('sql.exec', {
       sql: `DELETE FROM ${REQUEST_LOG_TABLE} WHERE at < ?`, params: [now - LOG_RETENTION_MS],
     });
@@ -122,19 +120,6 @@ export class Executor {
   #invoke(op, args) {
     const binary = BINARY_OPS[op];
     return binary ? binary(this.engine, args) : this.engine.call(op, args);
-  }
-
-  #ensureLog() {
-    if (this.logReady) return;
-    this.engine.call('sql.exec', {
-      sql: `CREATE TABLE IF NOT EXISTS ${REQUEST_LOG_TABLE} (key TEXT PRIMARY KEY, response TEXT NOT NULL, at INTEGER NOT NULL, blobs BLOB)`,
-    });
-    // A log made before answers could carry blobs lacks the column.
-    const columns = this.engine.call('sql.query', { sql: `SELECT name FROM pragma_table_info('${REQUEST_LOG_TABLE}')` });
-    if (!columns.rows.some((c) => c.name === 'blobs')) {
-      this.engine.call('sql.exec', { sql: `ALTER TABLE ${REQUEST_LOG_TABLE} ADD COLUMN blobs BLOB` });
-    }
-    this.logReady = true;
   }
 }
 

@@ -115,7 +115,6 @@ export class StoreServer {
         idle: () => this.#engineQueue.idle(),
       },
       openDb: async () => {
-        this.#executor.logReady = false;  // a fresh connection: check the log table again
         const db = await this.#open();
         this.#db = db;
         return { close: () => { this.#db = null; return db.close(); } };

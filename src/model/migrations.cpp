@@ -503,6 +503,21 @@ DROP TRIGGER IF EXISTS sync_capture_ai_generations_delete;
 #undef CS_TIMESTAMPS
 #undef CS_NOW
 
+// 7: the multi-tab worker's request log (js/worker/executor.js): a write
+// another tab forwarded is recorded in its own transaction, so a resend is
+// answered from the record instead of applied twice; `blobs` holds the
+// answer's bytes. A worker before this migration created the table itself,
+// at first without `blobs`.
+const char* const kV7TabRequestLog = R"sql(
+CREATE TABLE IF NOT EXISTS _cs_tab_requests(
+  key TEXT PRIMARY KEY, response TEXT NOT NULL, at INTEGER NOT NULL, blobs BLOB);
+)sql";
+
+void add_request_log_blobs(Database& db) {
+  Statement column(db, "SELECT 1 FROM pragma_table_info('_cs_tab_requests') WHERE name = 'blobs'");
+  if (!column.step()) db.exec("ALTER TABLE _cs_tab_requests ADD COLUMN blobs BLOB");
+}
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -513,6 +528,7 @@ const std::vector<Migration>& migrations() {
       {4, "legacy localStorage import", kV4Legacy},
       {5, "deferred full-text indexing, category and brand indexes", kV5DeferredIndexing},
       {6, "sync tables under versioned migrations", kV6SyncTables},
+      {7, "the multi-tab request log", kV7TabRequestLog, false, add_request_log_blobs},
   };
   return list;
 }

@@ -16,6 +16,9 @@ struct Migration {
   // only takes effect outside a transaction; the runner then checks them
   // with PRAGMA foreign_key_check before committing.
   bool foreign_keys_off = false;
+  // What SQL alone cannot say (a column added only where it is missing):
+  // run after `sql`, in the same transaction.
+  void (*code)(Database&) = nullptr;
 };
 
 // PRAGMA application_id of a campaign-store database ("CSDB").

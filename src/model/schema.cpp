@@ -33,6 +33,7 @@ void apply(Database& db, const Migration& m) {
   Transaction tx(db);
   try {
     db.exec(m.sql);
+    if (m.code != nullptr) m.code(db);
   } catch (const Error& e) {
     json details = e.details();
     details["migration"] = m.version;

@@ -67,6 +67,23 @@ TEST_CASE("an older database is upgraded step by step, keeping its rows") {
   CHECK(scalar(db, "SELECT count(*) FROM products") == 1);
 }
 
+TEST_CASE("the multi-tab request log comes from a migration; a log a worker made without blobs gains the column") {
+  const auto& all = schema::migrations();
+  const std::vector<schema::Migration> before_log(all.begin(), all.begin() + 6);
+  Database fresh;
+  schema::migrate(fresh);
+  CHECK(scalar(fresh, "SELECT count(*) FROM pragma_table_info('_cs_tab_requests') WHERE name = 'blobs'") == 1);
+
+  Database old;
+  REQUIRE(schema::migrate(old, before_log) == 6);
+  // What the worker created itself before version 7, with an entry in flight.
+  old.exec("CREATE TABLE _cs_tab_requests (key TEXT PRIMARY KEY, response TEXT NOT NULL, at INTEGER NOT NULL);"
+           "INSERT INTO _cs_tab_requests VALUES ('tab:1', '{\"ok\":true}', 1)");
+  REQUIRE(schema::migrate(old) == schema::current_version());
+  CHECK(scalar(old, "SELECT count(*) FROM pragma_table_info('_cs_tab_requests') WHERE name = 'blobs'") == 1);
+  CHECK(scalar(old, "SELECT count(*) FROM _cs_tab_requests WHERE key = 'tab:1' AND blobs IS NULL") == 1);
+}
+
 TEST_CASE("a database from a newer version is refused and left untouched") {
   Database db;
   schema::migrate(db);
@@ -85,17 +102,18 @@ TEST_CASE("a database from a newer version is refused and left untouched") {
 }
 
 TEST_CASE("the open op refuses a newer file and closes it; a foreign file too") {
+  const int newer = schema::current_version() + 1;
   const std::string path = temp_path("newer");
   {
     Database db({path});
     schema::migrate(db);
-    db.exec("PRAGMA user_version = 7");
+    db.exec(("PRAGMA user_version = " + std::to_string(newer)).c_str());
   }
   cs::Dispatcher d;
   json r = json::parse(d.call("open", json{{"path", path}}.dump()));
   REQUIRE(r["ok"] == false);
   CHECK(r["error"]["code"] == "CONFLICT");
-  CHECK(r["error"]["details"]["schemaVersion"] == 7);
+  CHECK(r["error"]["details"]["schemaVersion"] == newer);
   CHECK_FALSE(d.session().is_open());
 
   const std::string other = temp_path("foreign");
