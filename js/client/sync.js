@@ -67,9 +67,11 @@ export async function attachSync(store, settings, name) {
 
   // The project URL also turns blob uploads on (rows get public URLs under it).
   await store.call('sync.configure', { userId, url });
-  // Local writes (any table) make the loop sync soon, debounced.
+  // Local writes make the loop sync soon, debounced. A write to push is one
+  // the capture triggers put in sync_outbox; rows a pull applied are not
+  // captured, so a pull does not start another cycle of its own.
   const off = store.subscribe('*', ({ tables }) => {
-    if (tables.some((t) => !t.startsWith('sync_'))) loop.notifyLocalChange();
+    if (tables.includes('sync_outbox')) loop.notifyLocalChange();
   });
   const realtime = settings.realtime ? followLeadership(store, loop, settings) : { start() {}, stop() {} };
   store.onDisconnect(() => { off(); realtime.stop(); loop.stop(); downloads?.stop(); });  // sign-out, another user, or close

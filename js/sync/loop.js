@@ -200,11 +200,16 @@ export class SyncLoop {
   async carry(request) {
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
+      // Offline (the browser says so): no request, and no retries that could
+      // only fail; the cycle ends 'offline' and the online event starts the
+      // next one (sync.begin forgets the request that was never sent).
+      if (!this.online) throw offlineError();
       // The answer goes to the engine as the text it came in: the engine
       // parses it, so a value too deep to store costs one row, not the page.
       const { status, text } = await this.send(request, refreshed);
       const result = await this.call('sync.apply', { id: request.id, status, text });
       if (result.ok) return result;
+      if (status === 0 && !this.online) throw offlineError();  // the network went away during the request
       if (result.retry === 'auth' && !refreshed) {
         refreshed = true;  // one fresh token, then give up: no 401 loops
       } else if (result.retry === 'backoff' && attempt < this.options.maxAttempts) {
@@ -265,6 +270,13 @@ export class SyncLoop {
       clearTimeout(timer);
     }
   }
+}
+
+function offlineError() {
+  const error = new Error('offline: sync goes on when the network is back');
+  error.code = 'NETWORK';
+  error.details = { offline: true };
+  return error;
 }
 
 function sleep(ms) {

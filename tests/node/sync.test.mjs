@@ -228,3 +228,45 @@ test('integers beyond 2^53 inside a JSON column push and pull with every digit',
   assert.equal(b.call('sync.status').rejected, 0);
   assert.equal(a.call('sync.status').rejected, 0, 'its own row, pulled back, is no stranger');
 });
+
+test('going offline during a cycle stops its requests at once; back online, the next cycle sends everything', async () => {
+  const user = newUser();
+  const engine = await createEngine();
+  engine.call('open');
+  engine.call('sync.configure', { userId: user.id });
+  let sent = 0;
+  const states = [];
+  const loop = new SyncLoop({
+    call: (op, args) => engine.call(op, args),
+    url: be.url,
+    anonKey: be.anonKey,
+    getAccessToken: () => be.mintToken({ sub: user.id }),
+    // The network drops under the first request: the browser's 'offline'
+    // comes with a failed fetch (what Chromium's setOffline does).
+    fetch: async (url, init) => {
+      sent++;
+      if (sent === 1) {
+        loop.online = false;
+        throw new TypeError('Failed to fetch');
+      }
+      return fetch(url, init);
+    },
+    onStatus: (s) => states.push(s.state),
+    options: { baseBackoffMs: 5, maxBackoffMs: 40, maxAttempts: 12 },
+  });
+  const p = engine.call('products.create', { name: 'Made on the train' });
+  await assert.rejects(loop.now(), (e) => e.code === 'NETWORK' && e.details.offline === true);
+  assert.equal(sent, 1, 'no retry while offline');
+  assert.equal(states.at(-1), 'offline');
+  assert.ok(engine.call('sync.status').pending > 0, 'the write waits in the outbox');
+  assert.deepEqual(await loop.now(), { ok: false, offline: true });
+  assert.equal(sent, 1, 'a cycle started offline sends nothing');
+
+  loop.online = true;
+  const summary = await loop.now();
+  assert.equal(summary.ok, true);
+  assert.equal(engine.call('sync.status').pending, 0);
+  const other = await client(user);
+  await other.loop.now();
+  assert.equal(other.call('products.get', { id: p.id }).name, 'Made on the train');
+});
