@@ -1,6 +1,6 @@
 #include "campaign_store/session.hpp"
 
-#include "campaign_store/model.hpp"
+#include "sync/model_tables.hpp"
 #include "model/repos.hpp"
 
 #include <sqlite3.h>
@@ -41,7 +41,7 @@ void Session::open(const OpenOptions& options) {
 void Session::start_engines() {
   // Every data-API commit brings the full-text index up to date first.
   db().set_before_commit([](Database& db) { model::search::index_pending(db); });
-  sync_ = std::make_unique<sync::Engine>(db(), model::sync_tables(), blob_columns());
+  sync_ = std::make_unique<sync::Engine>(db(), sync::model_tables(), blob_columns());
   sync_->install();
 }
 

@@ -2,7 +2,7 @@
 // foreign files, atomicity of a failing migration; the schema's own checks
 // (foreign keys, JSON, integer money); descriptors match the columns.
 #include "campaign_store/dispatcher.hpp"
-#include "campaign_store/model.hpp"
+#include "sync/model_tables.hpp"
 #include "campaign_store/schema.hpp"
 #include "model/migrations.hpp"
 #include "model/table.hpp"
@@ -210,7 +210,7 @@ TEST_CASE("every descriptor field is a column, and sync sees every column") {
     // Everything but the local seq is described.
     CHECK(columns.size() == t->fields.size() + 4 + (t->has_seq ? 1 : 0));
   }
-  auto synced = cs::model::sync_tables();
+  auto synced = cs::sync::model_tables();
   REQUIRE(synced.size() == 11);
   CHECK(synced.front().name == "users");
   bool price_is_decimal = false;

@@ -5,7 +5,7 @@
 // be gone, pushes split when refused as too large, client ids unique per
 // copy, clocks bounded.
 #include "campaign_store/dispatcher.hpp"
-#include "campaign_store/model.hpp"
+#include "sync/model_tables.hpp"
 #include "campaign_store/schema.hpp"
 #include "campaign_store/sync.hpp"
 #include "model/migrations.hpp"
@@ -89,7 +89,7 @@ const char* kFamily =
 
 // The same checks a model database gets from the data API's descriptors.
 struct Model : Engine {
-  Model() : Engine(cs::model::sync_tables()) {}
+  Model() : Engine(cs::sync::model_tables()) {}
 };
 
 const char* kProduct = "5b0c0000-0000-4000-8000-000000000001";
@@ -476,7 +476,7 @@ TEST_CASE("a database of schema 5, with the sync tables and triggers an older en
       VALUES (41, 'products', 'q', 'upsert', '0000000000001-00000-c0ffee', 'CONSTRAINT', 'why');
   )sql");
   CHECK(cs::schema::migrate(db) == cs::schema::current_version());
-  sync::Engine engine(db, cs::model::sync_tables());
+  sync::Engine engine(db, cs::sync::model_tables());
   engine.install();
   CHECK(engine.status()["clientId"] == "c0ffee");
   CHECK(engine.status()["pending"] == 1);

@@ -1,9 +1,8 @@
-#include "campaign_store/model.hpp"
+#include "model_tables.hpp"
 
 #include "campaign_store/json_text.hpp"
-
-#include "table.hpp"
-#include "values.hpp"
+#include "model/table.hpp"
+#include "model/values.hpp"
 
 namespace cs::model {
 
@@ -45,36 +44,42 @@ Field timestamp_field(const char* column) {
 }
 
 }  // namespace
+}  // namespace cs::model
 
-std::vector<sync::TableSpec> sync_tables() {
-  std::vector<sync::TableSpec> out;
-  for (const TableSpec* t : all_tables()) {
-    sync::TableSpec s;
+namespace cs::sync {
+
+std::vector<TableSpec> model_tables() {
+  using model::Field;
+  using model::Kind;
+  using model::text_column;
+  std::vector<TableSpec> out;
+  for (const model::TableSpec* t : model::all_tables()) {
+    TableSpec s;
     s.name = t->name;
     // users: one row per user, the owner's; products.user_id references it
     // here only (the server scopes every table by user_id instead).
     s.owner_table = t->name == "users";
     s.columns.push_back(text_column("id"));
     for (const Field& f : t->fields) {
-      sync::ColumnSpec c;
+      ColumnSpec c;
       c.name = f.column;
       switch (f.kind) {
-        case Kind::Integer: c.kind = sync::ColumnKind::Integer; break;
-        case Kind::Boolean: c.kind = sync::ColumnKind::Boolean; break;
+        case Kind::Integer: c.kind = ColumnKind::Integer; break;
+        case Kind::Boolean: c.kind = ColumnKind::Boolean; break;
         case Kind::Object:
         case Kind::Array:
-        case Kind::Json: c.kind = sync::ColumnKind::Json; break;
-        case Kind::Money2: c.kind = sync::ColumnKind::Decimal; c.scale = 2; break;
-        case Kind::Money4: c.kind = sync::ColumnKind::Decimal; c.scale = 4; break;
-        default: c.kind = sync::ColumnKind::Text; break;
+        case Kind::Json: c.kind = ColumnKind::Json; break;
+        case Kind::Money2: c.kind = ColumnKind::Decimal; c.scale = 2; break;
+        case Kind::Money4: c.kind = ColumnKind::Decimal; c.scale = 4; break;
+        default: c.kind = ColumnKind::Text; break;
       }
-      c.decode = decode_as(f);
+      c.decode = model::decode_as(f);
       if (f.kind == Kind::Id && f.ref == "users") s.local_parents.push_back(f.ref);
       s.columns.push_back(std::move(c));
     }
     for (const char* stamp : {"created_at", "updated_at"}) {
-      sync::ColumnSpec c = text_column(stamp);
-      c.decode = decode_as(timestamp_field(stamp));
+      ColumnSpec c = text_column(stamp);
+      c.decode = model::decode_as(model::timestamp_field(stamp));
       s.columns.push_back(std::move(c));
     }
     s.columns.push_back(text_column("hlc"));
@@ -83,4 +88,4 @@ std::vector<sync::TableSpec> sync_tables() {
   return out;
 }
 
-}  // namespace cs::model
+}  // namespace cs::sync
