@@ -1,7 +1,7 @@
 // The one error type the module throws. `code` is one of ERROR_CODES (the
 // same names the C++ core uses); `details` is structured (field, index, ...).
 
-/** Error codes shared with the C++ core (include/campaign_store/error.hpp). */
+/** Error codes shared with the C++ core (src/db/error.hpp). */
 export const ERROR_CODES = Object.freeze([
   'INVALID_ARGUMENT', 'NOT_FOUND', 'CONFLICT', 'CONSTRAINT', 'STORAGE_FULL', 'IO',
   'CORRUPT', 'BUSY', 'UNAUTHORIZED', 'NETWORK', 'INTERNAL',

@@ -48,7 +48,7 @@ export function buildDriver(log = () => {}) {
   const out = path.join(BUILD_DIR, 'driver');
   const seconds = cached(out, [stamp(src), stamp(lib), stamp(sqliteLib)], () => {
     log('compiling bench/native/driver.cpp');
-    execFileSync('g++', ['-std=c++17', '-O2', '-g', '-DNDEBUG', `-I${path.join(REPO, 'include')}`, `-I${SQLITE_DIR}`,
+    execFileSync('g++', ['-std=c++17', '-O2', '-g', '-DNDEBUG', `-I${path.join(REPO, 'include')}`, `-I${path.join(REPO, 'src')}`, `-I${SQLITE_DIR}`,
       src, lib, sqliteLib, '-o', out], { stdio: 'inherit' });
   });
   return { path: out, seconds, libBuilt: new Date(fs.statSync(lib).mtimeMs).toISOString() };

@@ -12,6 +12,7 @@
 // real file; sqlite only) --sync normal|full
 // Prints one JSON object on stdout. Built by bench/native/build.mjs with the
 // same SQLite amalgamation and compile options as build/native.
+#include "api/session.hpp"
 #include "campaign_store/dispatcher.hpp"
 
 #include <sqlite3.h>

@@ -1,6 +1,9 @@
 #include "campaign_store/dispatcher.hpp"
 
-#include "campaign_store/json_text.hpp"
+#include "api/op_table.hpp"
+#include "api/session.hpp"
+#include "db/error.hpp"
+#include "json/json_text.hpp"
 
 #include <new>
 
@@ -24,17 +27,31 @@ std::string error_envelope(const Error& e) {
 
 }  // namespace
 
+struct Dispatcher::State {
+  Session session;
+  json_text::AnswerValues values;
+
+  json run(const OpSpec* spec, std::string_view op, const json& args);
+};
+
+Dispatcher::Dispatcher() : state_(std::make_unique<State>()) {}
+Dispatcher::~Dispatcher() = default;
+
+const json_text::AnswerValues& Dispatcher::answer_values() const { return state_->values; }
+void Dispatcher::release_answer_values() { state_->values = json_text::AnswerValues(); }
+Session& Dispatcher::session() { return state_->session; }
+
 const OpSpec* find_op(std::string_view name) {
   for (const OpSpec& spec : op_table())
     if (spec.name == name) return &spec;
   return nullptr;
 }
 
-json Dispatcher::run(const OpSpec* spec, std::string_view op, const json& args) {
+json Dispatcher::State::run(const OpSpec* spec, std::string_view op, const json& args) {
   if (spec == nullptr)
     throw Error(Code::NotFound, "unknown op '" + std::string(op) + "'", {{"op", std::string(op)}});
-  if (spec->needs_database) session_.db();  // throws a clear error when closed
-  return spec->handler(session_, args);
+  if (spec->needs_database) session.db();  // throws a clear error when closed
+  return spec->handler(session, args);
 }
 
 namespace {
@@ -77,7 +94,9 @@ void place_blobs(json& args, std::string_view blobs, std::string_view bytes) {
 
 std::string Dispatcher::call(std::string_view op, std::string_view args_json, std::string_view blobs,
                              std::string_view bytes) noexcept {
-  values_.clear();
+  json_text::AnswerValues& values = state_->values;
+  Session& session = state_->session;
+  values.clear();
   ok_ = false;
   changes_.clear();
   try {
@@ -99,8 +118,8 @@ std::string Dispatcher::call(std::string_view op, std::string_view args_json, st
                       {{"op", std::string(op)}, {"reason", "invalid_json"}});
       }
       if (!blobs.empty()) place_blobs(args, blobs, bytes);
-      json result = run(spec, op, args);
-      auto changes = session_.take_committed_changes();
+      json result = state_->run(spec, op, args);
+      auto changes = session.take_committed_changes();
       // The envelope's members in name order: changes, ok, result, values.
       std::string out;
       if (!changes.empty()) {
@@ -112,7 +131,7 @@ std::string Dispatcher::call(std::string_view op, std::string_view args_json, st
       }
       out += R"("ok":true,"result":)";
       try {
-        json_text::append_answer(out, result, values_);
+        json_text::append_answer(out, result, values);
       } catch (const json_text::InvalidText& bad) {
         const std::string field = bad.path.empty() ? "result" : bad.path;
         json details{{"field", field}, {"reason", "invalid_utf8"}};
@@ -123,9 +142,9 @@ std::string Dispatcher::call(std::string_view op, std::string_view args_json, st
                             "select it as a BLOB (CAST(x AS BLOB)) to read its bytes",
                     std::move(details));
       }
-      if (!values_.empty()) {
+      if (!values.empty()) {
         out += R"(,"values":[)";
-        out += values_.entries;
+        out += values.entries;
         out += ']';
       }
       out += '}';
@@ -133,8 +152,8 @@ std::string Dispatcher::call(std::string_view op, std::string_view args_json, st
       changes_.assign(changes.begin(), changes.end());
       return out;
     } catch (const Error& e) {
-      values_.clear();
-      session_.take_committed_changes();  // a failed call commits nothing
+      values.clear();
+      session.take_committed_changes();  // a failed call commits nothing
       if (e.details().is_object() && !e.details().contains("op")) {
         json details = e.details();
         details["op"] = std::string(op);
@@ -142,19 +161,19 @@ std::string Dispatcher::call(std::string_view op, std::string_view args_json, st
       }
       return error_envelope(e);
     } catch (const json::exception& e) {
-      values_.clear();
+      values.clear();
       // nlohmann type errors come from argument shapes we did not check.
       return error_envelope(Error(Code::InvalidArgument, e.what(), {{"op", std::string(op)}}));
     } catch (const std::bad_alloc&) {
-      values_.clear();
+      values.clear();
       return error_envelope(Error(Code::StorageFull, "out of memory", {{"op", std::string(op)}}));
     } catch (const std::exception& e) {
-      values_.clear();
+      values.clear();
       return error_envelope(Error(Code::Internal, e.what(), {{"op", std::string(op)}}));
     }
   } catch (...) {
     // Even building the error failed (out of memory): a fixed answer.
-    values_.clear();
+    values.clear();
     return R"({"error":{"code":"INTERNAL","message":"unrecoverable error","details":{}},"ok":false})";
   }
 }

@@ -88,7 +88,7 @@ const std::vector<OpSpec>& op_table() {
       // money = number|string decimal, answered as "12.34"; json = object
       // (or its text); ts = ISO-8601 or epoch ms, answered "…T…Z". Lists take
       // {limit?: 1..500 (50), cursor?: string, sort?, order?: 'asc'|'desc'}
-      // and answer {items, nextCursor}. Limits: include/campaign_store/limits.hpp.
+      // and answer {items, nextCursor}. Limits: src/model/limits.hpp.
       {"products.create",
        "{id?: uuid, userId?: id, name: string, description?, brand?, category?, price?: money, sku?, url?, "
        "utmCodes?: json, metadata?: json, settings?: json, status?: string ('active'), createdAt?: ts, "

@@ -3,7 +3,7 @@
 // the layer that does the work (db/, model/, legacy/, sync/).
 #pragma once
 
-#include "campaign_store/dispatcher.hpp"
+#include "api/op_table.hpp"
 
 namespace cs::ops {
 

@@ -1,5 +1,5 @@
-#include "campaign_store/args.hpp"
-#include "campaign_store/schema.hpp"
+#include "db/args.hpp"
+#include "model/schema.hpp"
 #include "campaign_store/version.hpp"
 #include "model/repos.hpp"
 #include "ops.hpp"

@@ -3,10 +3,10 @@
 // legacy dumps and blob writes arrive in the import slot
 // (storageImportBuffer), blob reads leave through the export slot
 // (storageExportView), the binary path of src/bindings/storage_bindings.cpp.
-#include "campaign_store/args.hpp"
-#include "campaign_store/json_text.hpp"
-#include "campaign_store/legacy.hpp"
-#include "campaign_store/vfs_transfer.hpp"
+#include "db/args.hpp"
+#include "json/json_text.hpp"
+#include "legacy/legacy.hpp"
+#include "vfs/transfer.hpp"
 #include "ops.hpp"
 
 #include <sqlite3.h>

@@ -1,11 +1,11 @@
 // Persistent storage ops: opening a pool database with its durability
 // settings, reporting on it, export/import, deletion, and the VFS self-test.
 // The VFS itself is in src/vfs/; these handlers only adapt arguments.
-#include "campaign_store/args.hpp"
-#include "campaign_store/schema.hpp"
-#include "campaign_store/vfs.hpp"
-#include "campaign_store/vfs_contract.hpp"
-#include "campaign_store/vfs_transfer.hpp"
+#include "db/args.hpp"
+#include "model/schema.hpp"
+#include "vfs/vfs.hpp"
+#include "vfs/contract.hpp"
+#include "vfs/transfer.hpp"
 #include "ops.hpp"
 #include "vfs/pool.hpp"
 

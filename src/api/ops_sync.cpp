@@ -1,6 +1,6 @@
 // sync.*: the sans-I/O sync engine's steps, driven by js/sync/ (the fetch loop).
-#include "campaign_store/args.hpp"
-#include "campaign_store/legacy.hpp"
+#include "db/args.hpp"
+#include "legacy/legacy.hpp"
 #include "ops.hpp"
 
 namespace cs::ops {

@@ -1,4 +1,4 @@
-#include "campaign_store/session.hpp"
+#include "api/session.hpp"
 
 #include "sync/model_tables.hpp"
 #include "model/repos.hpp"

@@ -13,6 +13,7 @@
 #include "campaign_store/c_api.h"
 
 #include "campaign_store/dispatcher.hpp"
+#include "json/json_text.hpp"
 
 #include <new>
 #include <string>

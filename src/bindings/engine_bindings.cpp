@@ -1,7 +1,7 @@
 // What the C API (c_api.cpp) needs from JS in the wasm build: import
 // progress while legacy.import runs (cs::legacy::ImportOptions::progress),
 // handed to Module.onLegacyProgress, which the engine's JS sets for the call.
-#include "campaign_store/legacy.hpp"
+#include "legacy/legacy.hpp"
 
 #include <emscripten/emscripten.h>
 

@@ -3,7 +3,7 @@
 // wasm heap: JS copies an export out (view.slice()) before releasing it, and
 // fills an import buffer in place before calling the storage.import op.
 // None of these throws: failure is a null result.
-#include "campaign_store/vfs_transfer.hpp"
+#include "vfs/transfer.hpp"
 
 #include <emscripten/bind.h>
 #include <emscripten/val.h>

@@ -1,6 +1,6 @@
-#include "campaign_store/args.hpp"
+#include "db/args.hpp"
 
-#include "campaign_store/json_text.hpp"
+#include "json/json_text.hpp"
 
 #include <cmath>
 

@@ -1,6 +1,6 @@
-#include "campaign_store/database.hpp"
+#include "db/database.hpp"
 
-#include "campaign_store/json_text.hpp"
+#include "json/json_text.hpp"
 
 #include <sqlite3.h>
 

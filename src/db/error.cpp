@@ -1,4 +1,4 @@
-#include "campaign_store/error.hpp"
+#include "db/error.hpp"
 
 #include <sqlite3.h>
 

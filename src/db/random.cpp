@@ -1,6 +1,6 @@
-#include "campaign_store/random.hpp"
+#include "db/random.hpp"
 
-#include "campaign_store/error.hpp"
+#include "db/error.hpp"
 
 #include <unistd.h>
 

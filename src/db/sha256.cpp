@@ -1,4 +1,4 @@
-#include "campaign_store/encoding.hpp"
+#include "db/encoding.hpp"
 
 #include <cstring>
 

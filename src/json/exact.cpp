@@ -1,6 +1,6 @@
 // Numbers converted without undefined behaviour, and what a JSON document
 // can hold exactly (json_text.hpp, "exact values").
-#include "campaign_store/json_text.hpp"
+#include "json/json_text.hpp"
 
 #include <cmath>
 #include <limits>

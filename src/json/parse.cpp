@@ -1,7 +1,7 @@
 // The parser and validator of json_text.hpp: one recursive descent over the
 // text, building a tree when given somewhere to put it and only checking
 // otherwise, so both accept exactly the same documents.
-#include "campaign_store/json_text.hpp"
+#include "json/json_text.hpp"
 
 #include "string_bytes.hpp"
 

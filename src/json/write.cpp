@@ -2,7 +2,7 @@
 // byte for byte, except that it appends spans instead of characters and
 // splices RawJson in as it is; and the answer writer, which refuses what
 // dump() would replace and records what JSON text cannot carry exactly.
-#include "campaign_store/json_text.hpp"
+#include "json/json_text.hpp"
 
 #include "string_bytes.hpp"
 

@@ -4,9 +4,9 @@
 // slot (src/api/ops_legacy.cpp), never as base64 inside JSON.
 #include "internal.hpp"
 
-#include "campaign_store/clock.hpp"
-#include "campaign_store/encoding.hpp"
-#include "campaign_store/vfs_transfer.hpp"
+#include "model/clock.hpp"
+#include "db/encoding.hpp"
+#include "vfs/transfer.hpp"
 
 #include <sqlite3.h>
 

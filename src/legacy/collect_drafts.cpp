@@ -9,8 +9,8 @@
 // a draft of no campaign is not dropped: a draft campaign is made for it.
 #include "internal.hpp"
 
-#include "campaign_store/clock.hpp"
-#include "campaign_store/limits.hpp"
+#include "model/clock.hpp"
+#include "model/limits.hpp"
 
 namespace cs::legacy {
 

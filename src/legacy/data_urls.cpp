@@ -10,8 +10,8 @@
 // bits and '=' placement; non-base64 payloads are percent-decoded.
 #include "internal.hpp"
 
-#include "campaign_store/clock.hpp"
-#include "campaign_store/encoding.hpp"
+#include "model/clock.hpp"
+#include "db/encoding.hpp"
 
 #include <cctype>
 #include <cstring>

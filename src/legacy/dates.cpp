@@ -9,7 +9,7 @@
 // text is UTC midnight, as in ECMAScript.
 #include "internal.hpp"
 
-#include "campaign_store/clock.hpp"
+#include "model/clock.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -13,8 +13,8 @@
 // when asked (a full re-inline is what blew the quota in the first place).
 #include "internal.hpp"
 
-#include "campaign_store/clock.hpp"
-#include "campaign_store/encoding.hpp"
+#include "model/clock.hpp"
+#include "db/encoding.hpp"
 
 #include <algorithm>
 

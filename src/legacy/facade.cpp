@@ -4,8 +4,8 @@
 // campaign, so export, dual write and a later import treat it the same.
 #include "internal.hpp"
 
-#include "campaign_store/clock.hpp"
-#include "campaign_store/uuid.hpp"
+#include "model/clock.hpp"
+#include "model/uuid.hpp"
 
 namespace cs::legacy {
 

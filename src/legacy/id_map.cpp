@@ -5,7 +5,7 @@
 // deleted: their rows stay, and the report says so.
 #include "internal.hpp"
 
-#include "campaign_store/uuid.hpp"
+#include "model/uuid.hpp"
 
 
 namespace cs::legacy {

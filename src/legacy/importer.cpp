@@ -5,9 +5,9 @@
 // the next run tries it again. Groups run in dependency order (keys.cpp).
 #include "internal.hpp"
 
-#include "campaign_store/clock.hpp"
-#include "campaign_store/encoding.hpp"
-#include "campaign_store/json_text.hpp"
+#include "model/clock.hpp"
+#include "db/encoding.hpp"
+#include "json/json_text.hpp"
 
 #include <algorithm>
 #include <array>

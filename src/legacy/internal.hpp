@@ -1,9 +1,9 @@
 // What the files of src/legacy/ share. Each .cpp has one job; this header
-// names the seams between them. Not public: include/campaign_store/legacy.hpp
+// names the seams between them. Not public: src/legacy/legacy.hpp
 // is the face of the component.
 #pragma once
 
-#include "campaign_store/legacy.hpp"
+#include "legacy/legacy.hpp"
 
 #include <nlohmann/json.hpp>
 

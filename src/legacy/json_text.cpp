@@ -1,6 +1,6 @@
 // Reading legacy values as JSON.parse would, and saying why one is not JSON.
 //
-// The parser is the core's (campaign_store/json_text.hpp), building
+// The parser is the core's (json/json_text.hpp), building
 // nlohmann::ordered_json trees so keys keep their order for the rollback
 // export. It copies strings in runs; nlohmann's lexer appends them one
 // character at a time (measured before the switch: the 4.9 MB near-quota
@@ -11,7 +11,7 @@
 // retries those with U+FFFD.
 #include "internal.hpp"
 
-#include "campaign_store/json_text.hpp"
+#include "json/json_text.hpp"
 
 #include <cerrno>
 #include <cmath>

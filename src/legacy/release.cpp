@@ -8,8 +8,8 @@
 // includeUnmigrated. Every key kept says why. The removal happens in JS.
 #include "internal.hpp"
 
-#include "campaign_store/clock.hpp"
-#include "campaign_store/encoding.hpp"
+#include "model/clock.hpp"
+#include "db/encoding.hpp"
 
 namespace cs::legacy {
 

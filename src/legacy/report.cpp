@@ -7,8 +7,8 @@
 // can hold a report against a manifest directly.
 #include "internal.hpp"
 
-#include "campaign_store/clock.hpp"
-#include "campaign_store/json_text.hpp"
+#include "model/clock.hpp"
+#include "json/json_text.hpp"
 
 #include <sqlite3.h>
 

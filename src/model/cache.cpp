@@ -5,9 +5,9 @@
 #include "repos.hpp"
 #include "values.hpp"
 
-#include "campaign_store/clock.hpp"
-#include "campaign_store/json_text.hpp"
-#include "campaign_store/limits.hpp"
+#include "model/clock.hpp"
+#include "json/json_text.hpp"
+#include "model/limits.hpp"
 
 namespace cs::model::cache {
 

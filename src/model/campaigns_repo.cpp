@@ -18,7 +18,7 @@
 #include "repo.hpp"
 #include "repos.hpp"
 
-#include "campaign_store/clock.hpp"
+#include "model/clock.hpp"
 
 #include <algorithm>
 #include <map>

@@ -1,4 +1,4 @@
-#include "campaign_store/clock.hpp"
+#include "model/clock.hpp"
 
 #include <chrono>
 #include <cstdio>

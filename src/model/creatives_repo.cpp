@@ -6,7 +6,7 @@
 #include "repo.hpp"
 #include "repos.hpp"
 
-#include "campaign_store/limits.hpp"
+#include "model/limits.hpp"
 
 #include <unordered_map>
 

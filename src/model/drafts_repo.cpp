@@ -6,8 +6,8 @@
 #include "repo.hpp"
 #include "repos.hpp"
 
-#include "campaign_store/clock.hpp"
-#include "campaign_store/limits.hpp"
+#include "model/clock.hpp"
+#include "model/limits.hpp"
 
 namespace cs::model::drafts {
 

@@ -3,7 +3,7 @@
 #include "repos.hpp"
 #include "table.hpp"
 
-#include "campaign_store/schema.hpp"
+#include "model/schema.hpp"
 
 namespace cs::model::health {
 

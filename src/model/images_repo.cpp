@@ -8,7 +8,7 @@
 #include "repo.hpp"
 #include "repos.hpp"
 
-#include "campaign_store/json_text.hpp"
+#include "json/json_text.hpp"
 
 namespace cs::model {
 

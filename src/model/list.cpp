@@ -2,9 +2,9 @@
 
 #include "row_store.hpp"
 
-#include "campaign_store/encoding.hpp"
-#include "campaign_store/json_text.hpp"
-#include "campaign_store/limits.hpp"
+#include "db/encoding.hpp"
+#include "json/json_text.hpp"
+#include "model/limits.hpp"
 
 #include <algorithm>
 

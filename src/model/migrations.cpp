@@ -13,7 +13,7 @@
 //   the server's decimals exactly.
 // - boolean -> INTEGER 0/1.
 // - Every table has updated_at and hlc (the hybrid logical clock of the last
-//   write, see include/campaign_store/hlc.hpp); the design had only
+//   write, see src/sync/hlc.hpp); the design had only
 //   created_at on images, backgrounds, assets and AI generations.
 // - products and campaigns carry `seq INTEGER PRIMARY KEY` with `id` UNIQUE:
 //   the FTS5 index refers to rows by an integer that VACUUM cannot renumber

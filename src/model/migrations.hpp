@@ -1,8 +1,8 @@
 // The ordered list of schema migrations and the runner that applies them.
-// Internal to the core; include/campaign_store/schema.hpp is the public face.
+// Internal to the core; src/model/schema.hpp is the public face.
 #pragma once
 
-#include "campaign_store/database.hpp"
+#include "db/database.hpp"
 
 #include <vector>
 

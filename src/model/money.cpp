@@ -1,4 +1,4 @@
-#include "campaign_store/money.hpp"
+#include "model/money.hpp"
 
 #include <limits>
 #include <utility>

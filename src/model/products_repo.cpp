@@ -4,8 +4,8 @@
 #include "repo.hpp"
 #include "repos.hpp"
 
-#include "campaign_store/json_text.hpp"
-#include "campaign_store/limits.hpp"
+#include "json/json_text.hpp"
+#include "model/limits.hpp"
 
 namespace cs::model::products {
 

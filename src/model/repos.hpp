@@ -3,7 +3,7 @@
 // src/api/op_table.cpp; behaviour notes are in src/model/README.md.
 #pragma once
 
-#include "campaign_store/database.hpp"
+#include "db/database.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
 #include "row_store.hpp"
 
-#include "campaign_store/clock.hpp"
+#include "model/clock.hpp"
 
 namespace cs::model {
 

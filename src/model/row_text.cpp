@@ -5,8 +5,8 @@
 // text is the same byte for byte (tests/native/test_model_values.cpp).
 #include "values.hpp"
 
-#include "campaign_store/json_text.hpp"
-#include "campaign_store/money.hpp"
+#include "json/json_text.hpp"
+#include "model/money.hpp"
 
 namespace cs::model {
 

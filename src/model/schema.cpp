@@ -1,7 +1,7 @@
 // The migration runner: one transaction per migration, the version recorded
 // in PRAGMA user_version inside that same transaction, so a crash or a
 // failing statement leaves the database at the previous version, whole.
-#include "campaign_store/schema.hpp"
+#include "model/schema.hpp"
 
 #include "migrations.hpp"
 

@@ -10,7 +10,7 @@
 #include "repos.hpp"
 #include "values.hpp"
 
-#include "campaign_store/limits.hpp"
+#include "model/limits.hpp"
 
 namespace cs::model::search {
 

@@ -3,8 +3,8 @@
 // checks that every field here is a column there).
 #include "table.hpp"
 
-#include "campaign_store/error.hpp"
-#include "campaign_store/limits.hpp"
+#include "db/error.hpp"
+#include "model/limits.hpp"
 
 #include <algorithm>
 

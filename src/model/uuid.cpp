@@ -1,6 +1,6 @@
-#include "campaign_store/uuid.hpp"
+#include "model/uuid.hpp"
 
-#include "campaign_store/random.hpp"
+#include "db/random.hpp"
 
 #include <cstdint>
 

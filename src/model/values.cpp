@@ -1,10 +1,10 @@
 #include "values.hpp"
 
-#include "campaign_store/clock.hpp"
-#include "campaign_store/json_text.hpp"
-#include "campaign_store/limits.hpp"
-#include "campaign_store/money.hpp"
-#include "campaign_store/uuid.hpp"
+#include "model/clock.hpp"
+#include "json/json_text.hpp"
+#include "model/limits.hpp"
+#include "model/money.hpp"
+#include "model/uuid.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -6,7 +6,7 @@
 
 #include "table.hpp"
 
-#include "campaign_store/database.hpp"
+#include "db/database.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -27,8 +27,8 @@
 // image does not, and the app can see why.
 #include "engine_state.hpp"
 
-#include "campaign_store/args.hpp"
-#include "campaign_store/clock.hpp"
+#include "db/args.hpp"
+#include "model/clock.hpp"
 
 #include <cctype>
 #include <optional>

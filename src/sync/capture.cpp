@@ -3,9 +3,9 @@
 // migrations (src/model/migrations.cpp, version 6).
 #include "engine_state.hpp"
 
-#include "campaign_store/clock.hpp"
-#include "campaign_store/encoding.hpp"
-#include "campaign_store/random.hpp"
+#include "model/clock.hpp"
+#include "db/encoding.hpp"
+#include "db/random.hpp"
 
 #include <sqlite3.h>
 

@@ -1,8 +1,8 @@
 // The sync cycle: configure, begin, next request, apply response, status.
 #include "engine_state.hpp"
 
-#include "campaign_store/args.hpp"
-#include "campaign_store/json_text.hpp"
+#include "db/args.hpp"
+#include "json/json_text.hpp"
 
 namespace cs::sync {
 

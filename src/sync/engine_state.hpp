@@ -1,7 +1,7 @@
 // State of a sync engine shared by its source files (capture, push, pull).
 #pragma once
 
-#include "campaign_store/sync.hpp"
+#include "sync/sync.hpp"
 
 #include <map>
 #include <string>

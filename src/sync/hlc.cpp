@@ -1,6 +1,6 @@
-#include "campaign_store/hlc.hpp"
+#include "sync/hlc.hpp"
 
-#include "campaign_store/error.hpp"
+#include "db/error.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,6 +1,6 @@
 #include "model_tables.hpp"
 
-#include "campaign_store/json_text.hpp"
+#include "json/json_text.hpp"
 #include "model/table.hpp"
 #include "model/values.hpp"
 

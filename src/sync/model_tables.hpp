@@ -6,7 +6,7 @@
 // the model here; the model knows nothing of sync.
 #pragma once
 
-#include "campaign_store/sync.hpp"
+#include "sync/sync.hpp"
 
 #include <vector>
 

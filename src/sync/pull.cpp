@@ -12,7 +12,7 @@
 // not), and once a pull is complete no row is left without its parent.
 #include "engine_state.hpp"
 
-#include "campaign_store/json_text.hpp"
+#include "json/json_text.hpp"
 
 #include <sqlite3.h>
 

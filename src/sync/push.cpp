@@ -2,9 +2,9 @@
 // and what the server said about each of them.
 #include "engine_state.hpp"
 
-#include "campaign_store/encoding.hpp"
-#include "campaign_store/json_text.hpp"
-#include "campaign_store/random.hpp"
+#include "db/encoding.hpp"
+#include "json/json_text.hpp"
+#include "db/random.hpp"
 
 #include <set>
 

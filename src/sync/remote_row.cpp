@@ -5,7 +5,7 @@
 // what fails is parked by the caller (sync_rejected), never applied.
 #include "engine_state.hpp"
 
-#include "campaign_store/limits.hpp"
+#include "model/limits.hpp"
 
 #include <algorithm>
 

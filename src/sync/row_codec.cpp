@@ -2,7 +2,7 @@
 // that does not decode is kept as it came (text), never dropped.
 #include "engine_state.hpp"
 
-#include "campaign_store/json_text.hpp"
+#include "json/json_text.hpp"
 
 #include <cmath>
 #include <cstdlib>

@@ -1,8 +1,8 @@
 // The contract cases. Each drives the registered sqlite3_vfs directly, the
 // way SQLite does, and states one property of one method.
-#include "campaign_store/vfs_contract.hpp"
+#include "vfs/contract.hpp"
 
-#include "campaign_store/vfs.hpp"
+#include "vfs/vfs.hpp"
 #include "pool.hpp"
 
 #include <sqlite3.h>

@@ -1,6 +1,6 @@
 // Where storage.selfTest finds the VFS contract. Kept apart from contract.cpp
 // so that a build which never installs the runner links none of its cases.
-#include "campaign_store/vfs_contract.hpp"
+#include "vfs/contract.hpp"
 
 namespace cs::vfs {
 

@@ -3,7 +3,7 @@
 // none (host_bridge_native.cpp).
 #pragma once
 
-#include "campaign_store/vfs_host.hpp"
+#include "vfs/host.hpp"
 
 #include <memory>
 

@@ -1,5 +1,5 @@
 // Host ids for the `open` op. Single-threaded like the rest of the engine.
-#include "campaign_store/vfs.hpp"
+#include "vfs/vfs.hpp"
 #include "host_bridge.hpp"
 
 #include <map>

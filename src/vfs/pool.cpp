@@ -1,6 +1,6 @@
 #include "pool.hpp"
 
-#include "campaign_store/error.hpp"
+#include "db/error.hpp"
 
 #include <sqlite3.h>
 

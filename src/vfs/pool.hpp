@@ -4,7 +4,7 @@
 // It owns the host's files: the destructor closes every one of them.
 #pragma once
 
-#include "campaign_store/vfs_host.hpp"
+#include "vfs/host.hpp"
 #include "pool_header.hpp"
 
 #include <cstdint>

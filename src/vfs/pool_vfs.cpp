@@ -1,10 +1,10 @@
 // The sqlite3_vfs over a Pool: SQLite's C callbacks, each a thin adapter to
 // the pool or the host. No exception may cross back into SQLite's C frames,
 // so every callback that can allocate catches everything and returns a code.
-// Omissions are listed in include/campaign_store/vfs.hpp.
-#include "campaign_store/vfs.hpp"
+// Omissions are listed in src/vfs/vfs.hpp.
+#include "vfs/vfs.hpp"
 
-#include "campaign_store/error.hpp"
+#include "db/error.hpp"
 #include "pool.hpp"
 #include "temp_file.hpp"
 

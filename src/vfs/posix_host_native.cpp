@@ -1,5 +1,5 @@
-#include "campaign_store/error.hpp"
-#include "campaign_store/vfs_hosts.hpp"
+#include "db/error.hpp"
+#include "vfs/hosts.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
-#include "campaign_store/vfs_transfer.hpp"
+#include "vfs/transfer.hpp"
 
-#include "campaign_store/error.hpp"
+#include "db/error.hpp"
 
 #include <sqlite3.h>
 

@@ -189,7 +189,7 @@ $$;
 
 -- Limits ----------------------------------------------------------------------
 
--- The client's data API limits (include/campaign_store/limits.hpp,
+-- The client's data API limits (src/model/limits.hpp,
 -- src/model/tables.cpp), enforced on every write so that every row a device
 -- pulls passes the same checks there. Kinds: chars (code points), bytes,
 -- object/array/json (a JSON object, array, either; bytes of its text), range

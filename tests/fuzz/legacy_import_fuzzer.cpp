@@ -13,8 +13,9 @@
 // export (images inlined) gives every key of a fresh database back byte for
 // byte and imports cleanly into another. A broken invariant aborts, which libFuzzer
 // reports like a crash.
+#include "api/session.hpp"
 #include "campaign_store/dispatcher.hpp"
-#include "campaign_store/legacy.hpp"
+#include "legacy/legacy.hpp"
 
 #include <cstdio>
 #include <cstdlib>

@@ -3,6 +3,7 @@
 // snapshot of every table to prove a rejected write changed nothing.
 #pragma once
 
+#include "api/session.hpp"
 #include "campaign_store/dispatcher.hpp"
 
 #include <catch2/catch.hpp>

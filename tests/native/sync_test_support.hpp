@@ -2,10 +2,11 @@
 // answering the engine's requests as a server would, and making clocks.
 #pragma once
 
-#include "campaign_store/database.hpp"
+#include "db/database.hpp"
+#include "api/session.hpp"
 #include "campaign_store/dispatcher.hpp"
-#include "campaign_store/hlc.hpp"
-#include "campaign_store/sync.hpp"
+#include "sync/hlc.hpp"
+#include "sync/sync.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
 // campaigns.*, drafts.*, creatives.*, assets.* through the dispatcher.
 #include "data_api_support.hpp"
 
-#include "campaign_store/clock.hpp"
-#include "campaign_store/limits.hpp"
+#include "model/clock.hpp"
+#include "model/limits.hpp"
 
 using cs::json;
 using test_api::Api;

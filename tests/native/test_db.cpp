@@ -1,6 +1,6 @@
 // Database, Statement and Transaction: the RAII layer every other component
 // stands on.
-#include "campaign_store/database.hpp"
+#include "db/database.hpp"
 
 #include <catch2/catch.hpp>
 #include <sqlite3.h>

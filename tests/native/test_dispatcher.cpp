@@ -1,5 +1,7 @@
 // The one door: envelopes, error codes, batches and change notifications.
+#include "api/session.hpp"
 #include "campaign_store/dispatcher.hpp"
+#include "json/json_text.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // SHA-256 against FIPS 180-4 vectors; base64 against RFC 4648 §10 vectors and
 // the malformed inputs a truncated data: URL produces.
-#include "campaign_store/encoding.hpp"
+#include "db/encoding.hpp"
 
 #include <catch2/catch.hpp>
 

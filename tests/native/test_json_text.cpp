@@ -3,7 +3,7 @@
 // writer must produce exactly what dump(-1, ' ', false, replace) produces,
 // on fixed cases and on thousands of random trees, strings and mutated
 // documents (seeded, so a failure repeats).
-#include "campaign_store/json_text.hpp"
+#include "json/json_text.hpp"
 
 #include <catch2/catch.hpp>
 

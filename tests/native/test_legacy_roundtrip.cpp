@@ -6,7 +6,7 @@
 // stores a campaign exactly as the importer would.
 #include "test_legacy_support.hpp"
 
-#include "campaign_store/legacy.hpp"
+#include "legacy/legacy.hpp"
 
 using namespace test_legacy;
 

@@ -5,7 +5,8 @@
 // can be compared for "the same database".
 #pragma once
 
-#include "campaign_store/clock.hpp"
+#include "model/clock.hpp"
+#include "api/session.hpp"
 #include "campaign_store/dispatcher.hpp"
 
 #include <catch2/catch.hpp>

@@ -5,8 +5,8 @@
 // given as strings, draft merges, and references to the first occurrence.
 #include "test_legacy_support.hpp"
 
-#include "campaign_store/encoding.hpp"
-#include "campaign_store/vfs_transfer.hpp"
+#include "db/encoding.hpp"
+#include "vfs/transfer.hpp"
 #include "legacy/internal.hpp"
 
 #include <cstring>

@@ -1,9 +1,9 @@
 // The model's value types: UUIDs, timestamps, exact money, and the JSON <->
 // column conversions the table descriptors drive.
-#include "campaign_store/clock.hpp"
-#include "campaign_store/json_text.hpp"
-#include "campaign_store/money.hpp"
-#include "campaign_store/uuid.hpp"
+#include "model/clock.hpp"
+#include "json/json_text.hpp"
+#include "model/money.hpp"
+#include "model/uuid.hpp"
 #include "model/table.hpp"
 #include "model/values.hpp"
 

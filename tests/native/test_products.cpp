@@ -3,7 +3,7 @@
 // cursors, and every class of bad input leaving the database unchanged.
 #include "data_api_support.hpp"
 
-#include "campaign_store/clock.hpp"
+#include "model/clock.hpp"
 
 using cs::json;
 using test_api::Api;

@@ -1,9 +1,10 @@
 // Schema migrations: fresh creation, stepwise upgrades, refusal of newer and
 // foreign files, atomicity of a failing migration; the schema's own checks
 // (foreign keys, JSON, integer money); descriptors match the columns.
+#include "api/session.hpp"
 #include "campaign_store/dispatcher.hpp"
 #include "sync/model_tables.hpp"
-#include "campaign_store/schema.hpp"
+#include "model/schema.hpp"
 #include "model/migrations.hpp"
 #include "model/table.hpp"
 

@@ -1,10 +1,10 @@
 // search.query, cache.*, health, metrics, and what holds for every data op:
 // the op table lists them, batches are atomic, every class of bad input has
 // its code and field, change notifications name the user tables.
-#include "campaign_store/schema.hpp"
+#include "model/schema.hpp"
 #include "data_api_support.hpp"
 
-#include "campaign_store/clock.hpp"
+#include "model/clock.hpp"
 
 #include <random>
 #include <set>

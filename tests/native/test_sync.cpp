@@ -1,7 +1,7 @@
 // The sans-I/O sync engine against a small schema of its own: capture, the
 // push and pull requests it builds, and how it applies every kind of answer.
-#include "campaign_store/schema.hpp"
-#include "campaign_store/sync.hpp"
+#include "model/schema.hpp"
+#include "sync/sync.hpp"
 #include "sync_test_support.hpp"
 
 #include <catch2/catch.hpp>

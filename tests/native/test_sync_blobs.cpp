@@ -1,11 +1,12 @@
 // Blob uploads of the sans-I/O sync engine (src/sync/blobs.cpp), against a
 // small schema of its own in an in-memory database: which request comes
 // next, how each answer is applied, and what survives a restart.
+#include "api/session.hpp"
 #include "campaign_store/dispatcher.hpp"
-#include "campaign_store/legacy.hpp"
-#include "campaign_store/schema.hpp"
-#include "campaign_store/sync.hpp"
-#include "campaign_store/vfs_transfer.hpp"
+#include "legacy/legacy.hpp"
+#include "model/schema.hpp"
+#include "sync/sync.hpp"
+#include "vfs/transfer.hpp"
 #include "sync_test_support.hpp"
 
 #include <catch2/catch.hpp>

@@ -4,10 +4,11 @@
 // parents applied to their children, resets that keep what is not known to
 // be gone, pushes split when refused as too large, client ids unique per
 // copy, clocks bounded.
+#include "api/session.hpp"
 #include "campaign_store/dispatcher.hpp"
 #include "sync/model_tables.hpp"
-#include "campaign_store/schema.hpp"
-#include "campaign_store/sync.hpp"
+#include "model/schema.hpp"
+#include "sync/sync.hpp"
 #include "model/migrations.hpp"
 #include "sync_test_support.hpp"
 

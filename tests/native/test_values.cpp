@@ -4,8 +4,10 @@
 // feeds hostile numbers to every argument of every op, which the sanitizer
 // build (clang, -fsanitize=undefined incl. float-cast-overflow) turns into
 // a failure if any conversion is undefined behaviour.
+#include "api/op_table.hpp"
+#include "api/session.hpp"
 #include "campaign_store/dispatcher.hpp"
-#include "campaign_store/json_text.hpp"
+#include "json/json_text.hpp"
 
 #include <catch2/catch.hpp>
 

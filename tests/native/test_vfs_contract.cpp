@@ -1,7 +1,7 @@
 // The VFS contract (src/vfs/contract.cpp) over every native host. The same
 // cases run over the JS hosts through the storage.selfTest op
 // (tests/node/vfs-contract.test.mjs, tests/browser/opfs.test.mjs).
-#include "campaign_store/vfs_contract.hpp"
+#include "vfs/contract.hpp"
 #include "test_vfs_support.hpp"
 
 using namespace cs::vfs;

@@ -1,6 +1,6 @@
 // The storage ops through the dispatcher: open arguments, info, export and
 // import (bytes through the ByteSlots, as the binary binding does), delete.
-#include "campaign_store/vfs_transfer.hpp"
+#include "vfs/transfer.hpp"
 #include "test_vfs_support.hpp"
 
 #include <sqlite3.h>

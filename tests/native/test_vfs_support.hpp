@@ -2,9 +2,10 @@
 // scratch directory, and a dispatcher call helper.
 #pragma once
 
+#include "api/session.hpp"
 #include "campaign_store/dispatcher.hpp"
-#include "campaign_store/vfs.hpp"
-#include "campaign_store/vfs_hosts.hpp"
+#include "vfs/vfs.hpp"
+#include "vfs/hosts.hpp"
 
 #include <catch2/catch.hpp>
 

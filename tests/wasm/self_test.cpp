@@ -2,7 +2,7 @@
 // contract, so `storage.selfTest` runs it over a JS host (Node files and
 // memory under node:test, OPFS in Chromium and Firefox). Linked into
 // dist/campaign_store_test.{mjs,wasm} only.
-#include "campaign_store/vfs_contract.hpp"
+#include "vfs/contract.hpp"
 
 namespace {
 

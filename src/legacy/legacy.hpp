@@ -13,7 +13,7 @@
 // crash between groups leaves whole groups, and the next run does the rest.
 #pragma once
 
-#include "campaign_store/database.hpp"
+#include "db/database.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -130,7 +130,7 @@ std::optional<BlobInfo> blob_info(Database& db, std::string_view hash_or_ref);
 // Copies the bytes of a blob into out.
 std::optional<BlobInfo> blob_read(Database& db, std::string_view hash_or_ref, std::vector<std::uint8_t>& out);
 // Copies them straight from SQLite's row into the export slot
-// (vfs_transfer.hpp), where the binary path takes them; STORAGE_FULL when
+// (src/vfs/transfer.hpp), where the binary path takes them; STORAGE_FULL when
 // the slot cannot hold them.
 std::optional<BlobInfo> blob_stage(Database& db, std::string_view hash_or_ref);
 // Stores bytes; returns their hash (no-op when present).

@@ -21,7 +21,7 @@
 //   - no mmap, no dlopen, no sleeping (nothing to wait for).
 #pragma once
 
-#include "campaign_store/vfs_host.hpp"
+#include "vfs/host.hpp"
 
 #include <memory>
 #include <string>

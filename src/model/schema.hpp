@@ -2,7 +2,7 @@
 // tracked in PRAGMA user_version (src/model/schema.cpp).
 #pragma once
 
-#include "campaign_store/database.hpp"
+#include "db/database.hpp"
 
 namespace cs::schema {
 

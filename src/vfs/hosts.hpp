@@ -7,7 +7,7 @@
 //               flock()ed lock file so a second opener gets BUSY.
 #pragma once
 
-#include "campaign_store/vfs_host.hpp"
+#include "vfs/host.hpp"
 
 #include <cstdint>
 #include <memory>

@@ -4,7 +4,7 @@
 // parameters (there is no API here that splices values into SQL text).
 #pragma once
 
-#include "campaign_store/error.hpp"
+#include "db/error.hpp"
 
 #include <nlohmann/json.hpp>
 

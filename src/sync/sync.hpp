@@ -24,8 +24,8 @@
 // at its clock).
 #pragma once
 
-#include "campaign_store/database.hpp"
-#include "campaign_store/hlc.hpp"
+#include "db/database.hpp"
+#include "sync/hlc.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -2,7 +2,7 @@
 // its error, so a bad request says exactly what was wrong with it.
 #pragma once
 
-#include "campaign_store/error.hpp"
+#include "db/error.hpp"
 
 #include <nlohmann/json.hpp>
 

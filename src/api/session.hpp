@@ -2,8 +2,8 @@
 // tables that committed transactions touched since the last call.
 #pragma once
 
-#include "campaign_store/database.hpp"
-#include "campaign_store/sync.hpp"
+#include "db/database.hpp"
+#include "sync/sync.hpp"
 
 #include <memory>
 #include <set>
