@@ -114,6 +114,8 @@ json legacy_get(Session&, const json& args);
 json legacy_save_ad(Session&, const json& args);
 json legacy_release(Session&, const json& args);
 json legacy_delete_sample(Session&, const json& args);
+
+// ops_blobs.cpp: the blob store (src/blobs/)
 json blobs_info(Session&, const json& args);
 json blobs_get(Session&, const json& args);
 json blobs_put(Session&, const json& args);

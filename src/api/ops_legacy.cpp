@@ -1,8 +1,7 @@
-// The localStorage migration and the blob store (src/legacy/): these
-// handlers only adapt arguments. Bytes never travel inside JSON: large
-// legacy dumps and blob writes arrive in the import slot
-// (storageImportBuffer), blob reads leave through the export slot
-// (storageExportView), the binary path of src/bindings/storage_bindings.cpp.
+// The localStorage migration (src/legacy/): these handlers only adapt
+// arguments. Bytes never travel inside JSON: large legacy dumps arrive in the
+// import slot (storageImportBuffer), the binary path of
+// src/bindings/storage_bindings.cpp.
 #include "db/args.hpp"
 #include "json/json_text.hpp"
 #include "legacy/legacy.hpp"
@@ -143,28 +142,5 @@ json legacy_release(Session& session, const json& args) {
 }
 
 json legacy_delete_sample(Session& session, const json&) { return legacy::delete_sample(session.db()); }
-
-json blobs_info(Session& session, const json& args) {
-  Args a(args);
-  auto info = legacy::blob_info(session.db(), a.string("hash"));
-  if (!info) return nullptr;
-  return {{"hash", info->hash}, {"size", info->size}, {"mime", info->mime}};
-}
-
-json blobs_get(Session& session, const json& args) {
-  Args a(args);
-  auto info = legacy::blob_stage(session.db(), a.string("hash"));
-  if (!info) throw Error(Code::NotFound, "no blob " + a.string("hash"), {{"field", "hash"}});
-  return {{"hash", info->hash}, {"size", info->size}, {"mime", info->mime}};
-}
-
-json blobs_put(Session& session, const json& args) {
-  Args a(args);
-  std::size_t size = 0;
-  std::unique_ptr<unsigned char, decltype(&sqlite3_free)> bytes(vfs::import_slot().take(&size), &sqlite3_free);
-  if (!bytes) a.fail("bytes", "nothing staged: fill storageImportBuffer(n) first");
-  auto info = legacy::blob_put(session.db(), bytes.get(), size, a.opt_string("mime").value_or(""));
-  return {{"hash", info.hash}, {"size", info.size}, {"mime", info.mime}, {"ref", "blob:sha256:" + info.hash}};
-}
 
 }  // namespace cs::ops

@@ -1,6 +1,6 @@
 // sync.*: the sans-I/O sync engine's steps, driven by js/sync/ (the fetch loop).
+#include "blobs/blob_store.hpp"
 #include "db/args.hpp"
-#include "legacy/legacy.hpp"
 #include "ops.hpp"
 
 namespace cs::ops {
@@ -13,7 +13,7 @@ json sync_next(Session& s, const json&) {
     // The body of an upload is the blob's bytes: staged in the export slot,
     // where the binary path (js/sync/binary.js) takes them as a Uint8Array.
     const std::string& hash = request["blob"]["hash"].get_ref<const std::string&>();
-    if (!legacy::blob_stage(s.db(), hash)) throw Error(Code::Internal, "blob " + hash + " vanished");
+    if (!blobs::stage(s.db(), hash)) throw Error(Code::Internal, "blob " + hash + " vanished");
   }
   return request;
 }

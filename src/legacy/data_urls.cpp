@@ -10,7 +10,7 @@
 // bits and '=' placement; non-base64 payloads are percent-decoded.
 #include "internal.hpp"
 
-#include "model/clock.hpp"
+#include "blobs/blob_store.hpp"
 #include "db/encoding.hpp"
 
 #include <cctype>
@@ -115,13 +115,6 @@ bool is_base64_label(std::string_view meta) {
   return true;
 }
 
-bool is_hex64(std::string_view s) {
-  if (s.size() != 64) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
 }  // namespace
 
 bool decode_data_url(std::string_view url, std::string_view* meta, std::vector<std::uint8_t>& out) {
@@ -153,34 +146,6 @@ std::string encode_data_url(std::string_view meta, const std::uint8_t* data, std
   return out;
 }
 
-std::string sniff_mime(const std::uint8_t* p, std::size_t n, std::string_view label) {
-  auto has = [&](std::size_t at, const char* magic, std::size_t len) {
-    return n >= at + len && std::memcmp(p + at, magic, len) == 0;
-  };
-  if (has(0, "\x89PNG\r\n\x1a\n", 8)) return "image/png";
-  if (has(0, "\xFF\xD8\xFF", 3)) return "image/jpeg";
-  if (has(0, "GIF87a", 6) || has(0, "GIF89a", 6)) return "image/gif";
-  if (has(0, "RIFF", 4) && has(8, "WEBP", 4)) return "image/webp";
-  std::size_t i = has(0, "\xEF\xBB\xBF", 3) ? 3 : 0;
-  while (i < n && std::isspace(p[i])) ++i;
-  if (has(i, "<svg", 4) || (has(i, "<?xml", 5) && std::string_view(reinterpret_cast<const char*>(p), n).find("<svg") != std::string_view::npos))
-    return "image/svg+xml";
-  std::string mime(label.substr(0, label.find(';')));
-  while (!mime.empty() && mime.back() == ' ') mime.pop_back();
-  while (!mime.empty() && mime.front() == ' ') mime.erase(0, 1);
-  for (char& c : mime) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return mime.empty() ? "text/plain" : mime;
-}
-
-std::optional<std::string> hash_of_ref(std::string_view text) {
-  if (is_hex64(text)) return std::string(text);
-  if (text.size() < kRefPrefix.size() + 64 || text.compare(0, kRefPrefix.size(), kRefPrefix) != 0) return std::nullopt;
-  const std::string_view hex = text.substr(kRefPrefix.size(), 64);
-  if (!is_hex64(hex)) return std::nullopt;
-  if (text.size() > kRefPrefix.size() + 64 && text[kRefPrefix.size() + 64] != '#') return std::nullopt;
-  return std::string(hex);
-}
-
 std::optional<std::string> BlobSink::intern(std::string& s) {
   if (s.size() < 5 || s.compare(0, 5, "data:") != 0) return std::nullopt;
   if (auto it = by_text_.find(s); it != by_text_.end()) {
@@ -189,20 +154,15 @@ std::optional<std::string> BlobSink::intern(std::string& s) {
   }
   std::string_view meta;
   if (!decode_data_url(s, &meta, bytes_)) return std::nullopt;
-  std::string hash = Sha256::hex(bytes_.data(), bytes_.size());
-  auto& insert = db_.cached(
-      "INSERT INTO blobs(hash, data, size, mime, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(hash) DO NOTHING");
-  insert.bind(1, std::string_view(hash));
-  insert.bind_blob(2, bytes_.data(), bytes_.size());
-  insert.bind(3, static_cast<std::int64_t>(bytes_.size()));
-  insert.bind(4, std::string_view(sniff_mime(bytes_.data(), bytes_.size(), meta)));
-  insert.bind(5, std::string_view(clock::now_iso()));
-  insert.run();
-  if (db_.changes() > 0) {
+  bool is_new = false;
+  std::string hash = blobs::put(db_, bytes_.data(), bytes_.size(), meta, &is_new).hash;
+  if (is_new) {
     ++inserted;
     inserted_bytes += static_cast<std::int64_t>(bytes_.size());
   }
-  std::string ref = std::string(kRefPrefix) + hash + "#" + std::string(meta);
+  // The label is kept even when empty ("...#"): the export writes the URL
+  // back from it.
+  std::string ref = blobs::ref(hash) + "#" + std::string(meta);
   auto [it, _] = by_text_.emplace(std::move(s), std::make_pair(ref, hash));
   s = std::move(ref);
   return it->second.second;
@@ -231,15 +191,15 @@ void inline_refs(ojson& value, Database& db, std::map<std::string, std::string>&
   switch (value.type()) {
     case ojson::value_t::string: {
       std::string& s = value.get_ref<std::string&>();
-      auto hash = hash_of_ref(s);
+      auto hash = blobs::hash_of_ref(s);
       if (!hash || s.size() == 64) return;  // a bare hash is not a reference
       if (auto it = cache.find(s); it != cache.end()) {
         s = it->second;
         return;
       }
       std::vector<std::uint8_t> bytes;
-      if (!blob_read(db, *hash, bytes)) return;  // keep the reference rather than invent bytes
-      const std::size_t hash_end = kRefPrefix.size() + 64;
+      if (!blobs::read(db, *hash, bytes)) return;  // keep the reference rather than invent bytes
+      const std::size_t hash_end = blobs::kRefPrefix.size() + 64;
       const std::string_view meta = s.size() > hash_end ? std::string_view(s).substr(hash_end + 1) : std::string_view();
       std::string url = encode_data_url(meta, bytes.data(), bytes.size());
       cache.emplace(s, url);

@@ -6,6 +6,8 @@
 // migration have no original: every field comes from the columns.
 #include "internal.hpp"
 
+#include "blobs/blob_store.hpp"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -163,7 +165,7 @@ void unsync_url(std::map<std::string, Value>& row, const MapInfo& m) {
   const ojson* original = m.original.is_string() ? &m.original : field(m.original, "url");
   Value& url = row["url"];
   if (original == nullptr || !original->is_string() || url.kind != Value::Text) return;
-  const auto hash = hash_of_ref(original->get_ref<const std::string&>());
+  const auto hash = blobs::hash_of_ref(original->get_ref<const std::string&>());
   if (!hash) return;
   const std::string& now = url.s;
   const std::string tail = "/" + *hash;

@@ -120,8 +120,6 @@ Amount parse_amount(const ojson* value);
 ojson amount_json(std::int64_t cents);
 
 // ------------------------------------------------------------ data_urls.cpp
-inline constexpr std::string_view kRefPrefix = "blob:sha256:";
-
 // Decodes data: URLs once per distinct text, stores each distinct content
 // once in `blobs`, and hands back the reference that replaces the URL.
 class BlobSink {
@@ -151,7 +149,6 @@ void inline_refs(ojson& value, Database& db, std::map<std::string, std::string>&
 
 bool decode_data_url(std::string_view url, std::string_view* meta, std::vector<std::uint8_t>& out);
 std::string encode_data_url(std::string_view meta, const std::uint8_t* data, std::size_t size);
-std::string sniff_mime(const std::uint8_t* data, std::size_t size, std::string_view label);
 
 // ----------------------------------------------------------------- rows.cpp
 // A timestamp and whether it is only a stand-in ("weak": the source had no

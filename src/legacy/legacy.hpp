@@ -120,26 +120,7 @@ json release(Database& db, const std::vector<Entry>& entries, const ReleaseOptio
 // sample campaigns).
 json delete_sample(Database& db);
 
-// Blobs: content-addressed bytes (SHA-256 hex).
-struct BlobInfo {
-  std::string hash;
-  std::int64_t size = 0;
-  std::string mime;
-};
-std::optional<BlobInfo> blob_info(Database& db, std::string_view hash_or_ref);
-// Copies the bytes of a blob into out.
-std::optional<BlobInfo> blob_read(Database& db, std::string_view hash_or_ref, std::vector<std::uint8_t>& out);
-// Copies them straight from SQLite's row into the export slot
-// (src/vfs/transfer.hpp), where the binary path takes them; STORAGE_FULL when
-// the slot cannot hold them.
-std::optional<BlobInfo> blob_stage(Database& db, std::string_view hash_or_ref);
-// Stores bytes; returns their hash (no-op when present).
-BlobInfo blob_put(Database& db, const std::uint8_t* data, std::size_t size, std::string_view mime);
-
 // True for well-formed UTF-8 (what TextEncoder writes).
 bool valid_utf8_text(std::string_view text);
-
-// "blob:sha256:<hex>#<label>" -> hex; nullopt when text is not a reference.
-std::optional<std::string> hash_of_ref(std::string_view text);
 
 }  // namespace cs::legacy

@@ -27,6 +27,7 @@
 // image does not, and the app can see why.
 #include "engine_state.hpp"
 
+#include "blobs/blob_store.hpp"
 #include "db/args.hpp"
 #include "model/clock.hpp"
 
@@ -37,7 +38,9 @@ namespace cs::sync {
 
 namespace {
 
-constexpr std::string_view kRefPrefix = "blob:sha256:";
+// The SQL below spells a reference out: the prefix 'blob:sha256:' is
+// characters 1..12, the hash 13..76, and a label follows a '#' at 77.
+static_assert(blobs::kRefPrefix == "blob:sha256:", "the SQL of this file spells the reference prefix out");
 
 std::string literal(const std::string& text) {
   std::string out = "'";
@@ -148,7 +151,7 @@ bool Engine::blob_refs_live(const std::string& bucket, const std::string& hash) 
   q.bind(1, std::string_view(bucket)).bind(2, std::string_view(hash));
   while (q.step()) refs.push_back({q.column_int(0), q.column_text(1), q.column_text(2)});
   q.reset();
-  const std::string ref = std::string(kRefPrefix) + hash;
+  const std::string ref = blobs::ref(hash);
   bool live = false;
   for (const Ref& r : refs) {
     bool still = false;
@@ -177,7 +180,7 @@ std::int64_t Engine::rewrite_blob_refs(const std::string& bucket, const std::str
   q.bind(1, std::string_view(bucket)).bind(2, std::string_view(hash));
   while (q.step()) refs.push_back({q.column_text(0), q.column_text(1)});
   q.reset();
-  const std::string ref = std::string(kRefPrefix) + hash;
+  const std::string ref = blobs::ref(hash);
   std::int64_t rewritten = 0;
   for (const Ref& r : refs) {
     // A row with a change still to push carries the new values with it, at

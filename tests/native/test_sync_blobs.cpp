@@ -3,7 +3,7 @@
 // next, how each answer is applied, and what survives a restart.
 #include "api/session.hpp"
 #include "campaign_store/dispatcher.hpp"
-#include "legacy/legacy.hpp"
+#include "blobs/blob_store.hpp"
 #include "model/schema.hpp"
 #include "sync/sync.hpp"
 #include "vfs/transfer.hpp"
@@ -62,7 +62,7 @@ struct Fixture {
   void restart() { start(true); }
 
   std::string put(const std::string& bytes, const char* mime = "image/png") {
-    return cs::legacy::blob_put(db, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(), mime).hash;
+    return cs::blobs::put(db, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(), mime).hash;
   }
   std::int64_t count(const std::string& sql) { return sync_test::count(db, sql); }
   std::string text(const std::string& sql) { return sync_test::text(db, sql); }
@@ -347,7 +347,7 @@ TEST_CASE("a row a cascade removed with its change pending still has its blob up
   engine.install();
   engine.configure({{"userId", "user-a"}, {"url", kUrl}});
   const std::string hash =
-      cs::legacy::blob_put(db, reinterpret_cast<const std::uint8_t*>("pic bytes"), 9, "image/png").hash;
+      cs::blobs::put(db, reinterpret_cast<const std::uint8_t*>("pic bytes"), 9, "image/png").hash;
   db.exec(("INSERT INTO shelf VALUES ('s', 'x'); INSERT INTO pic(id, shelf_id, url) VALUES ('p', 's', '" +
            blob_ref(hash) + "'); DELETE FROM shelf WHERE id = 's';").c_str());
   engine.begin();

@@ -1,20 +1,19 @@
-// The blobs table: content-addressed bytes (SHA-256 hex). Migrated images
-// live here instead of inside JSON; rows refer to them as
-// "blob:sha256:<hex>#<label>". Bytes leave the engine through the binary
-// slot (src/api/ops_legacy.cpp), never as base64 inside JSON.
-#include "internal.hpp"
+// The blobs table: reading, staging and storing content-addressed bytes.
+#include "blobs/blob_store.hpp"
 
-#include "model/clock.hpp"
 #include "db/encoding.hpp"
+#include "db/error.hpp"
+#include "model/clock.hpp"
 #include "vfs/transfer.hpp"
 
 #include <sqlite3.h>
 
 #include <cstring>
 
-namespace cs::legacy {
+namespace cs::blobs {
 
-std::optional<BlobInfo> blob_info(Database& db, std::string_view hash_or_ref) {
+
+std::optional<BlobInfo> info(Database& db, std::string_view hash_or_ref) {
   auto hash = hash_of_ref(hash_or_ref);
   if (!hash) return std::nullopt;
   Statement& st = db.cached("SELECT size, mime FROM blobs WHERE hash = ?1");
@@ -47,11 +46,11 @@ std::optional<BlobInfo> with_blob(Database& db, std::string_view hash_or_ref, Co
 
 }  // namespace
 
-std::optional<BlobInfo> blob_read(Database& db, std::string_view hash_or_ref, std::vector<std::uint8_t>& out) {
+std::optional<BlobInfo> read(Database& db, std::string_view hash_or_ref, std::vector<std::uint8_t>& out) {
   return with_blob(db, hash_or_ref, [&](const std::uint8_t* p, std::size_t n) { out.assign(p, p + n); });
 }
 
-std::optional<BlobInfo> blob_stage(Database& db, std::string_view hash_or_ref) {
+std::optional<BlobInfo> stage(Database& db, std::string_view hash_or_ref) {
   return with_blob(db, hash_or_ref, [](const std::uint8_t* p, std::size_t n) {
     unsigned char* slot = vfs::export_slot().allocate(n);
     if (slot == nullptr) throw Error(Code::StorageFull, "out of memory staging a blob", {{"bytes", n}});
@@ -59,14 +58,15 @@ std::optional<BlobInfo> blob_stage(Database& db, std::string_view hash_or_ref) {
   });
 }
 
-BlobInfo blob_put(Database& db, const std::uint8_t* data, std::size_t size, std::string_view mime) {
-  BlobInfo info{Sha256::hex(data, size), static_cast<std::int64_t>(size), sniff_mime(data, size, mime)};
+BlobInfo put(Database& db, const std::uint8_t* data, std::size_t size, std::string_view label, bool* inserted) {
+  BlobInfo info{Sha256::hex(data, size), static_cast<std::int64_t>(size), sniff_mime(data, size, label)};
   Statement& st = db.cached(
       "INSERT INTO blobs(hash, data, size, mime, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(hash) DO NOTHING");
   st.bind(1, std::string_view(info.hash)).bind_blob(2, data, size).bind(3, info.size);
   st.bind(4, std::string_view(info.mime)).bind(5, std::string_view(clock::now_iso()));
   st.run();
+  if (inserted != nullptr) *inserted = db.changes() > 0;
   return info;
 }
 
-}  // namespace cs::legacy
+}  // namespace cs::blobs
