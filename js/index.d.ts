@@ -1,6 +1,7 @@
 // Types of campaign-store (js/index.js). The entity shapes follow the
-// tables of the core (src/model/tables.cpp); op argument shapes follow
-// src/api/op_table.cpp. Hand-written: keep in step with both.
+// tables of the core (src/model/tables.cpp). The store's methods are
+// generated from the op table (ops.generated.d.ts, tools/gen-ops.mjs), whose
+// signatures name the types declared here.
 
 export { CampaignStoreError, ERROR_CODES, ErrorCode } from './core.js';
 import { CampaignStoreError } from './core.js';
@@ -253,58 +254,18 @@ export interface CampaignListQuery extends ListQuery<'createdAt' | 'updatedAt' |
 }
 
 // ------------------------------------------------------------------ the store's methods
-
-export interface CrudMethods<T, Detail, Input, PatchT, Query> {
-  create(fields: Input): Promise<Detail>;
-  get(id: Id): Promise<Detail>;
-  list(query?: Query): Promise<Page<T>>;
-  update(id: Id, patch: PatchT): Promise<T>;
-  delete(id: Id): Promise<Deleted>;
-}
-
-export interface ProductMethods extends CrudMethods<Product, ProductDetail, ProductInput, ProductPatch, ProductListQuery> {}
+// The methods, one per public op, are generated from the op table
+// (src/api/op_table.cpp) into ops.generated.d.ts; the types they name are
+// declared here.
+import type { StoreOps, SyncOps } from './ops.generated.js';
+export type {
+  AiOps, AssetsOps, BackgroundsOps, BlobsOps, CacheOps, CampaignsOps, CreativesOps, DraftsOps, ImagesOps,
+  IntegrationsOps, ProductsOps, PublicationsOps, SearchOps, StorageOps, StoreOps, SyncOps, TopLevelOps, UsersOps,
+} from './ops.generated.js';
 
 export interface ImageDeleted extends Deleted {
   /** The image that became primary instead, if any. */
   primaryImageId?: Id;
-}
-
-export interface ImageMethods {
-  /** Adds an image to a product; the first image (or isPrimary: true) becomes primary. */
-  add(productId: Id, image: Omit<ProductImageInput, 'productId'>): Promise<ProductImageWithBackgrounds>;
-  list(productId: Id, query?: ListQuery<'createdAt'>): Promise<Page<ProductImage>>;
-  update(id: Id, patch: ProductImagePatch): Promise<ProductImage>;
-  /** Makes this image the product's only primary image. */
-  setPrimary(imageId: Id, productId?: Id): Promise<ProductImage>;
-  delete(id: Id): Promise<ImageDeleted>;
-}
-
-export interface BackgroundMethods {
-  add(productImageId: Id, background: BackgroundInput): Promise<BackgroundVersion>;
-  /** Makes this version the image's only active background. */
-  activate(id: Id): Promise<BackgroundVersion>;
-  list(productImageId: Id, query?: ListQuery<'createdAt'>): Promise<Page<BackgroundVersion>>;
-  delete(id: Id): Promise<Deleted & { activeId?: Id }>;
-}
-
-export interface CampaignMethods extends CrudMethods<Campaign, CampaignDetail, CampaignInput, CampaignPatch, CampaignListQuery> {
-  /** Moves the campaign to `status` (allowed transitions are checked; CONFLICT otherwise). */
-  setStatus(id: Id, status: CampaignStatus): Promise<Campaign>;
-}
-
-export interface DraftMethods {
-  /** Saves the campaign's one live draft (an upsert); expires after the default lifetime unless expiresAt is given. */
-  save(campaignId: Id, stepData: JsonObject, options?: { expiresAt?: Timestamp | null }): Promise<CampaignDraft>;
-  /** The latest unexpired draft, or null. */
-  get(campaignId: Id): Promise<CampaignDraft | null>;
-  delete(campaignId: Id): Promise<{ removed: number }>;
-  /** Removes expired drafts. */
-  cleanup(): Promise<{ removed: number }>;
-}
-
-export interface ChildListMethods<T, Detail, Input, PatchT, Query> extends Omit<CrudMethods<T, Detail, Input, PatchT, Query>, 'list'> {
-  /** The children of one parent (a campaign's creatives, a creative's assets). */
-  list(parentId: Id, query?: Query): Promise<Page<T>>;
 }
 
 export interface User extends RowBase {
@@ -314,12 +275,19 @@ export interface User extends RowBase {
   settings: JsonObject;
 }
 
-export interface UserMethods {
-  create(fields?: CreateInput<User, never>): Promise<User>;
-  get(id: Id): Promise<User>;
-  update(id: Id, patch: Patch<User>): Promise<User>;
-  delete(id: Id): Promise<Deleted>;
-}
+export type UserInput = CreateInput<User, never>;
+export type UserPatch = Patch<User>;
+/** update(id, {expectedVersion?, ...}) bumps version when elements change (CONFLICT on a stale expectedVersion). */
+export type CreativePatch = Patch<Creative, 'campaignId' | 'version'> & { expectedVersion?: number };
+export type CreativeListQuery = ListQuery<'createdAt' | 'updatedAt'> & { isActive?: boolean; formatId?: string };
+export type CreativeAssetPatch = Patch<CreativeAsset, 'creativeId'>;
+export type AssetListQuery = ListQuery & { type?: CreativeAsset['type'] };
+export type IntegrationPatch = Patch<PlatformIntegration>;
+export type IntegrationListQuery = ListQuery & { userId?: Id; platformId?: PlatformIntegration['platformId']; status?: string };
+export type PublicationPatch = Patch<CampaignPublication, 'campaignId'>;
+export type PublicationListQuery = ListQuery & { campaignId?: Id; platformIntegrationId?: Id; status?: string };
+export type AiGenerationPatch = Patch<AiGeneration>;
+export type AiGenerationListQuery = ListQuery & { userId?: Id; type?: AiGeneration['type']; service?: AiGeneration['service']; requestId?: string };
 
 export interface SearchHit {
   kind: 'product' | 'campaign';
@@ -331,31 +299,52 @@ export interface SearchHit {
   snippet: string;
 }
 
-export interface SearchMethods {
-  /** Full-text search over products and campaigns (q up to 256 characters). */
-  query(q: string, options?: { userId?: Id; kinds?: Array<'product' | 'campaign'>; limit?: number }): Promise<{ items: SearchHit[] }>;
+/** Full-text search over products and campaigns (q up to 256 characters). */
+export interface SearchOptions {
+  userId?: Id;
+  kinds?: Array<'product' | 'campaign'>;
+  limit?: number;
 }
 
-export interface CacheMethods {
-  get<T extends JsonValue = JsonValue>(key: string): Promise<{ hit: boolean; key: string; value?: T; expiresAt?: Timestamp }>;
-  set(key: string, value: JsonValue, options?: { ttlMs?: number }): Promise<unknown>;
-  /** By glob pattern ('scrape:*') or key; neither: everything. */
-  invalidate(selector?: { pattern?: string; key?: string }): Promise<{ removed: number }>;
-  /** Removes expired entries. */
-  purge(): Promise<{ removed: number }>;
+export interface CacheEntry<T extends JsonValue = JsonValue> {
+  hit: boolean;
+  key: string;
+  value?: T;
+  expiresAt?: Timestamp;
 }
 
-export interface StorageMethods {
-  info(): Promise<{ open: boolean; kind: string; journalMode: string; synchronous: string; pool?: { files: number; free: number; used: number; damaged: number; bytes: number } }>;
-  checkpoint(options?: { mode?: 'passive' | 'full' | 'restart' | 'truncate' }): Promise<JsonObject>;
-  /** The database as one SQLite file: "download my data". */
-  export(): Promise<{ bytes: Uint8Array }>;
-  /** Replaces the database with a SQLite file image (copied; wrap it in transfer() to move it instead). */
-  import(bytes: Uint8Array | ArrayBuffer): Promise<{ bytes: number; schemaVersion: number }>;
-  /** Flushes every commit so far to disk now (batched durability does it within syncWithinMs by itself). */
-  sync(): Promise<{ flushed: number }>;
-  /** Deletes the open database's files; the store can do nothing more with it. */
-  delete(): Promise<JsonObject>;
+export interface StorageInfo {
+  open: boolean;
+  kind: string;
+  journalMode: string;
+  synchronous: string;
+  pool?: { files: number; free: number; used: number; damaged: number; bytes: number };
+}
+
+export interface VersionInfo {
+  version: string;
+  sqlite: string;
+  sqlite_source_id: string;
+}
+
+/** One entry of the op table (`ops`): the one description of an op. */
+export interface OpDescription {
+  op: string;
+  /** The args object's shape. */
+  args: string;
+  /** The store's method as a TypeScript signature (public ops the store has a method for). */
+  method?: string;
+  /** The method is written by a JS facade with that signature (store.blobs). */
+  facade?: true;
+  /** internal: reachable through store.call only. */
+  access: 'public' | 'internal';
+  /** How a request forwarded by another tab replays: 'once' goes through the request log. */
+  replay: 'once' | 'rerun';
+  releasesStorage?: true;
+  /** Bytes staged before the op runs: args.bytes, or args.entries[].value as UTF-8. */
+  bytesIn?: 'bytes' | 'entries';
+  /** The result member that receives the bytes the op staged. */
+  bytesOut?: string;
 }
 
 export interface Health {
@@ -421,7 +410,7 @@ export interface StoreInfo {
   /** 'leader' when this tab's worker owns the database; 'waiting' until a leader is known. */
   role: 'leader' | 'follower' | 'waiting';
   leader: string | null;
-  version: { version: string; sqlite: string; sqlite_source_id: string };
+  version: VersionInfo;
   /** The public ops the core answers: each is a method of the store (internal ones are reachable through call() only). */
   ops: string[];
   open?: JsonObject;
@@ -481,30 +470,13 @@ export interface OpenOptions extends MigrationOpenOptions {
   int64?: Int64Mode;
 }
 
+/** The store's methods made from the op table, beside those it writes itself (below). */
+export interface CampaignStore extends Omit<StoreOps, 'sync' | 'blobs'> {}
+
 export declare class CampaignStore {
   /** What the worker answered at start. */
   info: StoreInfo;
 
-  products: ProductMethods;
-  images: ImageMethods;
-  backgrounds: BackgroundMethods;
-  campaigns: CampaignMethods;
-  drafts: DraftMethods;
-  /** update(id, {expectedVersion?, ...}) bumps version when elements change (CONFLICT on a stale expectedVersion). */
-  creatives: ChildListMethods<Creative, CreativeWithAssets, CreativeInput,
-    Patch<Creative, 'campaignId' | 'version'> & { expectedVersion?: number }, ListQuery<'createdAt' | 'updatedAt'> & { isActive?: boolean; formatId?: string }>;
-  assets: ChildListMethods<CreativeAsset, CreativeAsset, CreativeAssetInput, Patch<CreativeAsset, 'creativeId'>,
-    ListQuery & { type?: CreativeAsset['type'] }>;
-  integrations: CrudMethods<PlatformIntegration, PlatformIntegration, IntegrationInput, Patch<PlatformIntegration>,
-    ListQuery & { userId?: Id; platformId?: PlatformIntegration['platformId']; status?: string }>;
-  publications: CrudMethods<CampaignPublication, CampaignPublication, PublicationInput, Patch<CampaignPublication, 'campaignId'>,
-    ListQuery & { campaignId?: Id; platformIntegrationId?: Id; status?: string }>;
-  ai: CrudMethods<AiGeneration, AiGeneration, AiGenerationInput, Patch<AiGeneration>,
-    ListQuery & { userId?: Id; type?: AiGeneration['type']; service?: AiGeneration['service']; requestId?: string }>;
-  users: UserMethods;
-  search: SearchMethods;
-  cache: CacheMethods;
-  storage: StorageMethods;
   /** Supabase sync (with the `sync` option; otherwise only the raw sync.* ops). */
   sync: SyncMethods;
   /** Whose database is open, switching users, and the data made while signed out. */
@@ -525,11 +497,6 @@ export declare class CampaignStore {
   };
   /** Runs the steps in one transaction: all commit or none (the error's details.index names the failing step). */
   batch(ops: BatchStep[], options?: CallOptions): Promise<unknown[]>;
-  health(): Promise<Health>;
-  metrics(): Promise<Metrics>;
-  ping<T = undefined>(echo?: T): Promise<{ pong: true; echo?: T }>;
-  version(): Promise<StoreInfo['version']>;
-  ops(): Promise<Array<{ op: string; args: string }>>;
   /** Any op by name. */
   call<T = unknown>(op: string, args?: object, options?: CallOptions): Promise<T>;
 
@@ -557,7 +524,7 @@ export declare function transfer<T extends ArrayBuffer | ArrayBufferView>(bytes:
 /** Starts the worker, opens the database, and resolves with the store. */
 export declare function openCampaignStore(options?: OpenOptions): Promise<CampaignStore>;
 
-/** entity -> method -> parameter names (see js/client/entities.js). */
+/** entity -> method -> parameters of the generated methods (js/client/methods.generated.js). */
 export declare const ENTITIES: Readonly<Record<string, Record<string, string[]>>>;
 
 /** A user as the store knows them. */
@@ -716,16 +683,11 @@ export interface SyncSummary {
   requests: number;
 }
 
-export interface SyncMethods {
+/** store.sync: status, conflicts, blobs and retryBlobs are the sync.* ops' (SyncOps). */
+export interface SyncMethods extends SyncOps {
   start(): void;
   stop(): void;
   now(): Promise<SyncSummary>;
-  status(): Promise<SyncStatus>;
-  conflicts(limit?: number): Promise<Array<SyncConflict & { seq: number; seenAt: Timestamp }>>;
-  /** Blob uploads and their state (rejected ones first to look at). */
-  blobs(options?: { state?: SyncBlob['state']; limit?: number }): Promise<SyncBlob[]>;
-  /** Makes rejected uploads (all, or those of one hash) pending again. */
-  retryBlobs(hash?: string): Promise<{ retried: number }>;
   /** Downloads now the blobs the rows reference and this device lacks (also runs after every cycle). */
   downloadBlobs(): Promise<void>;
   onStatus(cb: (status: SyncStatus) => void): () => void;

@@ -10,7 +10,7 @@
 export { openCampaignStore } from './client/open.js';
 export { CampaignStore } from './client/store.js';
 export { LiveQuery } from './client/live-query.js';
-export { ENTITIES } from './client/entities.js';
+export { ENTITIES } from './client/api.js';
 export { CampaignStoreError, ERROR_CODES } from './errors.js';
 export { transfer } from './protocol/transfer.js';
 // ---- legacy migration: collection, compat facade, rollback helpers

@@ -1,18 +1,20 @@
 // Builds the store's method surface from a single `call(op, args)` function
-// and the table in entities.js. The same builder makes the real store and
-// the recording view a live query runs against (live-query.js), so both have
+// and the methods the op table describes (methods.generated.js, made by
+// tools/gen-ops.mjs). The same builder makes the real store and the
+// recording view a live query runs against (live-query.js), so both have
 // exactly the same methods.
 import { CampaignStoreError } from '../errors.js';
-import { ENTITIES, TOP_LEVEL } from './entities.js';
+import { METHODS } from './methods.generated.js';
 
-// Names an entity namespace must not take over on the store object.
-const RESERVED = new Set(['call', 'open', 'sql', 'batch', 'subscribe', 'liveQuery', 'close', 'terminate', 'info', 'account']);
+/** entity -> method -> parameters, for the ops whose method has a namespace. */
+export const ENTITIES = Object.freeze(Object.entries(METHODS).reduce((entities, [op, params]) => {
+  const dot = op.indexOf('.');
+  if (dot > 0) (entities[op.slice(0, dot)] ??= {})[op.slice(dot + 1)] = params;
+  return entities;
+}, {}));
 
-/**
- * @param {(op: string, args?: object, options?: {int64?: string}) => Promise<any>} call
- * @param {string[]} [extraOps] op names the core lists (from `ops`)
- */
-export function buildApi(call, extraOps = []) {
+/** @param {(op: string, args?: object, options?: {int64?: string}) => Promise<any>} call */
+export function buildApi(call) {
   const api = {
     call,
     sql: {
@@ -27,25 +29,10 @@ export function buildApi(call, extraOps = []) {
     /** Runs every op in one transaction: all commit or none. */
     batch: (ops, options) => call('batch', { ops }, options),
   };
-  for (const [name, params] of Object.entries(TOP_LEVEL)) api[name] = method(call, name, params);
-  for (const [entity, methods] of Object.entries(ENTITIES)) {
-    api[entity] = {};
-    for (const [name, params] of Object.entries(methods)) {
-      api[entity][name] = method(call, `${entity}.${name}`, params);
-    }
-  }
-  // Ops the table above does not know yet: one args object, passed as is.
-  for (const op of extraOps) {
+  for (const [op, params] of Object.entries(METHODS)) {
     const dot = op.indexOf('.');
-    if (dot < 0) {
-      if (!(op in api) && !RESERVED.has(op)) api[op] = (args) => call(op, args ?? {});
-      continue;
-    }
-    const entity = op.slice(0, dot);
-    const name = op.slice(dot + 1);
-    if (RESERVED.has(entity) || entity === 'sql') continue;
-    api[entity] ??= {};
-    api[entity][name] ??= (args) => call(op, args ?? {});
+    if (dot < 0) api[op] = method(call, op, params);
+    else (api[op.slice(0, dot)] ??= {})[op.slice(dot + 1)] = method(call, op, params);
   }
   return api;
 }
@@ -62,7 +49,7 @@ function method(call, op, params) {
   };
 }
 
-/** Positional values -> the op's args object (see entities.js). */
+/** Positional values -> the op's args object (parameters as in methods.generated.js). */
 export function argsFrom(op, params, values) {
   const args = {};
   const named = [];

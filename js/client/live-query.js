@@ -113,7 +113,7 @@ export class LiveQuery {
     const view = buildApi((op, args, options) => {
       calls.push({ op, args });
       return this.#store.call(op, args, options);
-    }, this.#store.info?.ops ?? []);
+    });
     let next;
     try {
       const data = await this.#fn(view);

@@ -163,17 +163,6 @@ export class CampaignStore {
     this.#stopWorker();
   }
 
-  /** Adds the methods of the public ops the core lists (store.info.ops) beyond entities.js. @internal */
-  learnOps(ops) {
-    const { call: _, ...api } = buildApi((op, args, options) => this.call(op, args, options), ops);
-    for (const [key, value] of Object.entries(api)) {
-      if (!(key in this)) this[key] = value;
-      else if (typeof value === 'object' && typeof this[key] === 'object') {
-        for (const [name, fn] of Object.entries(value)) this[key][name] ??= fn;
-      }
-    }
-  }
-
   /**
    * The one door: any op with its args object. options.int64: how integers
    * beyond 2^53 - 1 come back ('bigint', 'string', 'number'; default: the store's).
@@ -277,7 +266,7 @@ export class CampaignStore {
     this.#storageListener = cb;
   }
 
-  /** Hears a running legacy import's progress (js/legacy/binary.js); returns the unsubscribe. @internal */
+  /** Hears a running legacy import's progress (js/engine/bytes.js); returns the unsubscribe. @internal */
   onProgressEvent(cb) {
     this.#progressListener = cb;
     return () => { if (this.#progressListener === cb) this.#progressListener = null; };

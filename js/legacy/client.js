@@ -26,7 +26,7 @@ export function blobHash(ref) {
 /** Adds store.migration, store.blobs and store.legacy. @param {any} store */
 export function attachMigrationApi(store) {
   const call = (op, args) => store.call(op, args);
-  // The worker's progress events of a running import (js/legacy/binary.js).
+  // The worker's progress events of a running import (js/engine/bytes.js).
   call.onLegacyProgress = (listener) => store.onProgressEvent?.(listener) ?? null;
   const urls = new Map();
   store.migration = {

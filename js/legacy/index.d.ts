@@ -1,5 +1,6 @@
 // Types of the localStorage migration, the compat facade and the blob store
 // (js/legacy/); js/index.d.ts adds them to CampaignStore and OpenOptions.
+import type { BlobsOps } from '../ops.generated.js';
 
 /** Anything with the Web Storage interface: window.localStorage, or a stand-in. */
 export interface WebStorageLike {
@@ -191,11 +192,8 @@ export interface BlobInfo {
   mime: string;
 }
 
-export interface BlobMethods {
-  /** The bytes of a blob, by hash or reference ("blob:sha256:<hex>#label"). */
-  get(ref: string): Promise<Uint8Array>;
-  info(ref: string): Promise<BlobInfo | null>;
-  put(bytes: Uint8Array | ArrayBuffer, mime?: string): Promise<BlobInfo & { ref: string }>;
+/** get, info and put are the blobs.* ops' (BlobsOps), by hash or reference ("blob:sha256:<hex>#label"). */
+export interface BlobMethods extends BlobsOps {
   /** URL.createObjectURL for a blob: one per blob and store, revoked on close. */
   objectUrl(ref: string): Promise<string>;
   revokeAll(): void;

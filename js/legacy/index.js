@@ -9,8 +9,7 @@ export { migrateLegacyStorage } from './migrate.js';
 export { exportLegacy, releaseLegacyKeys } from './rollback.js';
 export { createLegacyFacade } from './facade.js';
 export { blobHash } from './client.js';
-export { callEngine, LEGACY_BINARY_OPS, stageEntries } from './binary.js';
-import { callEngine } from './binary.js';
+import { callWithBytes } from '../engine/bytes.js';
 
 /**
  * The door of an in-thread engine (createEngine from campaign-store/core) as
@@ -19,7 +18,7 @@ import { callEngine } from './binary.js';
  * @param {import('../engine/engine.js').Engine} engine
  */
 export function engineCaller(engine) {
-  const caller = (op, args) => callEngine(engine, op, args);
+  const caller = (op, args) => callWithBytes(engine, op, args);
   /** Hears an import's progress per item (migrateLegacyStorage's 'items' events); returns the unsubscribe. */
   caller.onLegacyProgress = (listener) => {
     engine.onLegacyProgress = listener;

@@ -4,7 +4,7 @@
 // headers, timeouts, exponential backoff with jitter, offline pauses, and
 // never running two cycles at once. Requests are RPC calls with a JSON body,
 // or blob uploads to Storage whose body is the blob's bytes (a Uint8Array
-// from the binary path, js/sync/binary.js) with the headers the engine chose.
+// out of the export slot: js/engine/bytes.js) with the headers the engine chose.
 import { encodeArgs } from '../protocol/values.js';
 
 const DEFAULTS = {
@@ -29,7 +29,7 @@ export class SyncLoop {
   /**
    * @param {object} o
    * @param {(op: string, args?: object) => any} o.call  the engine's door (sync or async), binary
-   *   path included (the store's call, or callEngine(engine, ...) for an in-thread engine)
+   *   path included (the store's call, or callWithBytes of js/engine/bytes.js on an in-thread engine)
    * @param {string} o.url        Supabase project URL, e.g. http://127.0.0.1:54321
    * @param {string} o.anonKey    the project's anon key (sent as `apikey`)
    * @param {(opts: {refresh: boolean}) => Promise<string|null>|string|null} o.getAccessToken
@@ -238,7 +238,7 @@ export class SyncLoop {
     const upload = request.kind === 'upload';
     if (upload && !(request.body instanceof Uint8Array)) {
       const error = new Error('an upload request came without its bytes: call sync.next through the binary ' +
-        'path (the store, or callEngine(engine, op, args) for an in-thread engine)');
+        'path (the store, or callWithBytes of js/engine/bytes.js on an in-thread engine)');
       error.code = 'INTERNAL';
       throw error;
     }

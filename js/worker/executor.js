@@ -2,7 +2,7 @@
 // `{ok, result|error, changes}`; it never throws. runOnce() is the
 // exactly-once path for requests that another tab forwarded: see below.
 import { errorToWire } from '../protocol/wire.js';
-import { BINARY_OPS } from './binary.js';
+import { callWithBytes, carriesBytes } from '../engine/bytes.js';
 
 /**
  * Where the leader records forwarded writes, in the same transaction as the
@@ -39,7 +39,7 @@ export class Executor {
    * form (their bytes are transferred).
    */
   runText(op, args) {
-    if (BINARY_OPS[op]) return this.run(op, args);
+    if (carriesBytes(this.engine, op)) return this.run(op, args);
     try {
       return textBody(this.engine.callEnvelope(op, args));
     } catch (err) {
@@ -78,7 +78,7 @@ export class Executor {
       }
       let body;
       let logged;
-      if (BINARY_OPS[op]) {
+      if (carriesBytes(this.engine, op)) {
         const result = this.#invoke(op, args);
         body = { ok: true, result };
         logged = [JSON.stringify(result ?? null), null];
@@ -118,8 +118,7 @@ export class Executor {
   }
 
   #invoke(op, args) {
-    const binary = BINARY_OPS[op];
-    return binary ? binary(this.engine, args) : this.engine.call(op, args);
+    return callWithBytes(this.engine, op, args);
   }
 }
 

@@ -91,7 +91,7 @@ export class StoreServer {
     if (this.#init) throw new CampaignStoreError('CONFLICT', 'the store is already initialized');
     const module = await loadWasmModule({ wasmUrl: options.wasmUrl, moduleUrl: options.moduleUrl });
     this.#engine = new Engine(module);
-    // A running legacy import's progress goes to the page (js/legacy/binary.js).
+    // A running legacy import's progress goes to the page (js/engine/bytes.js).
     this.#engine.onLegacyProgress = (progress) => this.#post({ event: 'progress', progress });
     this.#executor = new Executor(this.#engine);
     const version = this.#engine.call('version');

@@ -1,6 +1,8 @@
-// Every op the core answers, with its argument shape. This table is the
-// protocol: the JS client's typed methods and the README's API section are
-// checked against it (`ops` returns it at run time).
+// Every op the core answers, with its argument shape, the store's method for
+// it and its traits. This table is the protocol: `ops` serves it at run time,
+// tools/gen-ops.mjs makes the store's methods and their types from it
+// (js/client/methods.generated.js, js/ops.generated.d.ts), and the worker
+// reads replay, storage release and bytes from it.
 #include "ops.hpp"
 
 namespace cs {
@@ -21,6 +23,19 @@ OpSpec releases_storage(OpSpec op) {
   op.releases_storage = true;
   return op;
 }
+// How its bytes travel (BytesIn, OpSpec::bytes_out) and who writes its method.
+OpSpec stages(BytesIn in, OpSpec op) {
+  op.bytes_in = in;
+  return op;
+}
+OpSpec exports_bytes(std::string_view member, OpSpec op) {
+  op.bytes_out = member;
+  return op;
+}
+OpSpec facade(OpSpec op) {
+  op.method_by = Method::Facade;
+  return op;
+}
 
 }  // namespace
 
@@ -32,19 +47,20 @@ const std::vector<OpSpec>& op_table() {
   static const std::vector<std::string_view> kCreativeJson = {"elements", "metadata"};
   static const std::vector<OpSpec> table = {
       // engine
-      rerun({"ping", "{echo?: any}", ops::ping, false}),
-      rerun({"version", "{}", ops::version, false}),
-      rerun({"ops", "{}", ops::list_ops, false}),
+      rerun({"ping", "{echo?: any}", "<T = undefined>(echo?: T) => {pong: true; echo?: T}", ops::ping, false}),
+      rerun({"version", "{}", "() => VersionInfo", ops::version, false}),
+      rerun({"ops", "{}", "() => OpDescription[]", ops::list_ops, false}),
       {"open",
        "{storage?: 'memory'|'pool', host?: integer, name?: string, journalMode?: 'wal'|'delete'|'truncate'|'persist', "
        "synchronous?: 'full'|'normal'|'extra'|'off', lockingMode?: 'exclusive'|'normal', journalSizeLimit?: integer, "
        "path?: string, vfs?: string}",
+       "",
        ops::open, false},
-      releases_storage({"close", "{}", ops::close, false}),
+      releases_storage({"close", "{}", "", ops::close, false}),
       // raw SQL, bound parameters only
-      rerun({"sql.query", "{sql: string, params?: array|object}", ops::sql_query}),
-      {"sql.exec", "{sql: string, params?: array|object}", ops::sql_exec},
-      {"batch", "{ops: [{op: string, args?: object}]}", ops::batch},
+      rerun({"sql.query", "{sql: string, params?: array|object}", "", ops::sql_query}),
+      {"sql.exec", "{sql: string, params?: array|object}", "", ops::sql_exec},
+      {"batch", "{ops: [{op: string, args?: object}]}", "", ops::batch},
       // sync (sans-I/O: the JS fetch loop carries the requests). A replayed
       // sync.next builds its request afresh; sync.apply must run outside any
       // transaction (a pull page is applied with foreign keys off, which a
@@ -52,36 +68,54 @@ const std::vector<OpSpec>& op_table() {
       // built is refused, so the loop asks again: both rerun.
       internal({"sync.configure", "{userId: string, url?: string (Supabase project URL: uploads blobs), pushBatch?: 1..1000, "
        "pullPage?: 1..5000}",
+       "",
        ops::sync_configure}),
-      internal({"sync.begin", "{}", ops::sync_begin}),
-      internal(rerun({"sync.next",
+      internal({"sync.begin", "{}", "", ops::sync_begin}),
+      internal(rerun(exports_bytes("body", {"sync.next",
        "{} -> {kind: upload|push|pull|idle, id, method, path, body} | upload: {headers, blob: {hash, bucket, size, "
        "mime, storagePath, publicUrl}} (bytes: storageExportView())",
-       ops::sync_next})),
-      internal(rerun({"sync.apply", "{id: integer, status: integer (0 = network error), text: string|null (the answer as received) | body: any}",
+       "",
+       ops::sync_next}))),
+      internal(rerun({"sync.apply",
+       "{id: integer, status: integer (0 = network error), text: string|null (the answer as received) | body: any}",
+       "",
        ops::sync_apply})),
-      rerun({"sync.status", "{}", ops::sync_status}),
-      rerun({"sync.conflicts", "{limit?: 1..500}", ops::sync_conflicts}),
+      rerun({"sync.status", "{}", "() => SyncStatus", ops::sync_status}),
+      rerun({"sync.conflicts", "{limit?: 1..500}",
+       "(limit?: number) => Array<SyncConflict & {seq: number; seenAt: Timestamp}>", ops::sync_conflicts}),
       rerun({"sync.blobs",
        "{state?: 'pending'|'acknowledged'|'rejected', limit?: 1..1000 (100)} -> [{bucket, hash, state, attempts, "
        "lastStatus, lastError, storagePath, updatedAt}]",
+       "(...options?: {state?: SyncBlob['state']; limit?: number}) => SyncBlob[]",
        ops::sync_blobs}),
-      {"sync.retryBlobs", "{hash?} -> {retried} (rejected uploads become pending again)", ops::sync_retry_blobs},
+      {"sync.retryBlobs", "{hash?} -> {retried} (rejected uploads become pending again)",
+       "(hash?: string) => {retried: number}", ops::sync_retry_blobs},
       // storage (pool VFS over OPFS / Node / memory hosts); image bytes travel
       // through storageExportView/storageImportBuffer, never in JSON. They
       // refuse to run inside a transaction, and running one again is harmless.
       rerun({"storage.info", "{} -> {open, kind, journalMode, synchronous, pool?: {files, free, used, damaged, bytes}}",
+       "() => StorageInfo",
        ops::storage_info, false}),
-      rerun({"storage.export", "{} -> {bytes, pageSize, pageCount} (then storageExportView())", ops::storage_export}),
-      rerun({"storage.import", "{} (after storageImportBuffer(n) was filled) -> {bytes, schemaVersion}",
-       ops::storage_import}),
-      rerun(releases_storage({"storage.delete", "{} deletes the open pool database | {host: integer, name?: string, all?: boolean}",
+      rerun(exports_bytes("bytes", {"storage.export", "{} -> {bytes, pageSize, pageCount} (then storageExportView())",
+                                    "() => {bytes: Uint8Array; pageSize: number; pageCount: number}",
+                                    ops::storage_export})),
+      rerun(stages(BytesIn::Member, {"storage.import",
+       "{} (after storageImportBuffer(n) was filled) -> {bytes, schemaVersion}",
+       "(bytes: Uint8Array | ArrayBuffer) => {bytes: number; schemaVersion: number}",
+       ops::storage_import})),
+      rerun(releases_storage({"storage.delete",
+       "{} deletes the open pool database | {host: integer, name?: string, all?: boolean}",
+       "() => JsonObject",
        ops::storage_delete, false})),
-      rerun({"storage.checkpoint", "{mode?: 'passive'|'full'|'restart'|'truncate'}", ops::storage_checkpoint}),
-      rerun({"storage.sync", "{} -> {flushed} (flushes what commits wrote since the last flush)", ops::storage_sync}),
+      rerun({"storage.checkpoint", "{mode?: 'passive'|'full'|'restart'|'truncate'}",
+       "(...options?: {mode?: 'passive' | 'full' | 'restart' | 'truncate'}) => JsonObject", ops::storage_checkpoint}),
+      rerun({"storage.sync", "{} -> {flushed} (flushes what commits wrote since the last flush)",
+       "() => {flushed: number}", ops::storage_sync}),
       internal(rerun({"storage.lastError", "{} -> {message} (why the storage host last failed; cleared by reading)",
+       "",
        ops::storage_last_error, false})),
       internal(rerun({"storage.selfTest", "{host: integer, largeOffsets?: boolean} -> {passed, failed, cases}",
+       "",
        ops::storage_self_test, false})),
       // ---- data API: src/api/ops_{products,campaigns,accounts,store}.cpp
       // Types: id = 1..64 printable ASCII; uuid = id given on create;
@@ -93,116 +127,163 @@ const std::vector<OpSpec>& op_table() {
        "{id?: uuid, userId?: id, name: string, description?, brand?, category?, price?: money, sku?, url?, "
        "utmCodes?: json, metadata?: json, settings?: json, status?: string ('active'), createdAt?: ts, "
        "images?: [{id?, url, storagePath?, fileName?, altText?, size?, isPrimary?, metadata?}]} -> product+images",
+       "(...fields: ProductInput) => ProductDetail",
        ops::products_create},
       rerun({"products.get", "{id} -> product + images[{..., backgrounds[]}] + campaigns[{id, name, status}]",
+       "(id: Id) => ProductDetail",
        ops::products_get}),
       rerun({"products.list",
        "{userId?, status?, category?, brand?, sort?: 'createdAt'|'updatedAt'|'name'|'price', order?: 'desc', limit?, "
        "cursor?}",
+       "(...query?: ProductListQuery) => Page<Product>",
        ops::products_list}),
-      {"products.update", "{id, ...any products.create field but images/createdAt}", ops::products_update},
+      {"products.update", "{id, ...any products.create field but images/createdAt}",
+       "(id: Id, ...patch: ProductPatch) => Product", ops::products_update},
       {"products.delete", "{id} (images, backgrounds cascade; campaigns keep productId null)",
+       "(id: Id) => Deleted",
        ops::products_delete},
       {"images.add",
        "{productId, url, id?, storagePath?, fileName?, altText?, size?: 0.., isPrimary?: boolean, metadata?}",
+       "(productId: Id, ...image: Omit<ProductImageInput, 'productId'>) => ProductImageWithBackgrounds",
        ops::images_add},
-      rerun({"images.list", "{productId, limit?, cursor?, order?: 'asc'}", ops::images_list}),
-      {"images.update", "{id, url?, storagePath?, fileName?, altText?, size?, metadata?}", ops::images_update},
-      {"images.setPrimary", "{imageId, productId?} (one primary image per product)", ops::images_set_primary},
-      {"images.delete", "{id} -> {id, deleted, primaryImageId?}", ops::images_delete},
+      rerun({"images.list", "{productId, limit?, cursor?, order?: 'asc'}",
+       "(productId: Id, ...query?: ListQuery<'createdAt'>) => Page<ProductImage>", ops::images_list}),
+      {"images.update", "{id, url?, storagePath?, fileName?, altText?, size?, metadata?}",
+       "(id: Id, ...patch: ProductImagePatch) => ProductImage", ops::images_update},
+      {"images.setPrimary", "{imageId, productId?} (one primary image per product)",
+       "(imageId: Id, productId?: Id) => ProductImage", ops::images_set_primary},
+      {"images.delete", "{id} -> {id, deleted, primaryImageId?}", "(id: Id) => ImageDeleted", ops::images_delete},
       {"backgrounds.add",
        "{productImageId, url?, storagePath?, prompt?, requestId?, processingTime?: ms, metadata?, "
        "isActive?: boolean (true)}",
+       "(productImageId: Id, ...background: BackgroundInput) => BackgroundVersion",
        ops::backgrounds_add},
-      {"backgrounds.activate", "{id} (one active version per image)", ops::backgrounds_activate},
-      rerun({"backgrounds.list", "{productImageId, limit?, cursor?, order?: 'asc'}", ops::backgrounds_list}),
-      {"backgrounds.delete", "{id} -> {id, deleted, activeId?}", ops::backgrounds_delete},
+      {"backgrounds.activate", "{id} (one active version per image)",
+       "(id: Id) => BackgroundVersion", ops::backgrounds_activate},
+      rerun({"backgrounds.list", "{productImageId, limit?, cursor?, order?: 'asc'}",
+       "(productImageId: Id, ...query?: ListQuery<'createdAt'>) => Page<BackgroundVersion>", ops::backgrounds_list}),
+      {"backgrounds.delete", "{id} -> {id, deleted, activeId?}",
+       "(id: Id) => Deleted & {activeId?: Id}", ops::backgrounds_delete},
       {"campaigns.create",
        "{id?: uuid, userId?, productId?, name: string, type?, status?: 'draft'|'scheduled'|'active'|'paused'|"
        "'completed'|'archived' ('draft'), budget?: money, currency?: 3 letters ('USD'), startsAt?: ts, endsAt?: ts, "
        "launchedAt?: ts, audienceConfig?, platformConfig?, creativeConfig?, publishConfig?: json, legacyData?: "
        "object|array, source?: string ('v2'), createdAt?: ts}",
+       "(...fields: CampaignInput) => CampaignDetail",
        ops::campaigns_create, true, kCampaignJson},
       rerun({"campaigns.get", "{id} -> campaign + product|null + creatives[{..., assets[]}] + draft|null",
+       "(id: Id) => CampaignDetail",
        ops::campaigns_get}),
       rerun({"campaigns.list",
        "{userId?, status?, productId?, type?, source?, legacyId?: string|integer, sort?: 'createdAt'|'updatedAt'|"
        "'name'|'startsAt', order?: 'desc', limit?, cursor?}",
+       "(...query?: CampaignListQuery) => Page<Campaign>",
        ops::campaigns_list}),
-      {"campaigns.update", "{id, ...campaigns.create fields but status/launchedAt/createdAt}", ops::campaigns_update,
+      {"campaigns.update", "{id, ...campaigns.create fields but status/launchedAt/createdAt}",
+       "(id: Id, ...patch: CampaignPatch) => Campaign", ops::campaigns_update,
        true, kCampaignJson},
-      {"campaigns.delete", "{id} (drafts, creatives, assets, publications cascade)", ops::campaigns_delete},
+      {"campaigns.delete", "{id} (drafts, creatives, assets, publications cascade)",
+       "(id: Id) => Deleted", ops::campaigns_delete},
       {"campaigns.setStatus",
        "{id, status} draft->scheduled|active|archived, scheduled->draft|active|archived, "
        "active->paused|completed|archived, paused->active|completed|archived, completed->archived",
+       "(id: Id, status: CampaignStatus) => Campaign",
        ops::campaigns_set_status},
       {"drafts.save", "{campaignId, stepData: json, expiresAt?: ts (now + 7 days)} -> draft (upsert)",
+       "(campaignId: Id, stepData: JsonObject, ...options?: {expiresAt?: Timestamp | number | null}) => CampaignDraft",
        ops::drafts_save, true, {"stepData"}},
-      rerun({"drafts.get", "{campaignId} -> latest unexpired draft | null", ops::drafts_get}),
-      {"drafts.delete", "{campaignId} -> {removed}", ops::drafts_delete},
-      {"drafts.cleanup", "{} -> {removed} (expired drafts)", ops::drafts_cleanup},
+      rerun({"drafts.get", "{campaignId} -> latest unexpired draft | null",
+       "(campaignId: Id) => CampaignDraft | null", ops::drafts_get}),
+      {"drafts.delete", "{campaignId} -> {removed}", "(campaignId: Id) => {removed: number}", ops::drafts_delete},
+      {"drafts.cleanup", "{} -> {removed} (expired drafts)", "() => {removed: number}", ops::drafts_cleanup},
       {"creatives.create",
        "{campaignId, id?, name?, formatId?, formatName?, width?: 1..100000, height?, elements?: array, metadata?, "
        "isActive?: boolean (true), assets?: [{id?, type, url?, storagePath?, content?, styles?, position?, "
        "metadata?}]}",
+       "(...fields: CreativeInput) => CreativeWithAssets",
        ops::creatives_create, true, kCreativeJson},
-      rerun({"creatives.get", "{id} -> creative + assets[]", ops::creatives_get}),
-      rerun({"creatives.list", "{campaignId, isActive?, formatId?, sort?: 'createdAt'|'updatedAt', order?: 'asc', limit?, cursor?}",
+      rerun({"creatives.get", "{id} -> creative + assets[]", "(id: Id) => CreativeWithAssets", ops::creatives_get}),
+      rerun({"creatives.list",
+       "{campaignId, isActive?, formatId?, sort?: 'createdAt'|'updatedAt', order?: 'asc', limit?, cursor?}",
+       "(campaignId: Id, ...query?: CreativeListQuery) => Page<Creative>",
        ops::creatives_list}),
       {"creatives.update", "{id, expectedVersion?: integer, ...fields} (elements bump version)",
+       "(id: Id, ...patch: CreativePatch) => Creative",
        ops::creatives_update, true, kCreativeJson},
-      {"creatives.delete", "{id}", ops::creatives_delete},
+      {"creatives.delete", "{id}", "(id: Id) => Deleted", ops::creatives_delete},
       {"assets.create",
        "{creativeId, type: 'image'|'video'|'text'|'button', id?, url?, storagePath?, content?, styles?, position?, "
        "metadata?}",
+       "(...fields: CreativeAssetInput) => CreativeAsset",
        ops::assets_create},
-      rerun({"assets.get", "{id}", ops::assets_get}),
-      rerun({"assets.list", "{creativeId, type?, sort?, order?: 'asc', limit?, cursor?}", ops::assets_list}),
-      {"assets.update", "{id, ...assets.create fields but creativeId}", ops::assets_update},
-      {"assets.delete", "{id}", ops::assets_delete},
+      rerun({"assets.get", "{id}", "(id: Id) => CreativeAsset", ops::assets_get}),
+      rerun({"assets.list", "{creativeId, type?, sort?, order?: 'asc', limit?, cursor?}",
+       "(creativeId: Id, ...query?: AssetListQuery) => Page<CreativeAsset>", ops::assets_list}),
+      {"assets.update", "{id, ...assets.create fields but creativeId}",
+       "(id: Id, ...patch: CreativeAssetPatch) => CreativeAsset", ops::assets_update},
+      {"assets.delete", "{id}", "(id: Id) => Deleted", ops::assets_delete},
       {"users.create", "{id?: uuid, email?: string (unique, case-insensitive), name?, avatarUrl?, settings?}",
+       "(...fields?: UserInput) => User",
        ops::users_create},
-      rerun({"users.get", "{id}", ops::users_get}),
-      {"users.update", "{id, email?, name?, avatarUrl?, settings?}", ops::users_update},
-      {"users.delete", "{id} (their products cascade)", ops::users_delete},
+      rerun({"users.get", "{id}", "(id: Id) => User", ops::users_get}),
+      {"users.update", "{id, email?, name?, avatarUrl?, settings?}",
+       "(id: Id, ...patch: UserPatch) => User", ops::users_update},
+      {"users.delete", "{id} (their products cascade)", "(id: Id) => Deleted", ops::users_delete},
       {"integrations.create",
        "{platformId: 'meta'|'display'|'ctv'|'tiktok', id?, userId?, platformAccountId?, settings?, status? "
        "('active'), expiresAt?: ts} (no tokens: they stay on the server)",
+       "(...fields: IntegrationInput) => PlatformIntegration",
        ops::integrations_create},
-      rerun({"integrations.get", "{id}", ops::integrations_get}),
+      rerun({"integrations.get", "{id}", "(id: Id) => PlatformIntegration", ops::integrations_get}),
       rerun({"integrations.list", "{userId?, platformId?, status?, sort?, order?: 'desc', limit?, cursor?}",
+       "(...query?: IntegrationListQuery) => Page<PlatformIntegration>",
        ops::integrations_list}),
-      {"integrations.update", "{id, ...integrations.create fields}", ops::integrations_update},
-      {"integrations.delete", "{id} (publications keep platformIntegrationId null)", ops::integrations_delete},
+      {"integrations.update", "{id, ...integrations.create fields}",
+       "(id: Id, ...patch: IntegrationPatch) => PlatformIntegration", ops::integrations_update},
+      {"integrations.delete", "{id} (publications keep platformIntegrationId null)",
+       "(id: Id) => Deleted", ops::integrations_delete},
       {"publications.create",
        "{campaignId, id?, platformIntegrationId?, platformCampaignId?, status? ('pending'), metrics?, lastSyncAt?: ts}",
+       "(...fields: PublicationInput) => CampaignPublication",
        ops::publications_create},
-      rerun({"publications.get", "{id}", ops::publications_get}),
-      rerun({"publications.list", "{campaignId?, platformIntegrationId?, status?, sort?, order?: 'desc', limit?, cursor?}",
+      rerun({"publications.get", "{id}", "(id: Id) => CampaignPublication", ops::publications_get}),
+      rerun({"publications.list",
+       "{campaignId?, platformIntegrationId?, status?, sort?, order?: 'desc', limit?, cursor?}",
+       "(...query?: PublicationListQuery) => Page<CampaignPublication>",
        ops::publications_list}),
       {"publications.update", "{id, platformIntegrationId?, platformCampaignId?, status?, metrics?, lastSyncAt?}",
+       "(id: Id, ...patch: PublicationPatch) => CampaignPublication",
        ops::publications_update},
-      {"publications.delete", "{id}", ops::publications_delete},
+      {"publications.delete", "{id}", "(id: Id) => Deleted", ops::publications_delete},
       {"ai.create",
        "{type: 'background'|'copy'|'creative', id?, userId?, prompt?, service?: 'fal'|'openai'|'midjourney', "
        "requestId?, responseData?: object|array, processingTime?: ms, costCredits?: money (4 places)}",
+       "(...fields: AiGenerationInput) => AiGeneration",
        ops::ai_create},
-      rerun({"ai.get", "{id}", ops::ai_get}),
-      rerun({"ai.list", "{userId?, type?, service?, requestId?, sort?, order?: 'desc', limit?, cursor?}", ops::ai_list}),
-      {"ai.update", "{id, ...ai.create fields}", ops::ai_update},
-      {"ai.delete", "{id}", ops::ai_delete},
+      rerun({"ai.get", "{id}", "(id: Id) => AiGeneration", ops::ai_get}),
+      rerun({"ai.list", "{userId?, type?, service?, requestId?, sort?, order?: 'desc', limit?, cursor?}",
+       "(...query?: AiGenerationListQuery) => Page<AiGeneration>", ops::ai_list}),
+      {"ai.update", "{id, ...ai.create fields}",
+       "(id: Id, ...patch: AiGenerationPatch) => AiGeneration", ops::ai_update},
+      {"ai.delete", "{id}", "(id: Id) => Deleted", ops::ai_delete},
       rerun({"search.query",
        "{q: string (<=256 chars), userId?, kinds?: ['product'|'campaign'], limit?: 1..100 (20)} -> "
        "{items: [{kind, id, name, status, brand?, score, snippet}]}",
+       "(q: string, ...options?: SearchOptions) => {items: SearchHit[]}",
        ops::search_query}),
-      rerun({"cache.get", "{key: string} -> {hit, key, value?, expiresAt?}", ops::cache_get}),
+      rerun({"cache.get", "{key: string} -> {hit, key, value?, expiresAt?}",
+       "<T extends JsonValue = JsonValue>(key: string) => CacheEntry<T>", ops::cache_get}),
       {"cache.set", "{key: string (<=512 bytes), value: any JSON (<=1 MiB), ttlMs?: 1..31536000000}",
+       "(key: string, value: JsonValue, ...options?: {ttlMs?: number}) => CacheEntry",
        ops::cache_set},
       {"cache.invalidate", "{pattern?: glob ('scrape:*'), key?: string} (neither: all) -> {removed}",
+       "(...selector?: {pattern?: string; key?: string}) => {removed: number}",
        ops::cache_invalidate},
-      {"cache.purge", "{} -> {removed} (expired entries)", ops::cache_purge},
-      rerun({"health", "{} -> {ok, open, quickCheck, foreignKeyViolations, schemaVersion}", ops::health, false}),
+      {"cache.purge", "{} -> {removed} (expired entries)", "() => {removed: number}", ops::cache_purge},
+      rerun({"health", "{} -> {ok, open, quickCheck, foreignKeyViolations, schemaVersion}",
+       "() => Health", ops::health, false}),
       rerun({"metrics", "{} -> {tables: {name: rows}, bytes, pageSize, pageCount, freelistCount, schemaVersion}",
+       "() => Metrics",
        ops::metrics}),
       // ---- end of data API
       // ---- legacy localStorage migration and blobs: src/api/ops_legacy.cpp, src/legacy/
@@ -211,26 +292,40 @@ const std::vector<OpSpec>& op_table() {
       // order (js/legacy/ does this). Blob bytes leave through storageExportView().
       // The legacy.* ops are internal: the store's migration, blobs and
       // legacy facade (js/legacy/client.js) are their public face.
-      internal({"legacy.import",
+      internal(stages(BytesIn::Entries, {"legacy.import",
        "{entries: [{key, value: string} | {key, bytes: integer}], otherKeys?: [string | {key, units}], "
        "timeZone?: {transitions: [[utcMs, offsetMinutes]]} | {offsetMinutes}, final?: boolean (true), runId?: integer, "
        "stopAfterGroups?: integer, incremental?: boolean (true)} -> report (final) | {runId, groups, remaining, done}",
-       ops::legacy_import}),
-      internal({"legacy.report", "{} -> the last migration report, validated against the database now", ops::legacy_report}),
-      internal({"legacy.export", "{keys?: [string], inlineImages?: boolean, acknowledge?: boolean} -> {entries: [{key, value}], units}",
+       "",
+       ops::legacy_import})),
+      internal({"legacy.report", "{} -> the last migration report, validated against the database now",
+       "", ops::legacy_report}),
+      internal({"legacy.export",
+       "{keys?: [string], inlineImages?: boolean, acknowledge?: boolean} -> {entries: [{key, value}], units}",
+       "",
        ops::legacy_export}),
       internal(rerun({"legacy.get", "{entity: 'products'|'campaigns'|'saved_campaigns', id: legacy id | row id, inlineImages?} -> "
        "{rowId, value: JSON text} | null",
+       "",
        ops::legacy_get})),
       internal({"legacy.saveAd", "{adData: object, timeZone?} -> {rowId, value: JSON text of the legacy campaign}",
+       "",
        ops::legacy_save_ad}),
-      internal({"legacy.release", "{entries: [{key, value} | {key, bytes}], includeUnmigrated?: boolean} (current values) -> "
+      internal(stages(BytesIn::Entries, {"legacy.release", "{entries: [{key, value} | {key, bytes}], includeUnmigrated?: boolean} (current values) -> "
        "{release: [key], keep: [{key, code, reason}], units}",
-       ops::legacy_release}),
-      internal({"legacy.deleteSample", "{} -> {products, campaigns} (rows that came from sample_data)", ops::legacy_delete_sample}),
-      rerun({"blobs.info", "{hash: sha256 hex | 'blob:sha256:<hex>#label'} -> {hash, size, mime} | null", ops::blobs_info}),
-      rerun({"blobs.get", "{hash} -> {hash, size, mime} (bytes: storageExportView())", ops::blobs_get}),
-      {"blobs.put", "{mime?} (after storageImportBuffer(n) was filled) -> {hash, size, mime, ref}", ops::blobs_put},
+       "",
+       ops::legacy_release})),
+      internal({"legacy.deleteSample", "{} -> {products, campaigns} (rows that came from sample_data)",
+       "", ops::legacy_delete_sample}),
+      // store.blobs (js/legacy/client.js) takes a hash or any reference and
+      // answers blobs.get with the bytes alone.
+      rerun(facade({"blobs.info", "{hash: sha256 hex | 'blob:sha256:<hex>#label'} -> {hash, size, mime} | null",
+                    "(ref: string) => BlobInfo | null", ops::blobs_info})),
+      rerun(facade(exports_bytes("bytes", {"blobs.get", "{hash} -> {hash, size, mime} (bytes: storageExportView())",
+                                           "(ref: string) => Uint8Array", ops::blobs_get}))),
+      facade(stages(BytesIn::Member,
+                    {"blobs.put", "{mime?} (after storageImportBuffer(n) was filled) -> {hash, size, mime, ref}",
+                     "(bytes: Uint8Array | ArrayBuffer, mime?: string) => BlobInfo & {ref: string}", ops::blobs_put})),
       // ---- end of legacy migration
   };
   return table;

@@ -32,11 +32,35 @@ enum class Replay : std::uint8_t {
           // run inside the log's transaction: it simply runs again
 };
 
+// Bytes an op reads from the import slot before it runs (vfs/transfer.hpp).
+// The JS engine stages them from the call's args (js/engine/bytes.js), so
+// bytes never travel inside the JSON door.
+enum class BytesIn : std::uint8_t {
+  None,
+  Member,   // args.bytes: one Uint8Array or ArrayBuffer
+  Entries,  // args.entries[].value: strings, staged as UTF-8 in order and
+            // named by their byte counts ({key, bytes})
+};
+
+// Who writes the store's method for a public op.
+enum class Method : std::uint8_t {
+  Generated,  // tools/gen-ops.mjs, from OpSpec::method (js/client/methods.generated.js)
+  Facade,     // a JS facade with the same signature (store.blobs: js/legacy/client.js)
+};
+
 struct OpSpec {
   std::string_view name;
   // Human-readable argument shape, e.g. "{sql: string, params?: array|object}".
   // Served by the `ops` op so clients and docs never drift from the table.
   std::string_view args;
+  // The store's method for the op as a TypeScript signature, e.g.
+  // "(id: Id, ...patch: ProductPatch) => Product": a `...name` parameter is
+  // an object whose fields are spread into the args, any other parameter is
+  // the arg of its name, and the result is what the promise resolves with.
+  // tools/gen-ops.mjs makes the JS method and its .d.ts line from it. Empty:
+  // no generated method (internal ops, and what the store writes itself:
+  // open, close, sql.*, batch).
+  std::string_view method;
   OpHandler handler;
   // Ops that do not need an open database (ping, version, open, ops).
   bool needs_database = true;
@@ -48,6 +72,11 @@ struct OpSpec {
   Replay replay = Replay::Once;
   // Closes the database's files: a persistent storage host behind it is spent.
   bool releases_storage = false;
+  BytesIn bytes_in = BytesIn::None;
+  // The result member that receives the bytes the op left in the export
+  // slot (empty: it leaves none).
+  std::string_view bytes_out = {};
+  Method method_by = Method::Generated;
 };
 
 // The op table: every op the core answers, in one place (src/api/op_table.cpp).

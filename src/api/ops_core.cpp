@@ -30,7 +30,12 @@ json list_ops(Session&, const json&) {
                {"args", spec.args},
                {"access", spec.access == Access::Internal ? "internal" : "public"},
                {"replay", spec.replay == Replay::Rerun ? "rerun" : "once"}};
+    if (!spec.method.empty()) op["method"] = spec.method;
+    if (spec.method_by == Method::Facade) op["facade"] = true;
     if (spec.releases_storage) op["releasesStorage"] = true;
+    if (spec.bytes_in == BytesIn::Member) op["bytesIn"] = "bytes";
+    if (spec.bytes_in == BytesIn::Entries) op["bytesIn"] = "entries";
+    if (!spec.bytes_out.empty()) op["bytesOut"] = spec.bytes_out;
     out.push_back(std::move(op));
   }
   return out;

@@ -11,7 +11,7 @@ json sync_next(Session& s, const json&) {
   json request = s.sync().next_request();
   if (request.value("kind", "") == "upload") {
     // The body of an upload is the blob's bytes: staged in the export slot,
-    // where the binary path (js/sync/binary.js) takes them as a Uint8Array.
+    // where the op table's bytesOut has js/engine/bytes.js take them as a Uint8Array.
     const std::string& hash = request["blob"]["hash"].get_ref<const std::string&>();
     if (!blobs::stage(s.db(), hash)) throw Error(Code::Internal, "blob " + hash + " vanished");
   }

@@ -1,13 +1,15 @@
 // The core's op table (`ops`) is the one description of an op. What JS knows
-// about ops is read from it or checked against it here: the store's methods
-// (public ops only), the typed surface in index.d.ts, the worker's replay
-// rule and the engine's storage release.
+// about ops is made from it (tools/gen-ops.mjs: the store's methods and
+// their types) or read from it at run time (the worker's replay rule, the
+// engine's storage release, how bytes travel), and checked here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { openCampaignStore } from '../../js/index.js';
 import { createEngine } from '../../js/core.js';
 import { buildApi } from '../../js/client/api.js';
+import { callWithBytes } from '../../js/engine/bytes.js';
+import { OUTPUTS, parseSignature, render } from '../../tools/gen-ops.mjs';
 
 const engine = await createEngine();
 const table = engine.call('ops');
@@ -46,7 +48,7 @@ test('the store has a method for every public op and none for an internal one', 
     }
     // No method is made from an internal op (store.legacy is the compat
     // facade, whose methods are its own).
-    const fromOps = buildApi(() => {}, store.info.ops);
+    const fromOps = buildApi(() => {});
     for (const op of internalOps) {
       const [entity, name] = split(op);
       assert.equal(fromOps[entity]?.[name], undefined, `no method for ${op}`);
@@ -59,15 +61,85 @@ test('the store has a method for every public op and none for an internal one', 
   }
 });
 
-test('index.d.ts types every public op\'s namespace and method', () => {
-  const read = (path) => readFileSync(new URL(path, import.meta.url), 'utf8');
-  const main = read('../../js/index.d.ts');
-  const dts = main + read('../../js/legacy/index.d.ts');
-  const storeInterface = main.slice(main.indexOf('export declare class CampaignStore'));
-  for (const op of publicOps) {
-    if (STORE_ONLY.has(op)) continue;
-    const [entity, name] = split(op);
-    if (entity) assert.match(storeInterface, new RegExp(`\\n  ${entity}: `), `CampaignStore.${entity}`);
-    assert.match(dts, new RegExp(`\\n\\s+${name}[<(]`), `a typed ${op}`);
+test('the generated methods and types are what the op table makes now (node tools/gen-ops.mjs writes them)', () => {
+  const files = render(table);
+  for (const [key, url] of Object.entries(OUTPUTS)) {
+    assert.equal(readFileSync(url, 'utf8'), files[key], `${url.pathname} drifted from the op table`);
+  }
+});
+
+test('every public op has a method: generated from its signature, by a facade, or the store\'s own', () => {
+  const own = new Set(['open', 'close', 'sql.query', 'sql.exec', 'batch']);
+  for (const o of table) {
+    if (o.access === 'internal') {
+      assert.equal(o.method, undefined, `${o.op} is internal: no method`);
+      continue;
+    }
+    if (own.has(o.op)) assert.equal(o.method, undefined, o.op);
+    else assert.equal(typeof o.method, 'string', `${o.op} names its method's signature`);
+  }
+  // The same op, as the store's method: positional values land in the args
+  // the signature names, spread objects merge, and a missing required one
+  // is refused before anything is sent.
+  const sent = [];
+  const api = buildApi((op, args) => { sent.push([op, args]); return Promise.resolve(); });
+  api.images.update('img-1', { altText: 'a', id: 'other' });
+  api.drafts.save('c-1', { step: 2 }, { expiresAt: 5 });
+  api.sync.conflicts(3);
+  api.ping();
+  assert.deepEqual(sent, [['images.update', { altText: 'a', id: 'img-1' }],
+    ['drafts.save', { campaignId: 'c-1', stepData: { step: 2 }, expiresAt: 5 }],
+    ['sync.conflicts', { limit: 3 }], ['ping', {}]]);
+  return assert.rejects(api.campaigns.setStatus('c-1'), (e) => e.code === 'INVALID_ARGUMENT' && e.details.field === 'status');
+});
+
+test('signatures the generator cannot read are refused, naming the op', () => {
+  const bad = ['id: Id => X', '(id: Id)', '(id?: Id, name: string) => X', '(id) => X', 'T(id: Id) => X'];
+  for (const method of bad) {
+    assert.throws(() => parseSignature('x.y', method), (e) => e.message.startsWith('x.y: method'), method);
+  }
+  assert.throws(() => render([{ op: 'x.y', access: 'internal', replay: 'once', args: '{}', method: '() => X' }]),
+    /internal op has no store method/);
+  assert.throws(() => render([{ op: 'sql.run', access: 'public', replay: 'once', args: '{}', method: '() => X' }]),
+    /store's own member/);
+  assert.deepEqual(parseSignature('c.get', '<T extends JsonValue = JsonValue>(key: string, ...o?: {a?: Array<T>}) => C<T>'), {
+    typeParams: '<T extends JsonValue = JsonValue>',
+    params: [{ name: 'key', spread: false, optional: false, type: 'string' },
+      { name: 'o', spread: true, optional: true, type: '{a?: Array<T>}' }],
+    result: 'C<T>',
+  });
+});
+
+test('ops with bytes say how they travel, and the engine moves them by that alone', async () => {
+  const bytes = Object.fromEntries(table.filter((o) => o.bytesIn || o.bytesOut)
+    .map((o) => [o.op, [o.bytesIn ?? null, o.bytesOut ?? null]]));
+  assert.deepEqual(bytes, {
+    'sync.next': [null, 'body'],
+    'storage.export': [null, 'bytes'],
+    'storage.import': ['bytes', null],
+    'legacy.import': ['entries', null],
+    'legacy.release': ['entries', null],
+    'blobs.get': [null, 'bytes'],
+    'blobs.put': ['bytes', null],
+  });
+  const e = await createEngine();
+  e.call('open');
+  try {
+    const put = callWithBytes(e, 'blobs.put', { bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]) });
+    assert.equal(put.size, 7);
+    const got = callWithBytes(e, 'blobs.get', { hash: put.hash });
+    assert.deepEqual([...got.bytes], [0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    // No bytes staged, none answered: the result is the op's own.
+    assert.equal(callWithBytes(e, 'sync.next', {}).kind, 'idle');
+    assert.equal(callWithBytes(e, 'sync.next', {}).body, undefined);
+    // The empty blob is a blob: its bytes are there, and none.
+    const empty = callWithBytes(e, 'blobs.put', { bytes: new ArrayBuffer(0) });
+    assert.deepEqual(callWithBytes(e, 'blobs.get', { hash: empty.hash }).bytes, new Uint8Array(0));
+    const file = callWithBytes(e, 'storage.export', {});
+    assert.ok(file.bytes instanceof Uint8Array && file.bytes.length === file.pageSize * file.pageCount);
+    assert.equal(new TextDecoder().decode(file.bytes.subarray(0, 15)), 'SQLite format 3');
+    assert.throws(() => callWithBytes(e, 'blobs.put', { bytes: 'not bytes' }), (err) => err.code === 'INVALID_ARGUMENT');
+  } finally {
+    e.dispose();
   }
 });
