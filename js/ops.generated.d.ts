@@ -28,9 +28,9 @@ export interface SyncOps {
 export interface StorageOps {
   /** `storage.info` {} -> {open, kind, journalMode, synchronous, pool?: {files, free, used, damaged, bytes}} */
   info(): Promise<StorageInfo>;
-  /** `storage.export` {} -> {bytes, pageSize, pageCount} (then storageExportView()) */
+  /** `storage.export` {} -> {bytes, pageSize, pageCount} (bytes: the export slot) */
   export(): Promise<{bytes: Uint8Array; pageSize: number; pageCount: number}>;
-  /** `storage.import` {} (after storageImportBuffer(n) was filled) -> {bytes, schemaVersion} */
+  /** `storage.import` {} (the file in the import slot) -> {bytes, schemaVersion} */
   import(bytes: Uint8Array | ArrayBuffer): Promise<{bytes: number; schemaVersion: number}>;
   /** `storage.delete` {} deletes the open pool database | {host: integer, name?: string, all?: boolean} */
   delete(): Promise<JsonObject>;
@@ -198,9 +198,9 @@ export interface CacheOps {
 export interface BlobsOps {
   /** `blobs.info` {hash: sha256 hex | 'blob:sha256:<hex>#label'} -> {hash, size, mime} | null */
   info(ref: string): Promise<BlobInfo | null>;
-  /** `blobs.get` {hash} -> {hash, size, mime} (bytes: storageExportView()) */
+  /** `blobs.get` {hash} -> {hash, size, mime} (bytes: the export slot) */
   get(ref: string): Promise<Uint8Array>;
-  /** `blobs.put` {mime?} (after storageImportBuffer(n) was filled) -> {hash, size, mime, ref} */
+  /** `blobs.put` {mime?} (the bytes in the import slot) -> {hash, size, mime, ref} */
   put(bytes: Uint8Array | ArrayBuffer, mime?: string): Promise<BlobInfo & {ref: string}>;
 }
 

@@ -51,6 +51,18 @@ size_t cs_engine_blob_count(cs_engine* engine);
 const size_t* cs_engine_blob_spans(cs_engine* engine);
 const char* cs_engine_blob_bytes(cs_engine* engine);
 
+/* Bytes that bypass JSON, for the ops the op table marks (bytesIn,
+ * bytesOut): each engine has an import slot and an export slot.
+ * cs_engine_import_buffer: `size` bytes to fill before an op that reads
+ * staged bytes (it consumes them), or null when out of memory.
+ * cs_engine_exported: what the last op that stages bytes left (null: none;
+ * zero bytes are not null), cs_engine_exported_size long, kept until
+ * cs_engine_release_exported or the next op that stages bytes. */
+unsigned char* cs_engine_import_buffer(cs_engine* engine, size_t size);
+const unsigned char* cs_engine_exported(cs_engine* engine);
+size_t cs_engine_exported_size(cs_engine* engine);
+void cs_engine_release_exported(cs_engine* engine);
+
 /* Frees the answer's and the request's memory when above `keep` bytes. */
 void cs_engine_trim(cs_engine* engine, size_t keep);
 

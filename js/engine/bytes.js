@@ -1,6 +1,6 @@
 // Ops whose payload is bytes, run on an engine (in the worker, or in the
 // thread of an in-thread engine). The engine's door carries JSON, so bytes
-// cross into and out of the wasm heap through the module's staged-bytes
+// cross into and out of the wasm heap through the engine's own staged-bytes
 // slots (Engine.importSlot / takeExported), as the op table says of each op
 // (src/api/op_table.cpp: bytesIn, bytesOut):
 //   bytesIn 'bytes'    args.bytes (Uint8Array or ArrayBuffer) is staged, and
@@ -31,10 +31,10 @@ export function callWithBytes(engine, op, args) {
   if (spec.bytesIn === 'bytes') staged = stageMember(engine, staged);
   else if (spec.bytesIn === 'entries') staged = stageEntries(engine, staged);
   if (!spec.bytesOut) return withProgress(engine, () => engine.call(op, staged));
-  engine.module.storageExportRelease();  // bytes an earlier op left behind are not this op's
+  engine.takeExported();  // bytes an earlier op left behind are not this op's
   const result = engine.call(op, staged);
-  if (engine.module.storageExportView() === null) return result;
-  return { ...result, [spec.bytesOut]: engine.takeExported() };
+  const bytes = engine.takeExported();
+  return bytes === null ? result : { ...result, [spec.bytesOut]: bytes };
 }
 
 function stageMember(engine, args) {

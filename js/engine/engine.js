@@ -4,6 +4,7 @@
 import { CampaignStoreError } from '../errors.js';
 import { openStorage } from '../hosts/index.js';
 import { checkArgs, decodeAnswer, encodeArgs, int64Option } from '../protocol/values.js';
+import { callWithBytes } from './bytes.js';
 import { loadWasmModule } from './load.js';
 
 // Error codes a storage host can be behind.
@@ -95,6 +96,27 @@ class NativeDoor {
     return { blobs, large: total > KEEP_BYTES };
   }
 
+  // The engine's staged bytes (the op table's bytesIn/bytesOut; one import
+  // and one export slot per engine, in the wasm heap).
+
+  /** A view of n bytes to fill before an op that reads staged bytes, or null when the heap cannot hold them. */
+  importBuffer(n) {
+    if (!(n >= 0 && n <= 0x7fffffff)) return null;
+    const ptr = this.module._cs_engine_import_buffer(this.handle, n);
+    return ptr ? this.module.HEAPU8.subarray(ptr, ptr + n) : null;
+  }
+
+  /** A copy of what the last op staged for export, or null when it staged none. */
+  exported() {
+    const m = this.module;
+    const ptr = m._cs_engine_exported(this.handle);
+    return ptr ? m.HEAPU8.slice(ptr, ptr + m._cs_engine_exported_size(this.handle)) : null;
+  }
+
+  releaseExported() {
+    this.module._cs_engine_release_exported(this.handle);
+  }
+
   delete() {
     this.module._cs_engine_delete(this.handle);
     this.handle = 0;
@@ -147,7 +169,7 @@ export class Engine {
    * @returns {{text: string, blobs: Uint8Array[] | null, changes: string[]}}
    */
   callEnvelope(op, args = {}) {
-    if (!this.native) throw new CampaignStoreError('CLOSED', 'engine is disposed');
+    this.#open();
     this.lastChanges = [];
     const request = encodeArgs(args);
     const answer = this.native.call(op, request.text, request.blobs);
@@ -245,34 +267,39 @@ export class Engine {
 
   /** The open database as a standard SQLite file ("download my data"). */
   exportDatabase() {
-    this.call('storage.export');
-    return this.takeExported();
+    return callWithBytes(this, 'storage.export', {}).bytes;
   }
 
   /**
-   * The bytes the last op staged in the export slot (a database export, a
-   * blob, an upload's body), as a copy the caller owns: the heap may grow
-   * under a view. Frees the slot.
-   * @returns {Uint8Array}
+   * The bytes the last op staged in this engine's export slot (a database
+   * export, a blob, an upload's body), as a copy the caller owns: the heap
+   * may grow under a view. Frees the slot. Null when the op staged none.
+   * @returns {Uint8Array | null}
    */
   takeExported() {
-    const view = this.module.storageExportView();
+    this.#open();
     try {
-      return view ? view.slice() : new Uint8Array(0);
+      return this.native.exported();
     } finally {
-      this.module.storageExportRelease();
+      this.native.releaseExported();
     }
   }
 
   /**
-   * A view of `n` bytes in the import slot, for the next op that reads staged
-   * bytes (storage.import, blobs.put, legacy.import): fill it, then call.
+   * A view of `n` bytes in this engine's import slot, for the next op that
+   * reads staged bytes (storage.import, blobs.put, legacy.import): fill it,
+   * then call.
    * @returns {Uint8Array}
    */
   importSlot(n) {
-    const view = this.module.storageImportBuffer(n);
+    this.#open();
+    const view = this.native.importBuffer(n);
     if (!view) throw new CampaignStoreError('STORAGE_FULL', `cannot stage ${n} bytes in memory`);
     return view;
+  }
+
+  #open() {
+    if (!this.native) throw new CampaignStoreError('CLOSED', 'engine is disposed');
   }
 
   /**
@@ -284,8 +311,7 @@ export class Engine {
     if (!(bytes instanceof Uint8Array)) {
       throw new CampaignStoreError('INVALID_ARGUMENT', 'importDatabase expects a Uint8Array', { field: 'bytes' });
     }
-    this.importSlot(bytes.length).set(bytes);
-    return this.call('storage.import');
+    return callWithBytes(this, 'storage.import', { bytes });
   }
 
   /**

@@ -73,7 +73,7 @@ const std::vector<OpSpec>& op_table() {
       internal({"sync.begin", "{}", "", ops::sync_begin}),
       internal(rerun(exports_bytes("body", {"sync.next",
        "{} -> {kind: upload|push|pull|idle, id, method, path, body} | upload: {headers, blob: {hash, bucket, size, "
-       "mime, storagePath, publicUrl}} (bytes: storageExportView())",
+       "mime, storagePath, publicUrl}} (bytes: the export slot)",
        "",
        ops::sync_next}))),
       internal(rerun({"sync.apply",
@@ -91,16 +91,16 @@ const std::vector<OpSpec>& op_table() {
       {"sync.retryBlobs", "{hash?} -> {retried} (rejected uploads become pending again)",
        "(hash?: string) => {retried: number}", ops::sync_retry_blobs},
       // storage (pool VFS over OPFS / Node / memory hosts); image bytes travel
-      // through storageExportView/storageImportBuffer, never in JSON. They
+      // through the engine's import and export slots, never in JSON. They
       // refuse to run inside a transaction, and running one again is harmless.
       rerun({"storage.info", "{} -> {open, kind, journalMode, synchronous, pool?: {files, free, used, damaged, bytes}}",
        "() => StorageInfo",
        ops::storage_info, false}),
-      rerun(exports_bytes("bytes", {"storage.export", "{} -> {bytes, pageSize, pageCount} (then storageExportView())",
+      rerun(exports_bytes("bytes", {"storage.export", "{} -> {bytes, pageSize, pageCount} (bytes: the export slot)",
                                     "() => {bytes: Uint8Array; pageSize: number; pageCount: number}",
                                     ops::storage_export})),
       rerun(stages(BytesIn::Member, {"storage.import",
-       "{} (after storageImportBuffer(n) was filled) -> {bytes, schemaVersion}",
+       "{} (the file in the import slot) -> {bytes, schemaVersion}",
        "(bytes: Uint8Array | ArrayBuffer) => {bytes: number; schemaVersion: number}",
        ops::storage_import})),
       rerun(releases_storage({"storage.delete",
@@ -288,8 +288,8 @@ const std::vector<OpSpec>& op_table() {
       // ---- end of data API
       // ---- legacy localStorage migration and blobs: src/api/ops_legacy.cpp, src/legacy/
       // Values are what localStorage.getItem returned: {key, value} inline, or
-      // {key, bytes} with the UTF-8 bytes staged in storageImportBuffer(sum) in
-      // order (js/legacy/ does this). Blob bytes leave through storageExportView().
+      // {key, bytes} with the UTF-8 bytes staged in the import slot in order
+      // (js/engine/bytes.js does this). Blob bytes leave through the export slot.
       // The legacy.* ops are internal: the store's migration, blobs and
       // legacy facade (js/legacy/client.js) are their public face.
       internal(stages(BytesIn::Entries, {"legacy.import",
@@ -321,10 +321,10 @@ const std::vector<OpSpec>& op_table() {
       // answers blobs.get with the bytes alone.
       rerun(facade({"blobs.info", "{hash: sha256 hex | 'blob:sha256:<hex>#label'} -> {hash, size, mime} | null",
                     "(ref: string) => BlobInfo | null", ops::blobs_info})),
-      rerun(facade(exports_bytes("bytes", {"blobs.get", "{hash} -> {hash, size, mime} (bytes: storageExportView())",
+      rerun(facade(exports_bytes("bytes", {"blobs.get", "{hash} -> {hash, size, mime} (bytes: the export slot)",
                                            "(ref: string) => Uint8Array", ops::blobs_get}))),
       facade(stages(BytesIn::Member,
-                    {"blobs.put", "{mime?} (after storageImportBuffer(n) was filled) -> {hash, size, mime, ref}",
+                    {"blobs.put", "{mime?} (the bytes in the import slot) -> {hash, size, mime, ref}",
                      "(bytes: Uint8Array | ArrayBuffer, mime?: string) => BlobInfo & {ref: string}", ops::blobs_put})),
       // ---- end of legacy migration
   };

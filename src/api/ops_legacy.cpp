@@ -1,7 +1,7 @@
 // The localStorage migration (src/legacy/): these handlers only adapt
 // arguments. Bytes never travel inside JSON: large legacy dumps arrive in the
-// import slot (storageImportBuffer), the binary path of
-// src/bindings/storage_bindings.cpp.
+// engine's import slot (the op table's bytes_in: js/engine/bytes.js stages
+// them through cs_engine_import_buffer).
 #include "db/args.hpp"
 #include "json/json_text.hpp"
 #include "legacy/legacy.hpp"
@@ -49,13 +49,13 @@ struct Values {
   std::unique_ptr<unsigned char, decltype(&sqlite3_free)> staged{nullptr, &sqlite3_free};
 };
 
-Values read_values(const Args& a, const char* field) {
+Values read_values(Session& session, const Args& a, const char* field) {
   Values v;
   const json& list = a.array(field);
   bool staged = false;
   for (const json& e : list) staged = staged || (e.is_object() && e.contains("bytes"));
   std::size_t size = 0, offset = 0;
-  if (staged) v.staged.reset(vfs::import_slot().take(&size));
+  if (staged) v.staged.reset(session.import_slot().take(&size));
   for (std::size_t i = 0; i < list.size(); ++i) {
     Args e(list[i], std::string(field) + "[" + std::to_string(i) + "]");
     legacy::Entry entry;
@@ -64,7 +64,7 @@ Values read_values(const Args& a, const char* field) {
     if (e.has("bytes")) {
       const std::int64_t n = e.integer_or("bytes", 0, 0, std::int64_t{1} << 40);
       if (!v.staged || offset + static_cast<std::size_t>(n) > size)
-        e.fail("bytes", "the staged buffer holds fewer bytes than the entries name (call storageImportBuffer first)");
+        e.fail("bytes", "the staged buffer holds fewer bytes than the entries name (stage them in the import slot first)");
       entry.value = std::string_view(reinterpret_cast<const char*>(v.staged.get()) + offset, static_cast<std::size_t>(n));
       offset += static_cast<std::size_t>(n);
       // TextEncoder only writes UTF-8; anything else is kept but never released.
@@ -83,7 +83,7 @@ Values read_values(const Args& a, const char* field) {
 
 json legacy_import(Session& session, const json& args) {
   Args a(args);
-  Values values = read_values(a, "entries");
+  Values values = read_values(session, a, "entries");
   legacy::ImportOptions options;
   options.time_zone = time_zone(a);
   options.final = a.boolean_or("final", true);
@@ -135,7 +135,7 @@ json legacy_save_ad(Session& session, const json& args) {
 
 json legacy_release(Session& session, const json& args) {
   Args a(args);
-  Values values = read_values(a, "entries");
+  Values values = read_values(session, a, "entries");
   legacy::ReleaseOptions options;
   options.include_unmigrated = a.boolean_or("includeUnmigrated", false);
   return legacy::release(session.db(), values.entries, options);

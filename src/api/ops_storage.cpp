@@ -183,19 +183,19 @@ json storage_info(Session& session, const json&) {
 }
 
 json storage_export(Session& session, const json&) {
-  vfs::ImageInfo info = vfs::export_database(session.db().handle());
+  vfs::ImageInfo info = vfs::export_database(session.db().handle(), session.export_slot());
   return {{"bytes", info.bytes}, {"pageSize", info.page_size}, {"pageCount", info.page_count}};
 }
 
 json storage_import(Session& session, const json&) {
   Database& db = session.db();
   if (db.in_transaction()) {
-    vfs::import_slot().reset();
+    session.import_slot().reset();
     throw Error(Code::Conflict, "cannot import inside a transaction or batch");
   }
-  if (vfs::import_slot().data() == nullptr)
-    throw Error(Code::InvalidArgument, "no bytes staged: call storageImportBuffer(n) and fill it first");
-  vfs::ImageInfo info = vfs::import_database(db.handle(), schema::current_version());
+  if (session.import_slot().data() == nullptr)
+    throw Error(Code::InvalidArgument, "no bytes staged: fill the import slot with the file first", {{"field", "bytes"}});
+  vfs::ImageInfo info = vfs::import_database(db.handle(), session.import_slot(), schema::current_version());
   const int schema_version = schema::migrate(db);
   // The imported file brings its own outbox and clock (or none): capture
   // and the clock are set up again for it. It is a copy (a backup, another

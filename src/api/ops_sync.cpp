@@ -13,7 +13,7 @@ json sync_next(Session& s, const json&) {
     // The body of an upload is the blob's bytes: staged in the export slot,
     // where the op table's bytesOut has js/engine/bytes.js take them as a Uint8Array.
     const std::string& hash = request["blob"]["hash"].get_ref<const std::string&>();
-    if (!blobs::stage(s.db(), hash)) throw Error(Code::Internal, "blob " + hash + " vanished");
+    if (!blobs::stage(s.db(), hash, s.export_slot())) throw Error(Code::Internal, "blob " + hash + " vanished");
   }
   return request;
 }

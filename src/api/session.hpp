@@ -1,9 +1,11 @@
-// What a dispatcher keeps between calls: the open database (if any), and the
-// tables that committed transactions touched since the last call.
+// What a dispatcher keeps between calls: the open database (if any), the
+// tables that committed transactions touched since the last call, and the
+// bytes staged for ops whose bytes bypass JSON.
 #pragma once
 
 #include "db/database.hpp"
 #include "sync/sync.hpp"
+#include "vfs/transfer.hpp"
 
 #include <memory>
 #include <set>
@@ -35,6 +37,13 @@ class Session {
   // Tables touched by transactions that committed since the last take.
   std::set<std::string> take_committed_changes();
 
+  // This engine's staged bytes (the op table's bytes_in and bytes_out):
+  // the caller fills the import slot before an op that reads bytes, and
+  // copies out of the export slot what an op left there. Per engine, so two
+  // engines in one module never see each other's bytes.
+  vfs::ByteSlot& import_slot() { return import_slot_; }
+  vfs::ByteSlot& export_slot() { return export_slot_; }
+
  private:
   static void on_update(void* self, int op, const char* db, const char* table, long long rowid);
   static int on_commit(void* self);
@@ -46,6 +55,8 @@ class Session {
   std::unique_ptr<sync::Engine> sync_;
   std::set<std::string> pending_;
   std::set<std::string> committed_;
+  vfs::ByteSlot import_slot_;
+  vfs::ByteSlot export_slot_;
 };
 
 }  // namespace cs

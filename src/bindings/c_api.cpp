@@ -12,6 +12,7 @@
 // stringToUTF8Array). Bytes travel beside the JSON the same way.
 #include "campaign_store/c_api.h"
 
+#include "api/session.hpp"
 #include "campaign_store/dispatcher.hpp"
 #include "json/json_text.hpp"
 
@@ -90,6 +91,17 @@ CS_EXPORT const size_t* cs_engine_blob_spans(cs_engine* engine) {
 CS_EXPORT const char* cs_engine_blob_bytes(cs_engine* engine) {
   return engine->dispatcher.answer_values().bytes.data();
 }
+
+CS_EXPORT unsigned char* cs_engine_import_buffer(cs_engine* engine, size_t size) {
+  return engine->dispatcher.session().import_slot().allocate(size);
+}
+CS_EXPORT const unsigned char* cs_engine_exported(cs_engine* engine) {
+  return engine->dispatcher.session().export_slot().data();
+}
+CS_EXPORT size_t cs_engine_exported_size(cs_engine* engine) {
+  return engine->dispatcher.session().export_slot().size();
+}
+CS_EXPORT void cs_engine_release_exported(cs_engine* engine) { engine->dispatcher.session().export_slot().reset(); }
 
 CS_EXPORT void cs_engine_trim(cs_engine* engine, size_t keep) {
   if (engine->response.capacity() > keep) std::string().swap(engine->response);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "db/database.hpp"
+#include "vfs/transfer.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -37,10 +38,9 @@ std::string sniff_mime(const std::uint8_t* data, std::size_t size, std::string_v
 std::optional<BlobInfo> info(Database& db, std::string_view hash_or_ref);
 // Copies the bytes of a blob into out.
 std::optional<BlobInfo> read(Database& db, std::string_view hash_or_ref, std::vector<std::uint8_t>& out);
-// Copies them straight from SQLite's row into the export slot
-// (src/vfs/transfer.hpp), where the binary path takes them; STORAGE_FULL when
-// the slot cannot hold them.
-std::optional<BlobInfo> stage(Database& db, std::string_view hash_or_ref);
+// Copies them straight from SQLite's row into `out` (an engine's export
+// slot, where JS takes them); STORAGE_FULL when the slot cannot hold them.
+std::optional<BlobInfo> stage(Database& db, std::string_view hash_or_ref, vfs::ByteSlot& out);
 // Stores bytes under their hash; nothing when that hash is present already.
 // label: the type the caller states (a MIME type or a data: URL's label),
 // used when the bytes do not show theirs. *inserted says whether they were new.

@@ -50,9 +50,9 @@ std::optional<BlobInfo> read(Database& db, std::string_view hash_or_ref, std::ve
   return with_blob(db, hash_or_ref, [&](const std::uint8_t* p, std::size_t n) { out.assign(p, p + n); });
 }
 
-std::optional<BlobInfo> stage(Database& db, std::string_view hash_or_ref) {
-  return with_blob(db, hash_or_ref, [](const std::uint8_t* p, std::size_t n) {
-    unsigned char* slot = vfs::export_slot().allocate(n);
+std::optional<BlobInfo> stage(Database& db, std::string_view hash_or_ref, vfs::ByteSlot& out) {
+  return with_blob(db, hash_or_ref, [&out](const std::uint8_t* p, std::size_t n) {
+    unsigned char* slot = out.allocate(n);
     if (slot == nullptr) throw Error(Code::StorageFull, "out of memory staging a blob", {{"bytes", n}});
     if (n > 0) std::memcpy(slot, p, n);
   });

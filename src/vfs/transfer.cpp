@@ -36,15 +36,6 @@ unsigned char* ByteSlot::take(std::size_t* size) {
   return out;
 }
 
-ByteSlot& export_slot() {
-  static ByteSlot slot;
-  return slot;
-}
-ByteSlot& import_slot() {
-  static ByteSlot slot;
-  return slot;
-}
-
 namespace {
 
 constexpr char kMagic[16] = "SQLite format 3";  // 15 chars + NUL, as on disk
@@ -95,7 +86,7 @@ void reset_idle_statements(sqlite3* db) {
     if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
 }
 
-ImageInfo export_database(sqlite3* db) {
+ImageInfo export_database(sqlite3* db, ByteSlot& out) {
   reset_idle_statements(db);
   sqlite3_int64 size = 0;
   unsigned char* bytes = sqlite3_serialize(db, "main", &size, 0);
@@ -104,20 +95,21 @@ ImageInfo export_database(sqlite3* db) {
     // An empty database has no pages; anything else is a failure.
     if (std::stoll(single_text(db, "PRAGMA main.page_count")) != 0)
       throw Error(Code::StorageFull, "out of memory while exporting the database");
-    export_slot().reset();
+    // Zero bytes staged, which is not none staged (the binary path tells them apart).
+    if (out.allocate(0) == nullptr) throw Error(Code::StorageFull, "out of memory while exporting the database");
     return info;
   }
   if (size >= 100) mark_rollback_mode(bytes);
-  export_slot().adopt(bytes, static_cast<std::size_t>(size));
+  out.adopt(bytes, static_cast<std::size_t>(size));
   info.bytes = size;
   info.page_size = size >= 100 ? page_size_of(bytes) : 0;
   info.page_count = info.page_size ? size / info.page_size : 0;
   return info;
 }
 
-ImageInfo import_database(sqlite3* dest, int max_user_version) {
+ImageInfo import_database(sqlite3* dest, ByteSlot& in, int max_user_version) {
   std::size_t n = 0;
-  unsigned char* bytes = import_slot().take(&n);
+  unsigned char* bytes = in.take(&n);
   ImageInfo info;
   info.bytes = static_cast<std::int64_t>(n);
   const int page_size = n >= 100 ? page_size_of(bytes) : 0;

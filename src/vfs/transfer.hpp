@@ -1,10 +1,11 @@
 // Database images in and out: "download my data", backup and restore.
-// The bytes never travel inside JSON. An op fills or drains a ByteSlot and
-// the binary binding (src/bindings/storage_bindings.cpp) exposes the slot to
-// JS as a Uint8Array view of the wasm heap:
-//   export: storage.export op -> export_slot() -> JS copies the view, releases
-//   import: JS gets a view from import_slot().allocate(n), fills it, then the
-//           storage.import op consumes the slot.
+// The bytes never travel inside JSON. An op fills or drains a ByteSlot, one
+// of the two each engine has (src/api/session.hpp), and the C API
+// (cs_engine_exported, cs_engine_import_buffer) shows JS the slot as a
+// Uint8Array view of the wasm heap:
+//   export: storage.export op -> the export slot -> JS copies the view, releases
+//   import: JS gets a view of the import slot (allocate(n)), fills it, then
+//           the storage.import op consumes the slot.
 #pragma once
 
 #include <cstddef>
@@ -37,8 +38,6 @@ class ByteSlot {
   std::size_t size_ = 0;
 };
 
-ByteSlot& export_slot();
-ByteSlot& import_slot();
 
 struct ImageInfo {
   std::int64_t bytes = 0;
@@ -54,15 +53,15 @@ struct ImageInfo {
 void reset_idle_statements(sqlite3* db);
 
 // Puts db's main database, as a standard SQLite file in rollback-journal
-// mode (readable by any SQLite), into export_slot(). Throws cs::Error.
-ImageInfo export_database(sqlite3* db);
+// mode (readable by any SQLite), into `out`. Throws cs::Error.
+ImageInfo export_database(sqlite3* db, ByteSlot& out);
 
-// Replaces db's main database with the image in import_slot() (consumed,
+// Replaces db's main database with the image in `in` (consumed,
 // even on failure). The image is checked first: SQLite header, whole pages,
 // PRAGMA integrity_check, user_version <= max_user_version; then copied with
 // the backup API in one write transaction, so a failure or crash half-way
 // leaves the old database. Throws cs::Error (INVALID_ARGUMENT for a file
 // that is not a SQLite database, CORRUPT when its integrity check fails).
-ImageInfo import_database(sqlite3* db, int max_user_version);
+ImageInfo import_database(sqlite3* db, ByteSlot& in, int max_user_version);
 
 }  // namespace cs::vfs

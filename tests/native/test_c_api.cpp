@@ -91,6 +91,44 @@ TEST_CASE("C API: bytes go in after the arguments and come out as blobs") {
   CHECK(std::string(base + spans[2], spans[3]) == std::string("\xab", 1));
 }
 
+TEST_CASE("C API: staged bytes belong to their engine: one engine's blob never reaches another's op") {
+  auto a = make_engine();
+  auto b = make_engine();
+  REQUIRE(call(a.get(), "open", "{}").ok);
+  REQUIRE(call(b.get(), "open", "{}").ok);
+  CHECK(cs_engine_exported(a.get()) == nullptr);
+
+  // a stages a blob; b, with nothing staged, refuses its put.
+  const std::string gif = "GIF89a one";
+  unsigned char* in = cs_engine_import_buffer(a.get(), gif.size());
+  REQUIRE(in != nullptr);
+  std::memcpy(in, gif.data(), gif.size());
+  Answer refused = call(b.get(), "blobs.put", "{}");
+  CHECK_FALSE(refused.ok);
+  CHECK(refused.envelope["error"]["details"]["field"] == "bytes");
+  Answer put = call(a.get(), "blobs.put", "{}");
+  REQUIRE(put.ok);
+  CHECK(put.envelope["result"]["mime"] == "image/gif");
+
+  // a's read leaves its bytes with a alone, until released.
+  const std::string hash = put.envelope["result"]["hash"];
+  REQUIRE(call(a.get(), "blobs.get", json{{"hash", hash}}.dump()).ok);
+  CHECK(cs_engine_exported(b.get()) == nullptr);
+  REQUIRE(cs_engine_exported(a.get()) != nullptr);
+  CHECK(std::string(reinterpret_cast<const char*>(cs_engine_exported(a.get())), cs_engine_exported_size(a.get())) == gif);
+  cs_engine_release_exported(a.get());
+  CHECK(cs_engine_exported(a.get()) == nullptr);
+  CHECK(cs_engine_exported_size(a.get()) == 0);
+
+  // Zero bytes are staged bytes, not none.
+  REQUIRE(cs_engine_import_buffer(a.get(), 0) != nullptr);
+  Answer empty = call(a.get(), "blobs.put", "{}");
+  REQUIRE(empty.ok);
+  REQUIRE(call(a.get(), "blobs.get", json{{"hash", empty.envelope["result"]["hash"]}}.dump()).ok);
+  CHECK(cs_engine_exported(a.get()) != nullptr);
+  CHECK(cs_engine_exported_size(a.get()) == 0);
+}
+
 TEST_CASE("C API: lengths beyond the request buffer answer 0, and the engine goes on") {
   auto e = make_engine();
   char* buffer = cs_engine_request(e.get(), 8);

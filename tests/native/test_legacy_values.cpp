@@ -6,6 +6,7 @@
 #include "test_legacy_support.hpp"
 
 #include "db/encoding.hpp"
+#include "api/session.hpp"
 #include "vfs/transfer.hpp"
 #include "legacy/internal.hpp"
 
@@ -180,7 +181,7 @@ TEST_CASE("data: URLs: one blob per decoded content, label kept per reference, b
 
   // blobs.get stages the bytes in the export slot (the binary path).
   json got = s.ok("blobs.get", {{"hash", png}});
-  auto& slot = cs::vfs::export_slot();
+  auto& slot = s.d.session().export_slot();
   REQUIRE(slot.size() == static_cast<std::size_t>(got["size"].get<std::int64_t>()));
   CHECK(cs::Sha256::hex(slot.data(), slot.size()) == png);
   CHECK(std::string(reinterpret_cast<const char*>(slot.data()), 4) == "\x89PNG");
@@ -268,7 +269,7 @@ TEST_CASE("values that are not JSON are kept verbatim and reported, never droppe
   // A key holding bytes that are not UTF-8 (the staged path) is kept and never released.
   cs::Dispatcher& d = s.d;
   const std::string bad = "[\"\xff\xfe\"]";
-  unsigned char* p = cs::vfs::import_slot().allocate(bad.size());
+  unsigned char* p = d.session().import_slot().allocate(bad.size());
   std::memcpy(p, bad.data(), bad.size());
   json r = json::parse(d.call("legacy.import", json{{"entries", {{{"key", "backgrounds"}, {"bytes", bad.size()}}}}}.dump()));
   REQUIRE(r["ok"] == true);

@@ -367,7 +367,7 @@ TEST_CASE("sync.next stages an upload's bytes for the binary path") {
   auto call = [&](const char* op, const json& args = json::object()) { return sync_test::call_ok(d, op, args); };
   call("open");
   const std::string bytes = "GIF89a tiny";
-  unsigned char* slot = cs::vfs::import_slot().allocate(bytes.size());
+  unsigned char* slot = d.session().import_slot().allocate(bytes.size());
   std::memcpy(slot, bytes.data(), bytes.size());
   json put = call("blobs.put", {{"mime", "image/gif"}});
   json product = call("products.create", {{"name", "Shoe"}, {"images", {{{"url", put["ref"]}}}}});
@@ -378,10 +378,10 @@ TEST_CASE("sync.next stages an upload's bytes for the binary path") {
   REQUIRE(up["kind"] == "upload");
   CHECK(up["path"] == "/storage/v1/object/product-images/11111111-1111-4111-8111-111111111111/" +
                           put["hash"].get<std::string>());
-  const auto& out = cs::vfs::export_slot();
+  const auto& out = d.session().export_slot();
   REQUIRE(out.data() != nullptr);
   CHECK(std::string(reinterpret_cast<const char*>(out.data()), out.size()) == bytes);
-  cs::vfs::export_slot().reset();
+  d.session().export_slot().reset();
   json done = call("sync.apply", {{"id", up["id"]}, {"status", 200}, {"body", kCreated}});
   CHECK(done["rewritten"] == 1);
   json image = call("products.get", {{"id", product["id"]}})["images"][0];
@@ -412,7 +412,7 @@ TEST_CASE("a rollback export after the upload still writes the migrated data: UR
     ++uploads;
     call("sync.apply", {{"id", r["id"]}, {"status", 200}, {"body", kCreated}});
   }
-  cs::vfs::export_slot().reset();
+  d.session().export_slot().reset();
   CHECK(uploads == 2);
   json rows = call("sql.query", {{"sql", "SELECT count(*) AS n FROM product_images WHERE url LIKE 'http://sb.test/storage/v1/object/public/product-images/u1/%'"}});
   CHECK(rows["rows"][0]["n"] == 2);

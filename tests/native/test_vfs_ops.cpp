@@ -1,5 +1,6 @@
 // The storage ops through the dispatcher: open arguments, info, export and
 // import (bytes through the ByteSlots, as the binary binding does), delete.
+#include "api/session.hpp"
 #include "vfs/transfer.hpp"
 #include "test_vfs_support.hpp"
 
@@ -18,14 +19,14 @@ json pool(int host, json extra = json::object()) {
   extra["host"] = host;
   return extra;
 }
-std::vector<unsigned char> take_export() {
-  const ByteSlot& s = export_slot();
+std::vector<unsigned char> take_export(Dispatcher& d) {
+  ByteSlot& s = d.session().export_slot();
   std::vector<unsigned char> out(s.data(), s.data() + s.size());
-  export_slot().reset();
+  s.reset();
   return out;
 }
-void stage_import(const std::vector<unsigned char>& bytes) {
-  unsigned char* p = import_slot().allocate(bytes.size());
+void stage_import(Dispatcher& d, const std::vector<unsigned char>& bytes) {
+  unsigned char* p = d.session().import_slot().allocate(bytes.size());
   REQUIRE(p != nullptr);
   std::memcpy(p, bytes.data(), bytes.size());
 }
@@ -73,7 +74,7 @@ TEST_CASE("export gives a standard SQLite file; import restores it into another 
   ok(a, "sql.exec", {{"sql", "WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < 2000) "
                             "INSERT INTO notes(body) SELECT 'note ' || value FROM n"}});
   json info = ok(a, "storage.export");
-  auto bytes = take_export();
+  auto bytes = take_export(a);
   REQUIRE(bytes.size() == info["bytes"].get<std::size_t>());
   CHECK(std::memcmp(bytes.data(), "SQLite format 3", 16) == 0);
   CHECK(bytes[18] == 1);
@@ -101,7 +102,7 @@ TEST_CASE("export gives a standard SQLite file; import restores it into another 
     HostId host_b(std::make_shared<MemoryHost>(volume_b));
     ok(b, "open", pool(host_b, {{"journalMode", "delete"}}));
     ok(b, "sql.exec", {{"sql", "CREATE TABLE old(x)"}});
-    stage_import(bytes);
+    stage_import(b, bytes);
     json imported = ok(b, "storage.import");
     CHECK(imported["bytes"] == bytes.size());
     CHECK(ok(b, "sql.query", {{"sql", "SELECT count(*) AS n FROM notes"}})["rows"][0]["n"] == 2000);
@@ -121,32 +122,32 @@ TEST_CASE("import refuses bad bytes and leaves the database as it was") {
   ok(d, "sql.exec", {{"sql", "INSERT INTO keep VALUES (42)"}});
 
   CHECK(error_code(call(d, "storage.import")) == "INVALID_ARGUMENT");  // nothing staged
-  stage_import(std::vector<unsigned char>(8192, 'x'));
+  stage_import(d, std::vector<unsigned char>(8192, 'x'));
   CHECK(error_code(call(d, "storage.import")) == "INVALID_ARGUMENT");  // not SQLite
 
   // A real image with a damaged b-tree page fails the integrity check.
   ok(d, "storage.export");
-  auto bytes = take_export();
+  auto bytes = take_export(d);
   ok(d, "sql.exec", {{"sql", "WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < 3000) "
                             "INSERT INTO keep SELECT value FROM n"}});
   ok(d, "storage.export");
-  auto big = take_export();
+  auto big = take_export(d);
   const auto root = ok(d, "sql.query", {{"sql", "SELECT rootpage AS p FROM sqlite_schema WHERE name = 'keep'"}})
                         ["rows"][0]["p"].get<std::size_t>();
   REQUIRE(big.size() >= root * 4096);
   for (std::size_t i = (root - 1) * 4096; i < (root - 1) * 4096 + 12; ++i) big[i] = 0xff;  // b-tree page header
-  stage_import(big);
+  stage_import(d, big);
   CHECK(error_code(call(d, "storage.import")) == "CORRUPT");
   // A newer schema than this build is refused.
   bytes[60] = 0x7f;  // user_version, big-endian at offset 60
-  stage_import(bytes);
+  stage_import(d, bytes);
   json newer = call(d, "storage.import");
   CHECK(error_code(newer) == "INVALID_ARGUMENT");
   CHECK(newer["error"]["message"].get<std::string>().find("newer") != std::string::npos);
   CHECK(ok(d, "sql.query", {{"sql", "SELECT count(*) AS n FROM keep"}})["rows"][0]["n"] == 3001);
   // Not inside a batch.
   ok(d, "storage.export");
-  stage_import(take_export());
+  stage_import(d, take_export(d));
   json in_batch = call(d, "batch", {{"ops", {{{"op", "storage.import"}}}}});
   CHECK(error_code(in_batch) == "CONFLICT");
 }

@@ -139,6 +139,21 @@ test('ops with bytes say how they travel, and the engine moves them by that alon
     assert.ok(file.bytes instanceof Uint8Array && file.bytes.length === file.pageSize * file.pageCount);
     assert.equal(new TextDecoder().decode(file.bytes.subarray(0, 15)), 'SQLite format 3');
     assert.throws(() => callWithBytes(e, 'blobs.put', { bytes: 'not bytes' }), (err) => err.code === 'INVALID_ARGUMENT');
+    // Each engine stages its own bytes, though both live in one module: what
+    // one stages never becomes another's blob.
+    const other = await createEngine();
+    other.call('open');
+    try {
+      e.importSlot(3).set([1, 2, 3]);
+      assert.throws(() => other.call('blobs.put', {}), (err) => err.code === 'INVALID_ARGUMENT' && err.details.field === 'bytes');
+      assert.equal(e.call('blobs.put', {}).size, 3);
+      e.call('blobs.get', { hash: put.hash });  // the raw op: its bytes stay staged
+      assert.equal(other.takeExported(), null);
+      assert.deepEqual([...e.takeExported()], [0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+      assert.equal(e.takeExported(), null, 'taking frees the slot');
+    } finally {
+      other.dispose();
+    }
   } finally {
     e.dispose();
   }
