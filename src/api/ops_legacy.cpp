@@ -68,7 +68,7 @@ Values read_values(Session& session, const Args& a, const char* field) {
       entry.value = std::string_view(reinterpret_cast<const char*>(v.staged.get()) + offset, static_cast<std::size_t>(n));
       offset += static_cast<std::size_t>(n);
       // TextEncoder only writes UTF-8; anything else is kept but never released.
-      if (!legacy::valid_utf8_text(entry.value)) entry.lossy = true;
+      if (!json_text::valid_utf8(entry.value)) entry.lossy = true;
     } else {
       const json& value = e.raw("value");
       if (!value.is_string()) e.fail("value", "must be a string (what localStorage.getItem returned)");

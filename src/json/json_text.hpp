@@ -56,6 +56,13 @@ Parsed parse(std::string_view text, json& out, const std::vector<std::string_vie
 // The same grammar without building anything.
 bool valid(std::string_view text, int max_depth = kMaxDepth);
 
+// Well-formed UTF-8 (Unicode table 3-7, as string_bytes.hpp reads it): what
+// TextEncoder writes.
+bool valid_utf8(std::string_view text);
+// What JavaScript's .length says of the text (UTF-16 code units), for
+// UTF-8 text; a malformed sequence counts one unit per lead byte.
+std::int64_t utf16_units(std::string_view utf8);
+
 // Compact text; invalid UTF-8 inside strings becomes U+FFFD; RawJson values
 // are written as they are.
 void append(std::string& out, const json& value);

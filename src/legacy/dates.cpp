@@ -35,26 +35,13 @@ std::int64_t TimeZone::local_to_utc(std::int64_t local_ms) const {
 
 namespace {
 
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-bool leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-int days_in_month(std::int64_t y, int m) {
-  static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && leap(y) ? 29 : d[m - 1];
-}
+using clock::days_from_civil;
 
 struct Civil {
   std::int64_t y = 0;
   int mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
   bool valid() const {
-    return mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 &&
+    return mo >= 1 && mo <= 12 && d >= 1 && static_cast<unsigned>(d) <= clock::days_in_month(y, static_cast<unsigned>(mo)) && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 &&
            s >= 0 && s <= 59;
   }
   std::int64_t as_utc() const {

@@ -3,6 +3,7 @@
 // is the face of the component.
 #pragma once
 
+#include "json/json_text.hpp"
 #include "legacy/legacy.hpp"
 
 #include <nlohmann/json.hpp>
@@ -56,9 +57,7 @@ bool split_array(std::string_view text, std::vector<std::pair<std::size_t, std::
 // invalid-json. For a cut top-level array, *items = complete elements.
 std::string diagnose_json(std::string_view text, std::int64_t* items);
 
-bool valid_utf8(std::string_view text);
-// What JavaScript's .length says of this text (UTF-16 code units).
-std::int64_t utf16_units(std::string_view utf8);
+using json_text::utf16_units;
 // JSON text; invalid UTF-8 (never expected) is replaced rather than thrown.
 std::string dump(const ojson& value);
 // What JSON.stringify writes for the value the app held: the export's text

@@ -120,7 +120,4 @@ json release(Database& db, const std::vector<Entry>& entries, const ReleaseOptio
 // sample campaigns).
 json delete_sample(Database& db);
 
-// True for well-formed UTF-8 (what TextEncoder writes).
-bool valid_utf8_text(std::string_view text);
-
 }  // namespace cs::legacy

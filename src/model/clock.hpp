@@ -23,6 +23,12 @@ inline std::string now_iso() { return iso(now_ms()); }
 // are truncated. Returns nullopt for anything else or out-of-range fields.
 std::optional<std::int64_t> parse_iso(std::string_view text);
 
+// Proleptic Gregorian calendar maths, for every date parser of the core
+// (parse_iso here, the legacy import's JavaScript Date forms): days since
+// 1970-01-01 of a civil date (m 1..12, d 1..31), and a month's length.
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
+unsigned days_in_month(std::int64_t y, unsigned m);
+
 // Smallest and largest instants iso() can write.
 inline constexpr std::int64_t kMinMs = -62'167'219'200'000;  // 0000-01-01T00:00:00.000Z
 inline constexpr std::int64_t kMaxMs = 253'402'300'799'999;  // 9999-12-31T23:59:59.999Z

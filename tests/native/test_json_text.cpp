@@ -324,3 +324,70 @@ TEST_CASE("parse with raw members means what parse means, on random and mutated 
   }
   CHECK(kept_raw > 300);  // the random trees do reach the raw path
 }
+
+namespace {
+
+// UTF-8 of one code point, the textbook way.
+std::string encode_utf8(std::uint32_t cp) {
+  std::string out;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("json_text::valid_utf8 refuses overlong forms, surrogates, cut and stray bytes; utf16_units counts as JavaScript") {
+  CHECK(jt::valid_utf8(""));
+  CHECK(jt::valid_utf8("plain ASCII, longer than eight bytes"));
+  CHECK(jt::valid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));
+  for (const char* bad : {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\x80",
+                          "abc\xC3", "abcdefgh\xE2\x82", "\xFF"}) {
+    INFO(bad);
+    CHECK_FALSE(jt::valid_utf8(bad));
+  }
+  CHECK(jt::utf16_units("") == 0);
+  CHECK(jt::utf16_units("abcdefghij") == 10);
+  CHECK(jt::utf16_units("caf\xC3\xA9") == 4);
+  CHECK(jt::utf16_units("\xF0\x9F\x98\x80") == 2);  // one emoji is a surrogate pair
+
+  // Random strings of code points around every boundary: valid, and as long
+  // as JavaScript says; a byte flipped into a continuation byte or cut off
+  // at the end makes them invalid.
+  std::mt19937 rng(20261205);
+  const std::uint32_t edges[] = {0x00, 0x41, 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFD, 0xFFFF, 0x10000, 0x10FFFF};
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    std::int64_t units = 0;
+    const int count = static_cast<int>(rng() % 24);
+    for (int k = 0; k < count; ++k) {
+      std::uint32_t cp = rng() % 4 == 0 ? edges[rng() % 12] : rng() % 0x110000;
+      if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
+      text += encode_utf8(cp);
+      units += cp >= 0x10000 ? 2 : 1;
+    }
+    INFO(round);
+    REQUIRE(jt::valid_utf8(text));
+    CHECK(jt::utf16_units(text) == units);
+    const std::size_t lead = text.find_first_of("\xC2\xC3\xC4\xD0\xE0\xE1\xE2\xEF\xF0\xF1\xF4");
+    if (lead != std::string::npos) {
+      CHECK_FALSE(jt::valid_utf8(text.substr(0, lead + 1)));
+      std::string stray = text;
+      stray.insert(lead, 1, '\x80');
+      CHECK_FALSE(jt::valid_utf8(stray));
+    }
+  }
+}
