@@ -35,8 +35,16 @@ class Sha256 {
 // Standard base64 (RFC 4648 §4), padding optional on input; whitespace is
 // skipped (some data: URLs were wrapped). nullopt on any other bad character.
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text);
+// WHATWG forgiving-base64, as browsers decode a data: URL: ASCII whitespace
+// ignored, one or two '=' only at the end of a whole quantum, leftover bits
+// dropped. False (out unspecified) when the text is not base64.
+bool base64_decode_forgiving(std::string_view text, std::vector<std::uint8_t>& out);
 std::string base64_encode(const void* data, std::size_t size);
 
+// Lower-case hex: of bytes, and of a 64-bit value as 16 digits.
 std::string to_hex(const std::uint8_t* data, std::size_t size);
+std::string to_hex(std::uint64_t value);
+// 0..15 for a hex digit of either case, -1 otherwise.
+int hex_digit(char c);
 
 }  // namespace cs

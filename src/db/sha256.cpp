@@ -148,6 +148,20 @@ std::string Sha256::hex(const void* data, std::size_t size) {
   return to_hex(digest.data(), digest.size());
 }
 
+std::string to_hex(std::uint64_t value) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, value >>= 4) out[static_cast<std::size_t>(i)] = digits[value & 15];
+  return out;
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 std::string to_hex(const std::uint8_t* data, std::size_t size) {
   static const char digits[] = "0123456789abcdef";
   std::string out(size * 2, '0');

@@ -5,9 +5,8 @@
 // export can write the URL back the way the app labelled it, even where the
 // label disagrees with the bytes.
 //
-// Decoding follows WHATWG forgiving-base64 (whitespace ignored, padding
-// optional) rather than cs::base64_decode, which is strict about trailing
-// bits and '=' placement; non-base64 payloads are percent-decoded.
+// Decoding follows WHATWG forgiving-base64 (cs::base64_decode_forgiving);
+// non-base64 payloads are percent-decoded.
 #include "internal.hpp"
 
 #include "blobs/blob_store.hpp"
@@ -19,76 +18,6 @@
 namespace cs::legacy {
 
 namespace {
-
-// 0..63 for the alphabet, 64 for ASCII whitespace, 65 for '=', 255 otherwise.
-struct Base64Table {
-  std::uint8_t v[256];
-  constexpr Base64Table() : v{} {
-    const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (int i = 0; i < 256; ++i) v[i] = 255;
-    for (int i = 0; i < 64; ++i) v[static_cast<unsigned char>(a[i])] = static_cast<std::uint8_t>(i);
-    for (char c : {' ', '\t', '\n', '\f', '\r'}) v[static_cast<unsigned char>(c)] = 64;
-    v[static_cast<unsigned char>('=')] = 65;
-  }
-};
-constexpr Base64Table kB64;
-
-bool forgiving_base64(std::string_view s, std::vector<std::uint8_t>& out) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const std::size_t n = s.size();
-  // Pass 1: length without whitespace and the '=' run at its end.
-  std::size_t len = 0, trailing_eq = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint8_t v = kB64.v[p[i]];
-    if (v == 64) continue;
-    ++len;
-    trailing_eq = v == 65 ? trailing_eq + 1 : 0;
-  }
-  std::size_t keep = len;
-  if (len % 4 == 0) keep -= trailing_eq < 2 ? trailing_eq : 2;  // one or two '=' of padding
-  if (keep % 4 == 1) return false;
-  // Pass 2: whole quanta four characters at a time while no whitespace
-  // intervenes (the common case), one at a time otherwise.
-  out.resize(keep / 4 * 3 + (keep % 4 ? keep % 4 - 1 : 0));
-  std::uint8_t* o = out.data();
-  std::uint32_t acc = 0;
-  int bits = 0;
-  std::size_t taken = 0, i = 0;
-  while (taken < keep) {
-    if (bits == 0 && keep - taken >= 4 && i + 4 <= n) {
-      const std::uint8_t a = kB64.v[p[i]], b = kB64.v[p[i + 1]], c = kB64.v[p[i + 2]], d = kB64.v[p[i + 3]];
-      if ((a | b | c | d) < 64) {
-        const std::uint32_t q = std::uint32_t(a) << 18 | std::uint32_t(b) << 12 | std::uint32_t(c) << 6 | d;
-        o[0] = static_cast<std::uint8_t>(q >> 16);
-        o[1] = static_cast<std::uint8_t>(q >> 8);
-        o[2] = static_cast<std::uint8_t>(q);
-        o += 3;
-        i += 4;
-        taken += 4;
-        continue;
-      }
-    }
-    const std::uint8_t v = kB64.v[p[i++]];
-    if (v == 64) continue;
-    if (v > 63) return false;  // '=' inside, or not base64 at all
-    ++taken;
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      *o++ = static_cast<std::uint8_t>(acc >> bits);
-    }
-  }
-  out.resize(static_cast<std::size_t>(o - out.data()));
-  return true;  // leftover bits are discarded, as the spec says
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 void percent_decode(std::string_view s, std::vector<std::uint8_t>& out) {
   out.clear();
@@ -124,7 +53,7 @@ bool decode_data_url(std::string_view url, std::string_view* meta, std::vector<s
   const std::string_view label = url.substr(5, comma - 5);
   const std::string_view payload = url.substr(comma + 1);
   if (meta) *meta = label;
-  if (is_base64_label(label)) return forgiving_base64(payload, out);
+  if (is_base64_label(label)) return base64_decode_forgiving(payload, out);
   percent_decode(payload, out);
   return true;
 }

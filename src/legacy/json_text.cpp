@@ -11,6 +11,7 @@
 // retries those with U+FFFD.
 #include "internal.hpp"
 
+#include "db/encoding.hpp"
 #include "json/json_text.hpp"
 
 #include <cerrno>
@@ -35,13 +36,6 @@ bool parse_internal(std::string_view text, ojson& out, bool* too_deep) {
   return result == json_text::Parsed::Ok;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // JSON.parse accepts "\ud800" without its pair; nlohmann does not (UTF-8
 // cannot hold it). Such escapes become U+FFFD so the rest of the value still
 // migrates; the value is then marked lossy. nullopt when there are none.
@@ -50,7 +44,7 @@ std::optional<std::string> replace_lone_surrogate_escapes(std::string_view t) {
     if (i + 6 > t.size() || t[i] != '\\' || t[i + 1] != 'u') return -1;
     int v = 0;
     for (std::size_t k = 2; k < 6; ++k) {
-      const int h = hex_value(t[i + k]);
+      const int h = hex_digit(t[i + k]);
       if (h < 0) return -1;
       v = v * 16 + h;
     }
@@ -210,7 +204,7 @@ std::string diagnose_json(std::string_view t, std::int64_t* items) {
         if (t[i] != 'u') return Fail::Bad;
         for (std::size_t k = 1; k <= 4; ++k) {
           if (i + k >= n) return Fail::Eof;
-          if (hex_value(t[i + k]) < 0) return Fail::Bad;
+          if (hex_digit(t[i + k]) < 0) return Fail::Bad;
         }
         i += 5;
         continue;

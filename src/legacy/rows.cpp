@@ -8,6 +8,8 @@
 // to write back the original field or the app's value.
 #include "internal.hpp"
 
+#include "db/encoding.hpp"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -73,10 +75,7 @@ std::string fingerprint(const Value& v) {
   } else if (v.kind == Value::Text) {
     h = fnv1a(h, v.s.data(), v.s.size());
   }
-  static const char* hex = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = hex[h & 15];
-  return out;
+  return to_hex(h);
 }
 
 ojson write_row(Database& db, const char* table, const std::string& id, const Columns& columns,

@@ -6,6 +6,8 @@
 // content addresses the server side can verify).
 #include "internal.hpp"
 
+#include "db/encoding.hpp"
+
 #include <cstring>
 
 namespace cs::legacy {
@@ -65,11 +67,7 @@ std::uint64_t xxh64(const void* data, std::size_t len, std::uint64_t seed) {
 }
 
 std::string value_hash(std::string_view value) {
-  static const char* hex = "0123456789abcdef";
-  std::uint64_t h = xxh64(value.data(), value.size(), 0);
-  std::string out = "xxh64:0000000000000000";
-  for (int i = 21; i >= 6; --i, h >>= 4) out[static_cast<std::size_t>(i)] = hex[h & 15];
-  return out;
+  return "xxh64:" + to_hex(xxh64(value.data(), value.size(), 0));
 }
 
 }  // namespace cs::legacy

@@ -4,7 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 using cs::Sha256;
 
@@ -65,4 +67,46 @@ TEST_CASE("base64 decoding tolerates wrapping and missing padding, rejects garba
   CHECK_FALSE(cs::base64_decode("Zg==Zg"));  // data after padding
   CHECK_FALSE(cs::base64_decode("Z"));       // a lone trailing character
   CHECK_FALSE(cs::base64_decode("Zh=="));    // non-zero padding bits
+}
+
+TEST_CASE("forgiving base64 decodes as browsers decode data: URLs (WHATWG), where the strict decoder refuses") {
+  auto decode = [](std::string_view text) -> std::optional<std::string> {
+    std::vector<std::uint8_t> out;
+    if (!cs::base64_decode_forgiving(text, out)) return std::nullopt;
+    return std::string(out.begin(), out.end());
+  };
+  CHECK(decode("") == std::string());
+  CHECK(decode("abcd") == std::string("\x69\xb7\x1d"));
+  CHECK(decode(" a\tb\nc\fd\r") == std::string("\x69\xb7\x1d"));  // ASCII whitespace anywhere, form feed too
+  CHECK(decode("ab==") == std::string("\x69"));
+  CHECK(decode("abc=") == std::string("\x69\xb7"));
+  CHECK(decode("ab") == std::string("\x69"));   // padding optional
+  CHECK(decode("Zh==") == std::string("f"));    // leftover bits dropped (the strict decoder refuses these)
+  CHECK_FALSE(cs::base64_decode("Zh=="));
+  CHECK_FALSE(decode("ab="));       // '=' only ends a whole quantum
+  CHECK_FALSE(decode("abcd==="));
+  CHECK_FALSE(decode("ab=c"));
+  CHECK_FALSE(decode("abcde"));     // one character over a quantum
+  CHECK_FALSE(decode("ab!d"));
+  // Long input goes four characters at a time; whitespace between quanta too.
+  std::string text, expected;
+  for (int i = 0; i < 300; ++i) {
+    const unsigned char bytes[3] = {static_cast<unsigned char>(i), static_cast<unsigned char>(i * 7),
+                                    static_cast<unsigned char>(255 - i)};
+    text += cs::base64_encode(bytes, 3) + (i % 17 == 0 ? "\n" : "");
+    expected.append(reinterpret_cast<const char*>(bytes), 3);
+  }
+  CHECK(decode(text) == expected);
+}
+
+TEST_CASE("hex: bytes and 64-bit values in lower case, digits of either case read back") {
+  const std::uint8_t bytes[] = {0x00, 0x0f, 0xa5, 0xff};
+  CHECK(cs::to_hex(bytes, 4) == "000fa5ff");
+  CHECK(cs::to_hex(std::uint64_t{0}) == "0000000000000000");
+  CHECK(cs::to_hex(std::uint64_t{0xef46db3751d8e999}) == "ef46db3751d8e999");
+  CHECK(cs::hex_digit('7') == 7);
+  CHECK(cs::hex_digit('b') == 11);
+  CHECK(cs::hex_digit('F') == 15);
+  CHECK(cs::hex_digit('g') == -1);
+  CHECK(cs::hex_digit('/') == -1);
 }
