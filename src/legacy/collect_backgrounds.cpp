@@ -36,11 +36,9 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
       continue;
     }
     ++kr.rows;
-    const ojson id_value = value_of(field(b, "id"));  // a copy: the item changes below
-    const ojson* idv = &id_value;
-    const auto canon = idv ? canonical_id(*idv) : std::nullopt;
-    kr.id("ai_generations", idv);
-    kr.count("ai_generations");
+    const KeyResult::ItemId item_id = kr.item("ai_generations", b);
+    const ojson* idv = &item_id.value;
+    const auto& canon = item_id.canon;
     replace_data_urls(b, g.blobs, kr.urls);
 
     Item it(b, "ai_generations", kr.fields);

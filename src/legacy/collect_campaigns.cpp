@@ -87,11 +87,9 @@ void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr)
       continue;
     }
     ++kr.rows;
-    const ojson id_value = value_of(field(c, "id"));  // a copy: the item changes below
-    const ojson* idv = &id_value;
-    const auto canon = idv ? canonical_id(*idv) : std::nullopt;
-    kr.id(entity, idv);
-    kr.count(entity);
+    const KeyResult::ItemId item_id = kr.item(entity, c);
+    const ojson* idv = &item_id.value;
+    const auto& canon = item_id.canon;
     const ojson enc = unwrap_fields(c, entity, "adData");
     replace_data_urls(c, g.blobs, kr.urls);
 

@@ -61,6 +61,14 @@ void KeyResult::id(const std::string& entity, const ojson* legacy_id) {
   list.push_back(legacy_id != nullptr ? *legacy_id : ojson(nullptr));
 }
 
+KeyResult::ItemId KeyResult::item(const std::string& entity, const ojson& item) {
+  ItemId out{value_of(field(item, "id")), std::nullopt};
+  out.canon = canonical_id(out.value);
+  id(entity, &out.value);
+  count(entity);
+  return out;
+}
+
 namespace {
 
 ojson counted(const std::map<std::string, std::int64_t>& m) {

@@ -90,11 +90,9 @@ void import_background_versions(ProductScope& s, RowBatch& batch, Parent& image)
       t.count("skipped_items");
       continue;
     }
-    const ojson id_value = value_of(field(v, "id"));  // a copy: the item changes below
-    const ojson* idv = &id_value;
-    const auto canon = idv ? canonical_id(*idv) : std::nullopt;
-    t.id(s.bg_entity, idv);
-    t.count(s.bg_entity);
+    const KeyResult::ItemId item_id = t.item(s.bg_entity, v);
+    const ojson* idv = &item_id.value;
+    const auto& canon = item_id.canon;
     const std::string slot = s.g.ids.slot(s.bg_entity.c_str(), image.row_id, canon, index);
     Claim c = s.g.ids.claim(s.bg_entity.c_str(), slot);
     Item it(v, "background_versions", t.fields, s.bg_entity);
@@ -131,11 +129,9 @@ Parent import_image(ProductScope& s, RowBatch& batch, ojson& image, std::int64_t
   const bool bare = image.is_string();
   ojson item = bare ? ojson{{"url", image}} : ojson();
   ojson& im = bare ? item : image;
-  const ojson id_value = value_of(field(im, "id"));  // a copy: the item changes below
-  const ojson* idv = &id_value;
-  const auto canon = idv ? canonical_id(*idv) : std::nullopt;
-  t.id(s.image_entity, idv);
-  t.count(s.image_entity);
+  const KeyResult::ItemId item_id = t.item(s.image_entity, im);
+  const ojson* idv = &item_id.value;
+  const auto& canon = item_id.canon;
   const std::string slot = s.g.ids.slot(s.image_entity.c_str(), product.row_id, canon, index);
   Claim c = s.g.ids.claim(s.image_entity.c_str(), slot);
   Item it(im, "product_images", t.fields, s.image_entity);
@@ -179,11 +175,9 @@ Parent import_image(ProductScope& s, RowBatch& batch, ojson& image, std::int64_t
 // One product's row; its map entry waits in `pending` for its children.
 Parent import_product(ProductScope& s, RowBatch& batch, ojson& p, std::int64_t index, Pending& pending) {
   KeyResult& t = pending.tally;
-  const ojson id_value = value_of(field(p, "id"));  // a copy: the item changes below
-  const ojson* idv = &id_value;
-  const auto canon = idv ? canonical_id(*idv) : std::nullopt;
-  t.id(s.product_entity, idv);
-  t.count(s.product_entity);
+  const KeyResult::ItemId item_id = t.item(s.product_entity, p);
+  const ojson* idv = &item_id.value;
+  const auto& canon = item_id.canon;
 
   // Rule 6: images as JSON text are unwrapped before anything else looks.
   int images_levels = 0;

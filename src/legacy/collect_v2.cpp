@@ -74,11 +74,9 @@ void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& cr
       kr.count("skipped_items");
       continue;
     }
-    const ojson id_value = value_of(field(a, "id"));  // a copy: the item changes below
-    const ojson* idv = &id_value;
-    const auto canon = idv ? canonical_id(*idv) : std::nullopt;
-    kr.id("creative_assets", idv);
-    kr.count("creative_assets");
+    const KeyResult::ItemId item_id = kr.item("creative_assets", a);
+    const ojson* idv = &item_id.value;
+    const auto& canon = item_id.canon;
     const std::string slot = g.ids.slot("creative_assets", creative_row, canon, index);
     Claim c = g.ids.claim("creative_assets", slot);
     Item it(a, "creative_assets", kr.fields);
@@ -117,11 +115,9 @@ void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& cr
 // creative is in.
 ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, const std::string& campaign_row,
                       const Stamp& created, KeyResult& kr, std::string* row) {
-  const ojson id_value = value_of(field(cr, "id"));  // a copy: the item changes below
-  const ojson* idv = &id_value;
-  const auto canon = idv ? canonical_id(*idv) : std::nullopt;
-  kr.id("creatives", idv);
-  kr.count("creatives");
+  const KeyResult::ItemId item_id = kr.item("creatives", cr);
+  const ojson* idv = &item_id.value;
+  const auto& canon = item_id.canon;
   ojson assets;
   std::int64_t assets_pos = -1;
   if (auto it = cr.find("assets"); it != cr.end() && it->is_array()) {
@@ -188,11 +184,9 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
       continue;
     }
     ++kr.rows;
-    const ojson id_value = value_of(field(c, "id"));  // a copy: the item changes below
-    const ojson* idv = &id_value;
-    const auto canon = idv ? canonical_id(*idv) : std::nullopt;
-    kr.id("v2_campaigns", idv);
-    kr.count("v2_campaigns");
+    const KeyResult::ItemId item_id = kr.item("v2_campaigns", c);
+    const ojson* idv = &item_id.value;
+    const auto& canon = item_id.canon;
     replace_data_urls(c, g.blobs, kr.urls);
     ojson creatives;
     std::int64_t creatives_pos = -1;

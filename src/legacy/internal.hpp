@@ -379,6 +379,14 @@ struct KeyResult {
   // "products"/"campaigns" in sample_data): counted, and kept for the export.
   void skip(const std::string& list, std::int64_t index, const ojson& item);
   void id(const std::string& entity, const ojson* legacy_id);
+  // An item's legacy id, read before the item changes (its data: URLs are
+  // replaced): the value (null when absent) and its canonical form, listed
+  // and counted under `entity`.
+  struct ItemId {
+    ojson value;
+    std::optional<std::string> canon;
+  };
+  ItemId item(const std::string& entity, const ojson& item);
   ojson to_detail() const;
 };
 

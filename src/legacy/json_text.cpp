@@ -402,46 +402,35 @@ ojson restringify(ojson value, int levels) {
   return value;
 }
 
-json to_json(const ojson& value) {
+namespace {
+
+// The same value in the other of nlohmann's two object kinds (sorted keys,
+// or insertion order).
+template <class To, class From>
+To convert(const From& value) {
   switch (value.type()) {
-    case ojson::value_t::object: {
-      json out = json::object();
-      for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = to_json(it.value());
+    case From::value_t::object: {
+      To out = To::object();
+      for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = convert<To>(it.value());
       return out;
     }
-    case ojson::value_t::array: {
-      json out = json::array();
-      for (const ojson& v : value) out.push_back(to_json(v));
+    case From::value_t::array: {
+      To out = To::array();
+      for (const From& v : value) out.push_back(convert<To>(v));
       return out;
     }
-    case ojson::value_t::string: return value.get_ref<const std::string&>();
-    case ojson::value_t::boolean: return value.get<bool>();
-    case ojson::value_t::number_integer: return value.get<std::int64_t>();
-    case ojson::value_t::number_unsigned: return value.get<std::uint64_t>();
-    case ojson::value_t::number_float: return value.get<double>();
+    case From::value_t::string: return value.template get_ref<const std::string&>();
+    case From::value_t::boolean: return value.template get<bool>();
+    case From::value_t::number_integer: return value.template get<std::int64_t>();
+    case From::value_t::number_unsigned: return value.template get<std::uint64_t>();
+    case From::value_t::number_float: return value.template get<double>();
     default: return nullptr;
   }
 }
 
-ojson to_ojson(const json& value) {
-  switch (value.type()) {
-    case json::value_t::object: {
-      ojson out = ojson::object();
-      for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = to_ojson(it.value());
-      return out;
-    }
-    case json::value_t::array: {
-      ojson out = ojson::array();
-      for (const json& v : value) out.push_back(to_ojson(v));
-      return out;
-    }
-    case json::value_t::string: return value.get_ref<const std::string&>();
-    case json::value_t::boolean: return value.get<bool>();
-    case json::value_t::number_integer: return value.get<std::int64_t>();
-    case json::value_t::number_unsigned: return value.get<std::uint64_t>();
-    case json::value_t::number_float: return value.get<double>();
-    default: return nullptr;
-  }
-}
+}  // namespace
+
+json to_json(const ojson& value) { return convert<json>(value); }
+ojson to_ojson(const json& value) { return convert<ojson>(value); }
 
 }  // namespace cs::legacy

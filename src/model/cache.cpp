@@ -13,16 +13,6 @@ namespace cs::model::cache {
 
 namespace {
 
-void only(const json& args, std::initializer_list<const char*> allowed, const char* op) {
-  if (!args.is_null() && !args.is_object()) fail_field("args", "must be a JSON object");
-  if (!args.is_object()) return;
-  for (auto it = args.begin(); it != args.end(); ++it) {
-    bool ok = false;
-    for (const char* a : allowed) ok = ok || it.key() == a;
-    if (!ok) fail_field(it.key(), std::string("is not an argument of ") + op);
-  }
-}
-
 std::string key_arg(const json& args, const char* field = "key") {
   if (!args.contains(field) || args[field].is_null()) fail_field(field, "is required");
   const json& v = args[field];
@@ -46,7 +36,7 @@ std::int64_t purge_expired(Database& db) {
 }  // namespace
 
 json get(Database& db, const json& args) {
-  only(args, {"key"}, "cache.get");
+  only_args(args, {"key"}, "cache.get");
   const std::string key = key_arg(args);
   Statement& q = db.cached(
       "SELECT value, expires_at FROM cache_entries WHERE key = ?1 AND (expires_at IS NULL OR expires_at > ?2)");
@@ -63,7 +53,7 @@ json get(Database& db, const json& args) {
 }
 
 json set(Database& db, const json& args) {
-  only(args, {"key", "value", "ttlMs"}, "cache.set");
+  only_args(args, {"key", "value", "ttlMs"}, "cache.set");
   const std::string key = key_arg(args);
   if (!args.contains("value")) fail_field("value", "is required (null is a value; leave the entry out to delete it)");
   // Read back with JSON.parse: the value must come back the same.
@@ -101,7 +91,7 @@ json set(Database& db, const json& args) {
 }
 
 json invalidate(Database& db, const json& args) {
-  only(args, {"pattern", "key"}, "cache.invalidate");
+  only_args(args, {"pattern", "key"}, "cache.invalidate");
   // pattern: a glob as in Redis KEYS ("scrape:*", "product:?", "[ab]*");
   // key: exactly one entry. Neither: everything.
   Transaction tx(db);
@@ -126,7 +116,7 @@ json invalidate(Database& db, const json& args) {
 }
 
 json purge(Database& db, const json& args) {
-  only(args, {}, "cache.purge");
+  only_args(args, {}, "cache.purge");
   Transaction tx(db);
   std::int64_t removed = purge_expired(db);
   tx.commit();

@@ -22,16 +22,6 @@ std::vector<std::string> drafts_of(Database& db, std::string_view campaign) {
   return ids;
 }
 
-void only(const json& args, std::initializer_list<const char*> allowed, const char* op) {
-  if (!args.is_null() && !args.is_object()) fail_field("args", "must be a JSON object");
-  if (!args.is_object()) return;
-  for (auto it = args.begin(); it != args.end(); ++it) {
-    bool ok = false;
-    for (const char* a : allowed) ok = ok || it.key() == a;
-    if (!ok) fail_field(it.key(), std::string("is not an argument of ") + op);
-  }
-}
-
 }  // namespace
 
 json latest(Database& db, std::string_view campaign_id) {
@@ -50,7 +40,7 @@ json latest(Database& db, std::string_view campaign_id) {
 
 json save(Database& db, const json& args) {
   const TableSpec& t = spec::campaign_drafts();
-  only(args, {"campaignId", "stepData", "expiresAt"}, "drafts.save");
+  only_args(args, {"campaignId", "stepData", "expiresAt"}, "drafts.save");
   if (!args.contains("stepData") || args["stepData"].is_null()) fail_field("stepData", "is required");
   Row given = parse_create(t, args);
   const std::int64_t now = clock::now_ms();
@@ -82,12 +72,12 @@ json save(Database& db, const json& args) {
 }
 
 json get(Database& db, const json& args) {
-  only(args, {"campaignId"}, "drafts.get");
+  only_args(args, {"campaignId"}, "drafts.get");
   return latest(db, parse_id(args, "campaignId"));
 }
 
 json remove(Database& db, const json& args) {
-  only(args, {"campaignId"}, "drafts.delete");
+  only_args(args, {"campaignId"}, "drafts.delete");
   const std::string campaign = parse_id(args, "campaignId");
   Transaction tx(db);
   auto ids = drafts_of(db, campaign);
@@ -97,7 +87,7 @@ json remove(Database& db, const json& args) {
 }
 
 json cleanup(Database& db, const json& args) {
-  only(args, {}, "drafts.cleanup");
+  only_args(args, {}, "drafts.cleanup");
   Transaction tx(db);
   Statement& q = db.cached("SELECT id FROM campaign_drafts WHERE expires_at <= ?1");
   q.bind(1, std::string_view(clock::now_iso()));

@@ -132,6 +132,16 @@ void fail_field(const std::string& path, const std::string& problem, json extra)
   throw Error(Code::InvalidArgument, path + ": " + problem, std::move(details));
 }
 
+void only_args(const json& args, std::initializer_list<const char*> allowed, const char* op) {
+  if (!args.is_null() && !args.is_object()) fail_field("args", "must be a JSON object");
+  if (!args.is_object()) return;
+  for (auto it = args.begin(); it != args.end(); ++it) {
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || it.key() == a;
+    if (!ok) fail_field(it.key(), std::string("is not an argument of ") + op);
+  }
+}
+
 Value& Row::set(const TableSpec& spec, std::string_view api, Value v) {
   auto& slot = values.at(static_cast<std::size_t>(spec.index_of(api)));
   slot = std::move(v);

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,10 @@ struct ParseOptions {
 std::string field_path(const std::string& prefix, std::string_view field);
 
 [[noreturn]] void fail_field(const std::string& path, const std::string& problem, json extra = json::object());
+
+// Refuses args that are not an object (null is no args), and any member not
+// in `allowed`, naming it and the op.
+void only_args(const json& args, std::initializer_list<const char*> allowed, const char* op);
 
 // One field: the request's JSON value -> the stored value.
 Value parse_value(const Field& f, const json& v, const std::string& path);
