@@ -97,24 +97,22 @@ class NativeDoor {
   }
 
   // The engine's staged bytes (the op table's bytesIn/bytesOut; one import
-  // and one export slot per engine, in the wasm heap).
+  // and one export slot per engine, in the wasm heap), as views the module's
+  // embind functions hand out (src/bindings/staged_bytes_bindings.cpp).
 
   /** A view of n bytes to fill before an op that reads staged bytes, or null when the heap cannot hold them. */
   importBuffer(n) {
-    if (!(n >= 0 && n <= 0x7fffffff)) return null;
-    const ptr = this.module._cs_engine_import_buffer(this.handle, n);
-    return ptr ? this.module.HEAPU8.subarray(ptr, ptr + n) : null;
+    return this.module.stagedImportBuffer(this.handle, n);
   }
 
   /** A copy of what the last op staged for export, or null when it staged none. */
   exported() {
-    const m = this.module;
-    const ptr = m._cs_engine_exported(this.handle);
-    return ptr ? m.HEAPU8.slice(ptr, ptr + m._cs_engine_exported_size(this.handle)) : null;
+    const view = this.module.stagedExportView(this.handle);
+    return view ? view.slice() : null;
   }
 
   releaseExported() {
-    this.module._cs_engine_release_exported(this.handle);
+    this.module.stagedExportRelease(this.handle);
   }
 
   delete() {

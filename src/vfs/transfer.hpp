@@ -1,8 +1,8 @@
 // Database images in and out: "download my data", backup and restore.
 // The bytes never travel inside JSON. An op fills or drains a ByteSlot, one
-// of the two each engine has (src/api/session.hpp), and the C API
-// (cs_engine_exported, cs_engine_import_buffer) shows JS the slot as a
-// Uint8Array view of the wasm heap:
+// of the two each engine has (src/api/session.hpp), and the bindings
+// (src/bindings/staged_bytes_bindings.cpp) show JS the slot as a Uint8Array
+// view of the wasm heap:
 //   export: storage.export op -> the export slot -> JS copies the view, releases
 //   import: JS gets a view of the import slot (allocate(n)), fills it, then
 //           the storage.import op consumes the slot.
