@@ -9,9 +9,10 @@
 //                      in order, and named by its byte count: {key, bytes}.
 //                      The 5 MB legacy dump is neither escaped into JSON nor
 //                      parsed twice.
-//   bytesOut member    the bytes the op staged (none is zero bytes: a
-//                      sync.next that is not an upload stages nothing)
-//                      become result[member], a copy the caller owns
+//   bytesOut member    the bytes the op staged, zero bytes included,
+//                      become result[member], a copy the caller owns; an op
+//                      that staged none (a sync.next that is not an upload)
+//                      answers its result as it is
 import { CampaignStoreError } from '../errors.js';
 import { asBytes } from '../protocol/transfer.js';
 

@@ -37,7 +37,6 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
     }
     ++kr.rows;
     const KeyResult::ItemId item_id = kr.item("ai_generations", b);
-    const ojson* idv = &item_id.value;
     const auto& canon = item_id.canon;
     replace_data_urls(b, g.blobs, kr.urls);
 
@@ -85,10 +84,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
             {"created_at", Value::of(created)},
             {"updated_at", Value::of(created)},
         };
-        MapRecord vr;
-        vr.legacy_id = idv ? *idv : ojson();
-        vr.canon = canon;
-        vr.ordinal = index;
+        MapRecord vr = map_record(item_id, index);
         vr.parent = *image_row;
         vr.notes = ojson::object();
         vr.notes["snap"] = put_row(g.db, versions, "background_versions", vc.row_id, vcols, vc);
@@ -97,10 +93,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
       }
       notes["backgroundVersion"] = *version;
     }
-    MapRecord r;
-    r.legacy_id = idv ? *idv : ojson();
-    r.canon = canon;
-    r.ordinal = index;
+    MapRecord r = map_record(item_id, index);
     r.ref = product_ref;
     r.link = image_row;
     r.notes = std::move(notes);  // the original is response_data itself

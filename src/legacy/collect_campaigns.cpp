@@ -88,7 +88,6 @@ void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr)
     }
     ++kr.rows;
     const KeyResult::ItemId item_id = kr.item(entity, c);
-    const ojson* idv = &item_id.value;
     const auto& canon = item_id.canon;
     const ojson enc = unwrap_fields(c, entity, "adData");
     replace_data_urls(c, g.blobs, kr.urls);
@@ -101,10 +100,7 @@ void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr)
     ojson notes = ojson::object();
     notes["snap"] = put_row(g.db, batch, "campaigns", claim.row_id, cols, claim);
     if (!enc.empty()) notes["enc"] = enc;
-    MapRecord r;
-    r.legacy_id = idv ? *idv : ojson();
-    r.canon = canon;
-    r.ordinal = index;
+    MapRecord r = map_record(item_id, index);
     r.ref = ref;
     r.link = product_row;
     r.notes = std::move(notes);  // the original is legacy_data itself

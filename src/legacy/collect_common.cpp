@@ -61,6 +61,14 @@ void KeyResult::id(const std::string& entity, const ojson* legacy_id) {
   list.push_back(legacy_id != nullptr ? *legacy_id : ojson(nullptr));
 }
 
+MapRecord map_record(const KeyResult::ItemId& id, std::int64_t ordinal) {
+  MapRecord r;
+  r.legacy_id = id.value;
+  r.canon = id.canon;
+  r.ordinal = ordinal;
+  return r;
+}
+
 KeyResult::ItemId KeyResult::item(const std::string& entity, const ojson& item) {
   ItemId out{value_of(field(item, "id")), std::nullopt};
   out.canon = canonical_id(out.value);

@@ -91,7 +91,6 @@ void import_background_versions(ProductScope& s, RowBatch& batch, Parent& image)
       continue;
     }
     const KeyResult::ItemId item_id = t.item(s.bg_entity, v);
-    const ojson* idv = &item_id.value;
     const auto& canon = item_id.canon;
     const std::string slot = s.g.ids.slot(s.bg_entity.c_str(), image.row_id, canon, index);
     Claim c = s.g.ids.claim(s.bg_entity.c_str(), slot);
@@ -109,10 +108,7 @@ void import_background_versions(ProductScope& s, RowBatch& batch, Parent& image)
         {"created_at", Value::of(created)},
         {"updated_at", Value::of(created)},
     };
-    MapRecord r;
-    r.legacy_id = idv ? *idv : ojson();
-    r.canon = canon;
-    r.ordinal = index;
+    MapRecord r = map_record(item_id, index);
     r.parent = image.row_id;
     r.original = &v;
     r.notes = ojson::object();

@@ -75,7 +75,6 @@ void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& cr
       continue;
     }
     const KeyResult::ItemId item_id = kr.item("creative_assets", a);
-    const ojson* idv = &item_id.value;
     const auto& canon = item_id.canon;
     const std::string slot = g.ids.slot("creative_assets", creative_row, canon, index);
     Claim c = g.ids.claim("creative_assets", slot);
@@ -99,10 +98,7 @@ void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& cr
         {"created_at", Value::of(created)},
         {"updated_at", Value::of(created)},
     };
-    MapRecord r;
-    r.legacy_id = idv ? *idv : ojson();
-    r.canon = canon;
-    r.ordinal = index;
+    MapRecord r = map_record(item_id, index);
     r.parent = creative_row;
     r.original = &a;
     r.notes = ojson::object();
@@ -116,7 +112,6 @@ void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& cr
 ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, const std::string& campaign_row,
                       const Stamp& created, KeyResult& kr, std::string* row) {
   const KeyResult::ItemId item_id = kr.item("creatives", cr);
-  const ojson* idv = &item_id.value;
   const auto& canon = item_id.canon;
   ojson assets;
   std::int64_t assets_pos = -1;
@@ -150,10 +145,7 @@ ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, 
   if (assets.is_array()) notes["assets"] = assets_pos;
   if (assets.is_array())
     if (ojson skipped = unusable_items(assets, false); !skipped.is_null()) notes["skipped"] = std::move(skipped);
-  MapRecord r;
-  r.legacy_id = idv ? *idv : ojson();
-  r.canon = canon;
-  r.ordinal = index;
+  MapRecord r = map_record(item_id, index);
   r.parent = campaign_row;
   r.original = &cr;
   r.notes = std::move(notes);
@@ -185,7 +177,6 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
     }
     ++kr.rows;
     const KeyResult::ItemId item_id = kr.item("v2_campaigns", c);
-    const ojson* idv = &item_id.value;
     const auto& canon = item_id.canon;
     replace_data_urls(c, g.blobs, kr.urls);
     ojson creatives;
@@ -253,10 +244,7 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
     if (creatives.is_array()) notes["creatives"] = creatives_pos;
     if (creatives.is_array())
       if (ojson skipped = unusable_items(creatives, false); !skipped.is_null()) notes["skipped"] = std::move(skipped);
-    MapRecord r;
-    r.legacy_id = idv ? *idv : ojson();
-    r.canon = canon;
-    r.ordinal = index;
+    MapRecord r = map_record(item_id, index);
     r.ref = ref;
     r.link = product_row;
     r.notes = std::move(notes);

@@ -390,6 +390,9 @@ struct KeyResult {
   ojson to_detail() const;
 };
 
+// The id map's record of an item: its legacy id and place in its list.
+MapRecord map_record(const KeyResult::ItemId& id, std::int64_t ordinal);
+
 // ------------------------------------------------------------- collectors
 // Progress through the items of one large key, for the main thread while
 // the call runs (ImportOptions::progress): {phase: "items", key, step, done,

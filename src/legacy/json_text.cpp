@@ -250,6 +250,18 @@ std::string diagnose_json(std::string_view t, std::int64_t* items) {
     return Fail::Bad;
   };
 
+  // After '{' or ',' in an object: a member's key and its ':'.
+  auto member_key = [&]() -> Fail {
+    Fail f;
+    if ((f = ws()) != Fail::None) return f;
+    if (t[i] != '"') return Fail::Bad;
+    if ((f = string()) != Fail::None) return f;
+    if ((f = ws()) != Fail::None) return f;
+    if (t[i] != ':') return Fail::Bad;
+    ++i;
+    return Fail::None;
+  };
+
   // frames: 'A' array, 'O' object. A value completes -> after_value().
   std::vector<char> stack;
   Fail fail = Fail::None;
@@ -263,12 +275,7 @@ std::string diagnose_json(std::string_view t, std::int64_t* items) {
         if ((fail = ws()) != Fail::None) break;
         stack.push_back('O');
         if (t[i] == '}') { ++i; stack.pop_back(); need_value = false; continue; }
-        if ((fail = ws()) != Fail::None) break;
-        if (t[i] != '"') { fail = Fail::Bad; break; }
-        if ((fail = string()) != Fail::None) break;
-        if ((fail = ws()) != Fail::None) break;
-        if (t[i] != ':') { fail = Fail::Bad; break; }
-        ++i;
+        if ((fail = member_key()) != Fail::None) break;
         continue;  // the member's value
       }
       if (c == '[') {
@@ -297,12 +304,7 @@ std::string diagnose_json(std::string_view t, std::int64_t* items) {
     }
     if (t[i] == ',') {
       ++i;
-      if ((fail = ws()) != Fail::None) break;
-      if (t[i] != '"') { fail = Fail::Bad; break; }
-      if ((fail = string()) != Fail::None) break;
-      if ((fail = ws()) != Fail::None) break;
-      if (t[i] != ':') { fail = Fail::Bad; break; }
-      ++i;
+      if ((fail = member_key()) != Fail::None) break;
       need_value = true;
       continue;
     }
