@@ -627,6 +627,22 @@ export interface SyncOptions {
 
 export type SyncState = 'idle' | 'syncing' | 'offline' | 'error' | 'stopped' | 'signed-out';
 
+/** What the sync engine counts (the sync.status op; store.sync.status() before sync is attached). */
+export interface SyncEngineStatus {
+  userId: string | null;
+  clientId: string;
+  /** Rows with local changes not yet acknowledged by the server. */
+  pending: number;
+  rejected: number;
+  conflicts: number;
+  /** Pulled changes to a table this version does not know, kept for a newer one. */
+  parked: number;
+  blobsPending: number;
+  blobsRejected: number;
+  cycleActive: boolean;
+  lastSyncedAt: number | null;
+}
+
 export interface SyncStatus {
   state: SyncState;
   /** Rows with local changes not yet acknowledged by the server. */
@@ -683,8 +699,9 @@ export interface SyncSummary {
   requests: number;
 }
 
-/** store.sync: status, conflicts, blobs and retryBlobs are the sync.* ops' (SyncOps). */
-export interface SyncMethods extends SyncOps {
+/** store.sync: conflicts, blobs and retryBlobs are the sync.* ops' (SyncOps); status() adds the loop's state to sync.status's counts. */
+export interface SyncMethods extends Omit<SyncOps, 'status'> {
+  status(): Promise<SyncStatus>;
   start(): void;
   stop(): void;
   now(): Promise<SyncSummary>;

@@ -11,12 +11,12 @@ import type {
   Page, PlatformIntegration, Product, ProductDetail, ProductImage, ProductImageInput,
   ProductImagePatch, ProductImageWithBackgrounds, ProductInput, ProductListQuery, ProductPatch,
   PublicationInput, PublicationListQuery, PublicationPatch, SearchHit, SearchOptions, StorageInfo,
-  SyncBlob, SyncConflict, SyncStatus, Timestamp, User, UserInput, UserPatch, VersionInfo,
+  SyncBlob, SyncConflict, SyncEngineStatus, Timestamp, User, UserInput, UserPatch, VersionInfo,
 } from './index.js';
 
 export interface SyncOps {
   /** `sync.status` {} */
-  status(): Promise<SyncStatus>;
+  status(): Promise<SyncEngineStatus>;
   /** `sync.conflicts` {limit?: 1..500} */
   conflicts(limit?: number): Promise<Array<SyncConflict & {seq: number; seenAt: Timestamp}>>;
   /** `sync.blobs` {state?: 'pending'|'acknowledged'|'rejected', limit?: 1..1000 (100)} -> [{bucket, hash, state, attempts, lastStatus, lastError, storagePath, updatedAt}] */
@@ -188,7 +188,7 @@ export interface CacheOps {
   /** `cache.get` {key: string} -> {hit, key, value?, expiresAt?} */
   get<T extends JsonValue = JsonValue>(key: string): Promise<CacheEntry<T>>;
   /** `cache.set` {key: string (<=512 bytes), value: any JSON (<=1 MiB), ttlMs?: 1..31536000000} */
-  set(key: string, value: JsonValue, options?: {ttlMs?: number}): Promise<CacheEntry>;
+  set(key: string, value: JsonValue, options?: {ttlMs?: number}): Promise<{key: string; expiresAt: Timestamp | null}>;
   /** `cache.invalidate` {pattern?: glob ('scrape:*'), key?: string} (neither: all) -> {removed} */
   invalidate(selector?: {pattern?: string; key?: string}): Promise<{removed: number}>;
   /** `cache.purge` {} -> {removed} (expired entries) */

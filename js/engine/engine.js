@@ -167,7 +167,7 @@ export class Engine {
    * @returns {{text: string, blobs: Uint8Array[] | null, changes: string[]}}
    */
   callEnvelope(op, args = {}) {
-    this.#open();
+    this.#assertLive();
     this.lastChanges = [];
     const request = encodeArgs(args);
     const answer = this.native.call(op, request.text, request.blobs);
@@ -275,7 +275,7 @@ export class Engine {
    * @returns {Uint8Array | null}
    */
   takeExported() {
-    this.#open();
+    this.#assertLive();
     try {
       return this.native.exported();
     } finally {
@@ -290,13 +290,13 @@ export class Engine {
    * @returns {Uint8Array}
    */
   importSlot(n) {
-    this.#open();
+    this.#assertLive();
     const view = this.native.importBuffer(n);
     if (!view) throw new CampaignStoreError('STORAGE_FULL', `cannot stage ${n} bytes in memory`);
     return view;
   }
 
-  #open() {
+  #assertLive() {
     if (!this.native) throw new CampaignStoreError('CLOSED', 'engine is disposed');
   }
 

@@ -80,7 +80,9 @@ const std::vector<OpSpec>& op_table() {
        "{id: integer, status: integer (0 = network error), text: string|null (the answer as received) | body: any}",
        "",
        ops::sync_apply})),
-      rerun({"sync.status", "{}", "() => SyncStatus", ops::sync_status}),
+      // The engine's counts; store.sync's status() adds the loop's state
+      // (SyncStatus) once sync is attached.
+      rerun({"sync.status", "{}", "() => SyncEngineStatus", ops::sync_status}),
       rerun({"sync.conflicts", "{limit?: 1..500}",
        "(limit?: number) => Array<SyncConflict & {seq: number; seenAt: Timestamp}>", ops::sync_conflicts}),
       rerun({"sync.blobs",
@@ -274,7 +276,7 @@ const std::vector<OpSpec>& op_table() {
       rerun({"cache.get", "{key: string} -> {hit, key, value?, expiresAt?}",
        "<T extends JsonValue = JsonValue>(key: string) => CacheEntry<T>", ops::cache_get}),
       {"cache.set", "{key: string (<=512 bytes), value: any JSON (<=1 MiB), ttlMs?: 1..31536000000}",
-       "(key: string, value: JsonValue, ...options?: {ttlMs?: number}) => CacheEntry",
+       "(key: string, value: JsonValue, ...options?: {ttlMs?: number}) => {key: string; expiresAt: Timestamp | null}",
        ops::cache_set},
       {"cache.invalidate", "{pattern?: glob ('scrape:*'), key?: string} (neither: all) -> {removed}",
        "(...selector?: {pattern?: string; key?: string}) => {removed: number}",

@@ -182,11 +182,18 @@ test('seeded: blobs of every size through two engines in one module, interleaved
         const sizes = [0, 1 + (next() % 16), 4095 + (next() % 3), next() % (1 << 20)];
         const bytes = new Uint8Array(sizes[next() % sizes.length]);
         for (let i = 0; i < bytes.length; i += 1 + (next() % 64)) bytes[i] = next() & 255;
-        // Half the time the other engine leaves bytes of its own staged.
-        if (next() % 2) engines[1 - which].importSlot(3).set([9, 9, 9]);
+        // Half the time the other engine has bytes of its own staged: this
+        // put must neither take nor overwrite them.
+        const other = next() % 2 ? engines[1 - which] : null;
+        if (other) other.importSlot(3).set([9, 9, 9]);
         const put = callWithBytes(e, 'blobs.put', { bytes: next() % 2 ? bytes : bytes.buffer });
         assert.equal(put.size, bytes.length, at);
         kept[which].set(put.hash, bytes);
+        if (other) {
+          const mine = other.call('blobs.put', {});
+          assert.equal(mine.size, 3, at);
+          kept[1 - which].set(mine.hash, new Uint8Array([9, 9, 9]));
+        }
       } else {
         const hashes = [...kept[which].keys()];
         const hash = hashes[next() % hashes.length];
@@ -200,5 +207,21 @@ test('seeded: blobs of every size through two engines in one module, interleaved
     }
   } finally {
     for (const e of engines) e.dispose();
+  }
+});
+
+test('sync.status answers the fields SyncEngineStatus declares, and cache.set what its signature says', async () => {
+  const dts = readFileSync(new URL('../../js/index.d.ts', import.meta.url), 'utf8');
+  const block = dts.slice(dts.indexOf('export interface SyncEngineStatus {'));
+  const declared = [...block.slice(0, block.indexOf('\n}')).matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1]).sort();
+  const e = await createEngine();
+  e.call('open');
+  try {
+    e.call('sync.configure', { userId: '11111111-1111-4111-8111-111111111111' });
+    assert.deepEqual(Object.keys(e.call('sync.status')).sort(), declared);
+    assert.deepEqual(e.call('cache.set', { key: 'k', value: 1 }), { key: 'k', expiresAt: null });
+    assert.match(table.find((o) => o.op === 'cache.set').method, /=> \{key: string; expiresAt: Timestamp \| null\}$/);
+  } finally {
+    e.dispose();
   }
 });
