@@ -84,11 +84,9 @@ async function connectOn(store, opts, database) {
       ...opts.init, name: database.name, storage: database.storage,
       multiTab: opts.init.multiTab && database.storage === 'opfs',
     });
-    // The public ops are the store's methods (methods.generated.js); internal
-    // ones (the sync loop's, the raw migration's) are reachable through
-    // store.call only.
-    const ops = await store.request('ops');
-    store.info.ops = ops.filter((o) => o.access === 'public').map((o) => o.op);
+    // store.info.ops (the public ops, which are the store's methods) comes
+    // with worker.init's answer; internal ones (the sync loop's, the raw
+    // migration's) are reachable through store.call only.
     store.info.database = database.name;
     store.info.storage = database.storage;
   } catch (err) {

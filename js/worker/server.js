@@ -95,10 +95,13 @@ export class StoreServer {
     this.#engine.onLegacyProgress = (progress) => this.#post({ event: 'progress', progress });
     this.#executor = new Executor(this.#engine);
     const version = this.#engine.call('version');
+    // The store's public ops, from the table the engine already read: the
+    // client learns them here rather than asking for the whole table.
+    const ops = [...this.#engine.ops.values()].filter((o) => o.access === 'public').map((o) => o.op);
     this.#init = options;
-    if (options.multiTab) return { ...await this.#startCoordinated(options), version };
+    if (options.multiTab) return { ...await this.#startCoordinated(options), version, ops };
     this.#db = await this.#open();
-    return { tabId: options.tabId, role: 'leader', leader: options.tabId, open: this.#db.info, version };
+    return { tabId: options.tabId, role: 'leader', leader: options.tabId, open: this.#db.info, version, ops };
   }
 
   async #startCoordinated(options) {
