@@ -5,6 +5,7 @@
 
 #include "json/json_text.hpp"
 #include "legacy/legacy.hpp"
+#include "model/row_store.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -186,27 +187,23 @@ std::string fingerprint(const Value& v);
 ojson write_row(Database& db, const char* table, const std::string& id, const Columns& columns,
                 const ojson* snapshot);
 
-// New rows of one table, inserted many per statement. Why: the FTS5 index
-// on products and campaigns flushes its pending terms at the start of every
-// statement that follows a write to it inside a transaction (a statement
-// savepoint), so one INSERT per product meant one index segment per product
-// and constant merging. Columns are the same for every row of a batch.
+// New rows of one table, written many per statement by the core's writer
+// (model::RowUpsert says why). Columns are the first added row's and the
+// same for every row of a batch.
 class RowBatch {
  public:
   // conflict: the upsert target ("id" for the model tables, whose id column
-  // add() supplies). The columns are the first added row's.
-  RowBatch(Database& db, const char* table, const char* conflict = "id");
-  ~RowBatch() = default;  // unflushed rows are dropped: the group is failing anyway
+  // add() supplies). hlc: whether rows get this device's clock, as every
+  // Campaign Builder row written here does.
+  RowBatch(Database& db, const char* table, model::Hlc hlc = model::Hlc::Stamp, const char* conflict = "id");
   void add(std::string id, const Columns& values);
   void flush();
-  std::size_t size() const { return rows_; }
 
  private:
   Database& db_;
   std::string table_, conflict_;
-  std::vector<const char*> columns_;
-  std::vector<Value> values_;  // id first, then the columns, row after row
-  std::size_t rows_ = 0, per_statement_ = 1;
+  model::Hlc hlc_;
+  std::optional<model::RowUpsert> upsert_;  // made with the first row's columns
 };
 
 // Fingerprints of a row as write_row would record them.

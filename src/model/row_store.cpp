@@ -2,6 +2,8 @@
 
 #include "model/clock.hpp"
 
+#include <algorithm>
+
 namespace cs::model {
 
 namespace {
@@ -14,7 +16,109 @@ Statement& write_statement(Database& db, const std::string (&sql)[2]) {
   return db.cached(sql[db.has_function("cs_hlc_now") ? 1 : 0]);
 }
 
+std::string sql_name(const std::string& identifier) { return "\"" + identifier + "\""; }
+
+constexpr std::size_t kMaxParameters = 32766;  // SQLITE_MAX_VARIABLE_NUMBER's default
+constexpr std::size_t kMaxRowsPerStatement = 200;
+
+// The hlc column's value in SQL: the clock's, or NULL without the sync engine.
+const char* hlc_now(Database& db) { return db.has_function("cs_hlc_now") ? "cs_hlc_now()" : "NULL"; }
+
 }  // namespace
+
+RowUpsert::RowUpsert(Database& db, std::string table, std::vector<std::string> columns, Hlc hlc,
+                     std::string conflict)
+    : db_(db), table_(std::move(table)), conflict_(std::move(conflict)), columns_(std::move(columns)), hlc_(hlc) {
+  if (columns_.empty()) throw Error(Code::Internal, "an upsert into " + table_ + " names no columns");
+  if (hlc_ == Hlc::Stamp && std::find(columns_.begin(), columns_.end(), "hlc") != columns_.end())
+    throw Error(Code::Internal, "an upsert into " + table_ + " both gives and stamps the hlc");
+  per_statement_ = std::min(kMaxRowsPerStatement, kMaxParameters / columns_.size());
+  std::string cols, updates;
+  row_ = "(";
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    cols += (c ? ", " : "") + sql_name(columns_[c]);
+    row_ += c ? ", ?" : "?";
+    if (!in_conflict(columns_[c]))
+      updates += (updates.empty() ? "" : ", ") + sql_name(columns_[c]) + " = excluded." + sql_name(columns_[c]);
+  }
+  if (hlc_ == Hlc::Stamp) {
+    cols += ", \"hlc\"";
+    row_ += std::string(", ") + hlc_now(db_);
+    updates += (updates.empty() ? "" : ", ") + std::string("\"hlc\" = excluded.\"hlc\"");
+  }
+  row_ += ")";
+  head_ = "INSERT INTO " + sql_name(table_) + " (" + cols + ") VALUES ";
+  tail_ = " ON CONFLICT(" + conflict_ + ") DO " + (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
+  one_ = head_ + row_ + tail_;
+}
+
+void RowUpsert::add(std::vector<json> values) {
+  check(values);
+  for (auto& v : values) values_.push_back(std::move(v));
+  if (++rows_ >= per_statement_) flush();
+}
+
+void RowUpsert::check(const std::vector<json>& values) const {
+  if (values.size() != columns_.size())
+    throw Error(Code::Internal, "a row of " + table_ + " has " + std::to_string(values.size()) + " values for " +
+                                    std::to_string(columns_.size()) + " columns");
+}
+
+bool RowUpsert::in_conflict(const std::string& column) const {
+  for (std::size_t at = 0; at <= conflict_.size();) {  // "entity, slot"
+    std::size_t end = conflict_.find(',', at);
+    if (end == std::string::npos) end = conflict_.size();
+    std::size_t b = at, e = end;
+    while (b < e && conflict_[b] == ' ') ++b;
+    if (conflict_.compare(b, e - b, column) == 0) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+void RowUpsert::put(const std::vector<json>& values) {
+  check(values);
+  flush();
+  write(values, 1);
+}
+
+void RowUpsert::flush() {
+  if (rows_ == 0) return;
+  const std::vector<json> rows = std::move(values_);
+  const std::size_t count = rows_;
+  values_.clear();
+  rows_ = 0;
+  write(rows, count);
+}
+
+void RowUpsert::write(const std::vector<json>& values, std::size_t rows) {
+  std::string many;
+  if (rows > 1) {
+    many = head_;
+    for (std::size_t r = 0; r < rows; ++r) many += (r ? ", " : "") + row_;
+    many += tail_;
+  }
+  Statement& st = db_.cached(rows > 1 ? many : one_);
+  for (std::size_t i = 0; i < values.size(); ++i) st.bind_json(static_cast<int>(i + 1), values[i]);
+  st.run();
+}
+
+bool update_columns(Database& db, const std::string& table, std::string_view id,
+                    const std::vector<std::string>& columns, const std::vector<json>& values, Hlc hlc) {
+  if (columns.size() != values.size())
+    throw Error(Code::Internal, "an update of " + table + " has " + std::to_string(values.size()) +
+                                    " values for " + std::to_string(columns.size()) + " columns");
+  std::string sets;
+  for (std::size_t k = 0; k < columns.size(); ++k)
+    sets += (k ? ", " : "") + sql_name(columns[k]) + " = ?" + std::to_string(k + 2);
+  if (hlc == Hlc::Stamp) sets += (sets.empty() ? "" : ", ") + std::string("\"hlc\" = ") + hlc_now(db);
+  if (sets.empty()) return false;
+  Statement& st = db.cached("UPDATE " + sql_name(table) + " SET " + sets + " WHERE id = ?1");
+  st.bind(1, id);
+  for (std::size_t k = 0; k < values.size(); ++k) st.bind_json(static_cast<int>(k + 2), values[k]);
+  st.run();
+  return db.changes() > 0;
+}
 
 void bind_value(Statement& stmt, int index, const Value& v) {
   if (auto* n = std::get_if<std::int64_t>(&v)) {

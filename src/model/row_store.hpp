@@ -1,13 +1,25 @@
-// The write path. Every insert, update and delete of a Campaign Builder row
-// made by the data API goes through these three functions, which stamp
-// updated_at (and created_at) and the row's hybrid logical clock. The sync
-// engine's capture triggers then record each written row, cascaded deletes
-// included, in its outbox within the same transaction (src/sync/capture.cpp).
+// The write path: every Campaign Builder row is written here. A row the data
+// API writes goes through insert_row/update_row/delete_row, which stamp
+// updated_at (and created_at) and the row's hybrid logical clock. A row that
+// comes with its own stamps (pulled from the server, migrated from the old
+// app) goes through RowUpsert/update_columns, which write them as given. The
+// sync engine's capture triggers then record each written row, cascaded
+// deletes included, in its outbox within the same transaction
+// (src/sync/capture.cpp).
 #pragma once
 
 #include "values.hpp"
 
+#include <string>
+#include <vector>
+
 namespace cs::model {
+
+// Whether a write gives the row this device's clock as its hlc.
+enum class Hlc : std::uint8_t {
+  AsGiven,  // the columns carry it (a pulled row) or the table has none
+  Stamp,    // a write made here: cs_hlc_now(), NULL on a bare connection
+};
 
 // Inserts every column of row. Fills row.created_at/updated_at when empty.
 void insert_row(Database& db, const TableSpec& spec, Row& row);
@@ -18,6 +30,45 @@ bool update_row(Database& db, const TableSpec& spec, Row& row);
 
 // Deletes the row (ON DELETE actions of the schema apply). False when absent.
 bool delete_row(Database& db, const TableSpec& spec, std::string_view id);
+
+// Rows that come with their own stamps: a server's row carries its times
+// and hlc, an old app's item its times. Columns are written as given, in
+// the order of `columns`; a row whose `conflict` columns match an existing
+// row updates that row's other columns. Rows are written many per statement
+// (add, then flush), because the FTS5 index on products and campaigns
+// flushes its pending terms at the start of every statement that follows a
+// write to it inside a transaction: one INSERT per row meant one index
+// segment per row. Unflushed rows are dropped on destruction (the caller's
+// transaction is failing).
+class RowUpsert {
+ public:
+  RowUpsert(Database& db, std::string table, std::vector<std::string> columns, Hlc hlc,
+            std::string conflict = "id");
+  // One value per column; bound as Statement::bind_json binds.
+  void add(std::vector<json> values);
+  void flush();
+  // The row is written now (after any added before).
+  void put(const std::vector<json>& values);
+
+ private:
+  void check(const std::vector<json>& values) const;
+  bool in_conflict(const std::string& column) const;
+  void write(const std::vector<json>& values, std::size_t rows);
+
+  Database& db_;
+  std::string table_, conflict_;  // conflict: "id", or columns "a, b"
+  std::vector<std::string> columns_;
+  Hlc hlc_;
+  std::string head_, row_, tail_, one_;  // the statement: head, row (, row)*, tail
+  std::vector<json> values_;  // row after row
+  std::size_t rows_ = 0, per_statement_ = 1;
+};
+
+// Sets the given columns of row `id` of `table` to values as given (the
+// stamp columns only if listed), and the hlc per `hlc`. False when no row
+// has that id.
+bool update_columns(Database& db, const std::string& table, std::string_view id,
+                    const std::vector<std::string>& columns, const std::vector<json>& values, Hlc hlc);
 
 // Binds a stored value.
 void bind_value(Statement& stmt, int index, const Value& v);

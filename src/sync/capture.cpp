@@ -83,16 +83,14 @@ void Engine::install() {
 
   read_references();
   for (const TableSpec& t : tables_) {
-    std::string cols, placeholders, updates;
-    for (std::size_t i = 0; i < t.columns.size(); ++i) {
-      const std::string& c = t.columns[i].name;
-      cols += (i ? ", " : "") + quoted(c);
-      placeholders += (i ? ", ?" : "?");
-      if (c != "id") updates += (updates.empty() ? "" : ", ") + quoted(c) + " = excluded." + quoted(c);
+    std::string cols;
+    std::vector<std::string> names;
+    for (const ColumnSpec& c : t.columns) {
+      cols += (names.empty() ? "" : ", ") + quoted(c.name);
+      names.push_back(c.name);
     }
     state_->select_sql[t.name] = "SELECT " + cols + " FROM " + quoted(t.name) + " WHERE id = ?";
-    state_->upsert_sql[t.name] = "INSERT INTO " + quoted(t.name) + " (" + cols + ") VALUES (" +
-                                 placeholders + ") ON CONFLICT(id) DO UPDATE SET " + updates;
+    state_->upserts.try_emplace(t.name, db_, t.name, std::move(names), model::Hlc::AsGiven);
     if (table_exists(db_, t.name)) install_capture(t);
   }
   install_blob_capture();

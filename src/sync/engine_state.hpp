@@ -3,6 +3,8 @@
 
 #include "sync/sync.hpp"
 
+#include "model/row_store.hpp"
+
 #include <map>
 #include <string>
 #include <vector>
@@ -51,9 +53,10 @@ struct Engine::State {
   // A `blobs` table exists (blob uploads need one; a bare test schema may lack it).
   bool blobs_table = false;
 
-  // Per table: the SELECT of one row and the UPSERT of one remote row.
+  // Per table: the SELECT of one row, and the core's writer of a remote row
+  // (every column, the server's times and hlc as given).
   std::map<std::string, std::string> select_sql;
-  std::map<std::string, std::string> upsert_sql;
+  std::map<std::string, model::RowUpsert> upserts;
 };
 
 // RAII: writes made while alive are not captured into the outbox.

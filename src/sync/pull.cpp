@@ -77,9 +77,7 @@ void Engine::apply_remote_row(const RemoteRow& row) {
     delete_local(t, row.id);
     return;
   }
-  auto& upsert = db_.cached(state_->upsert_sql.at(t.name));
-  for (std::size_t i = 0; i < row.values.size(); ++i) upsert.bind_json(static_cast<int>(i) + 1, row.values[i]);
-  upsert.run();
+  state_->upserts.at(t.name).put(row.values);
 }
 
 Engine::Acked Engine::acked_state(const RemoteRow& row) {
