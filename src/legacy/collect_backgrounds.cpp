@@ -25,17 +25,7 @@ std::optional<std::string> version_with_request(Database& db, const std::string&
 void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
   if (!list.is_array()) return;
   RowBatch batch(g.db, "ai_generations"), versions(g.db, "background_versions");
-  std::int64_t index = -1;
-  g.progress.start(g.ids.group(), static_cast<std::int64_t>(list.size()));
-  g.progress.step("rows");
-  for (ojson& b : list) {
-    ++index;
-    g.progress.item();
-    if (!b.is_object()) {
-      kr.skip("", index, b);
-      continue;
-    }
-    ++kr.rows;
+  for_each_object(g, list, kr, "", [&](ojson& b, std::int64_t index) {
     const KeyResult::ItemId item_id = kr.item("ai_generations", b);
     const auto& canon = item_id.canon;
     replace_data_urls(b, g.blobs, kr.urls);
@@ -98,7 +88,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
     r.link = image_row;
     r.notes = std::move(notes);  // the original is response_data itself
     g.ids.record("ai_generations", slot, claim, r);
-  }
+  });
   batch.flush();
   versions.flush();  // after the generations their metadata names
   g.progress.finish();

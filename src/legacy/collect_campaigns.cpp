@@ -76,17 +76,7 @@ void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr)
   if (!list.is_array()) return;
   const char* entity = ns.sample ? "sample_campaigns" : "legacy_campaigns";
   RowBatch batch(g.db, "campaigns");
-  std::int64_t index = -1;
-  g.progress.start(g.ids.group(), static_cast<std::int64_t>(list.size()));
-  g.progress.step("rows");
-  for (ojson& c : list) {
-    ++index;
-    g.progress.item();
-    if (!c.is_object()) {
-      kr.skip(ns.sample ? "campaigns" : "", index, c);
-      continue;
-    }
-    ++kr.rows;
+  for_each_object(g, list, kr, ns.sample ? "campaigns" : "", [&](ojson& c, std::int64_t index) {
     const KeyResult::ItemId item_id = kr.item(entity, c);
     const auto& canon = item_id.canon;
     const ojson enc = unwrap_fields(c, entity, "adData");
@@ -105,7 +95,7 @@ void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr)
     r.link = product_row;
     r.notes = std::move(notes);  // the original is legacy_data itself
     g.ids.record(entity, slot, claim, r);
-  }
+  });
   batch.flush();
   g.progress.finish();
 }

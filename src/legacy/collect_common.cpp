@@ -44,7 +44,7 @@ void KeyResult::skip(const std::string& list, std::int64_t index, const ojson& i
   skipped_at[list].push_back(ojson::array({index, item}));
 }
 
-ojson unusable_items(const ojson& list, bool strings_are_items) {
+void note_unusable_items(ojson& notes, const ojson& list, bool strings_are_items) {
   ojson out;
   std::int64_t index = 0;
   for (const ojson& item : list) {
@@ -52,7 +52,13 @@ ojson unusable_items(const ojson& list, bool strings_are_items) {
     if (!usable) out.push_back(ojson::array({index, item}));
     ++index;
   }
-  return out;
+  if (!out.is_null()) notes["skipped"] = std::move(out);
+}
+
+void note_children(ojson& notes, const char* member, std::int64_t position, const ojson& children) {
+  if (!children.is_array()) return;
+  notes[member] = position;
+  note_unusable_items(notes, children, false);
 }
 
 void KeyResult::id(const std::string& entity, const ojson* legacy_id) {

@@ -103,6 +103,20 @@ Draft read_draft(const ojson& v, FieldTally& tally, const TimeZone& tz) {
   return d;
 }
 
+// A draft key's one row, written now, and its map record so far: the legacy
+// id and the row's snapshot.
+MapRecord write_now(Group& g, const char* table, const Claim& c, const Columns& cols, const ojson& legacy_id,
+                    const std::optional<std::string>& canon) {
+  MapRecord r;
+  r.legacy_id = legacy_id;
+  r.canon = canon;
+  RowBatch batch(g.db, table);
+  r.notes = ojson::object();
+  r.notes["snap"] = put_row(g.db, batch, table, c.row_id, cols, c);
+  batch.flush();
+  return r;
+}
+
 // A campaign for a draft whose campaign exists nowhere.
 std::string orphan_campaign(Group& g, const std::string& draft_id, const ojson& draft, const Stamp& created) {
   const ojson* step = field(draft, "stepData");
@@ -127,16 +141,9 @@ std::string orphan_campaign(Group& g, const std::string& draft_id, const ojson& 
   const std::optional<std::string> canon = draft_id;
   const std::string slot = g.ids.slot("orphan_drafts", "", canon, 0);
   Claim c = g.ids.claim("orphan_drafts", slot);
-  ojson id = draft_id;
-  MapRecord r;
-  r.legacy_id = id;
-  r.canon = canon;
+  MapRecord r = write_now(g, "campaigns", c, cols, ojson(draft_id), canon);  // before the draft that refers to it
   r.ref = product_ref;
   r.link = product_row;
-  RowBatch batch(g.db, "campaigns");
-  r.notes = ojson::object();
-  r.notes["snap"] = put_row(g.db, batch, "campaigns", c.row_id, cols, c);
-  batch.flush();  // before the draft that refers to it
   g.ids.record("orphan_drafts", slot, c, r);
   return c.row_id;
 }
@@ -201,21 +208,15 @@ void import_draft(Group& g, const std::string& draft_id, std::vector<DraftInput>
   };
   const std::string slot = g.ids.slot("drafts", "", canon, 0);
   Claim c = g.ids.claim("drafts", slot);
-  MapRecord r;
-  r.legacy_id = id;
-  r.canon = canon;
+  MapRecord r = write_now(g, "campaign_drafts", c, cols, id, canon);
   r.ref = draft_id;
   r.link = campaign;
-  RowBatch batch(g.db, "campaign_drafts");
-  r.notes = ojson::object();
-  r.notes["snap"] = put_row(g.db, batch, "campaign_drafts", c.row_id, cols, c);
   r.notes["winner"] = minimal_won ? "minimal" : "full";
   // Each key's own value (data: URLs as references): what the export gives
   // back for each key while the app has not changed the draft.
   r.notes["keys"] = ojson::object();
   if (full) r.notes["keys"]["full"] = full->parsed->value;
   if (minimal) r.notes["keys"]["minimal"] = minimal->parsed->value;
-  batch.flush();
   g.ids.record("drafts", slot, c, r);
 }
 

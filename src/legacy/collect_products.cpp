@@ -157,7 +157,7 @@ Parent import_image(ProductScope& s, RowBatch& batch, ojson& image, std::int64_t
     if (versions != "backgroundVersions") r.notes["versionsAs"] = versions;
     out.children = std::move(*at);
     im.erase(at);  // they become rows; the original keeps the rest
-    if (ojson skipped = unusable_items(out.children, false); !skipped.is_null()) r.notes["skipped"] = std::move(skipped);
+    note_unusable_items(r.notes, out.children, false);
   }
   r.legacy_id = idv ? *idv : ojson();
   r.canon = canon;
@@ -232,7 +232,7 @@ Parent import_product(ProductScope& s, RowBatch& batch, ojson& p, std::int64_t i
   r.notes["snap"] = put_row(s.g.db, batch, "products", pending.claim.row_id, cols, pending.claim);
   if (!form.empty()) r.notes["images"] = {{"form", form}, {"levels", images_levels}, {"pos", images_pos}};
   else if (images_levels > 0) r.notes["enc"] = {{"images", images_levels}};
-  if (ojson skipped = unusable_items(out.children, true); !skipped.is_null()) r.notes["skipped"] = std::move(skipped);
+  note_unusable_items(r.notes, out.children, true);
   r.legacy_id = idv ? *idv : ojson();
   r.canon = canon;
   r.ordinal = index;

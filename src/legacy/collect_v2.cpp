@@ -142,9 +142,7 @@ ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, 
   };
   ojson notes = ojson::object();
   notes["snap"] = put_row(g.db, batch, "creatives", c.row_id, cols, c);
-  if (assets.is_array()) notes["assets"] = assets_pos;
-  if (assets.is_array())
-    if (ojson skipped = unusable_items(assets, false); !skipped.is_null()) notes["skipped"] = std::move(skipped);
+  note_children(notes, "assets", assets_pos, assets);
   MapRecord r = map_record(item_id, index);
   r.parent = campaign_row;
   r.original = &cr;
@@ -165,17 +163,7 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
   };
   std::vector<Pending> campaigns;
   RowBatch batch(g.db, "campaigns");
-  std::int64_t index = -1;
-  g.progress.start(g.ids.group(), static_cast<std::int64_t>(list.size()));
-  g.progress.step("rows");
-  for (ojson& c : list) {
-    ++index;
-    g.progress.item();
-    if (!c.is_object()) {
-      kr.skip("", index, c);
-      continue;
-    }
-    ++kr.rows;
+  for_each_object(g, list, kr, "", [&](ojson& c, std::int64_t index) {
     const KeyResult::ItemId item_id = kr.item("v2_campaigns", c);
     const auto& canon = item_id.canon;
     replace_data_urls(c, g.blobs, kr.urls);
@@ -241,16 +229,14 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
     Claim claim = g.ids.claim("v2_campaigns", slot);
     ojson notes = ojson::object();
     notes["snap"] = put_row(g.db, batch, "campaigns", claim.row_id, cols, claim);
-    if (creatives.is_array()) notes["creatives"] = creatives_pos;
-    if (creatives.is_array())
-      if (ojson skipped = unusable_items(creatives, false); !skipped.is_null()) notes["skipped"] = std::move(skipped);
+    note_children(notes, "creatives", creatives_pos, creatives);
     MapRecord r = map_record(item_id, index);
     r.ref = ref;
     r.link = product_row;
     r.notes = std::move(notes);
     g.ids.record("v2_campaigns", slot, claim, r);
     campaigns.push_back({claim.row_id, created, std::move(creatives)});
-  }
+  });
   batch.flush();
 
   struct Assets {

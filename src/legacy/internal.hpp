@@ -430,6 +430,27 @@ struct Group {
   bool incremental = true;  // leave unchanged products alone (collect_products.cpp)
 };
 
+// A list key's items (list: an array) in order, each object counted (kr.rows), in the
+// progress's "rows" step, and handed to each(object, index); anything else
+// is skipped into the report (skip_as: the sample entity it counts under, or
+// "").
+template <class Each>
+void for_each_object(Group& g, ojson& list, KeyResult& kr, const char* skip_as, Each&& each) {
+  g.progress.start(g.ids.group(), static_cast<std::int64_t>(list.size()));
+  g.progress.step("rows");
+  std::int64_t index = -1;
+  for (ojson& item : list) {
+    ++index;
+    g.progress.item();
+    if (!item.is_object()) {
+      kr.skip(skip_as, index, item);
+      continue;
+    }
+    ++kr.rows;
+    each(item, index);
+  }
+}
+
 // Namespaces: real rows, or sample_data's own (rule 11).
 struct Ns {
   bool sample = false;
@@ -471,10 +492,15 @@ struct DraftInput {
 };
 void import_draft(Group& g, const std::string& draft_id, std::vector<DraftInput>& inputs);
 
-// The items of a child list that make no row, as [[index, item], ...] (the
-// parent's notes keep them for the export); null when there are none.
-// Images: objects and non-empty strings are images; elsewhere objects.
-ojson unusable_items(const ojson& list, bool strings_are_items);
+// The items of a child list that make no row, as notes["skipped"] =
+// [[index, item], ...] in the parent's notes (the export puts them back);
+// nothing when there are none. Images: objects and non-empty strings are
+// images; elsewhere objects.
+void note_unusable_items(ojson& notes, const ojson& list, bool strings_are_items);
+// A parent's list of children that become rows: where it stood among the
+// parent's members (notes[member], where the export puts it back) and its
+// unusable items. Nothing when children is not an array.
+void note_children(ojson& notes, const char* member, std::int64_t position, const ojson& children);
 
 // Common column readers.
 Value text_value(const ojson& object, const char* name);
