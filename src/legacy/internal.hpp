@@ -193,16 +193,14 @@ ojson write_row(Database& db, const char* table, const std::string& id, const Co
 class RowBatch {
  public:
   // conflict: the upsert target ("id" for the model tables, whose id column
-  // add() supplies). hlc: whether rows get this device's clock, as every
-  // Campaign Builder row written here does.
-  RowBatch(Database& db, const char* table, model::Hlc hlc = model::Hlc::Stamp, const char* conflict = "id");
+  // add() supplies).
+  RowBatch(Database& db, const char* table, const char* conflict = "id");
   void add(std::string id, const Columns& values);
   void flush();
 
  private:
   Database& db_;
   std::string table_, conflict_;
-  model::Hlc hlc_;
   std::optional<model::RowUpsert> upsert_;  // made with the first row's columns
 };
 

@@ -36,14 +36,14 @@ Value column_value(Statement& st, int i) {
   }
 }
 
-// A value as the core's writer binds it.
-model::json cell(const Value& v) {
+// A value as the core's writer holds it.
+model::Value cell(const Value& v) {
   switch (v.kind) {
     case Value::Int: return v.i;
     case Value::Text: return v.s;
     case Value::Null: break;
   }
-  return nullptr;
+  return {};
 }
 
 void insert(Database& db, const char* table, const std::string& id, const Columns& columns) {
@@ -87,7 +87,7 @@ ojson write_row(Database& db, const char* table, const std::string& id, const Co
   }
   ojson snap = ojson::object();
   std::vector<std::string> names;
-  std::vector<model::json> values;
+  std::vector<model::Value> values;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const std::string now = fingerprint(column_value(current, static_cast<int>(i)));
     const std::string wanted = fingerprint(columns[i].second);
@@ -107,12 +107,12 @@ ojson write_row(Database& db, const char* table, const std::string& id, const Co
     }
   }
   current.reset();
-  if (!names.empty()) model::update_columns(db, table, id, names, values, model::Hlc::Stamp);
+  if (!names.empty()) model::update_columns(db, table, id, names, values);
   return snap;
 }
 
-RowBatch::RowBatch(Database& db, const char* table, model::Hlc hlc, const char* conflict)
-    : db_(db), table_(table), conflict_(conflict), hlc_(hlc) {}
+RowBatch::RowBatch(Database& db, const char* table, const char* conflict)
+    : db_(db), table_(table), conflict_(conflict) {}
 
 void RowBatch::add(std::string id, const Columns& values) {
   const bool with_id = conflict_ == "id";
@@ -120,9 +120,9 @@ void RowBatch::add(std::string id, const Columns& values) {
     std::vector<std::string> names;
     if (with_id) names.emplace_back("id");
     for (const auto& [name, _] : values) names.emplace_back(name);
-    upsert_.emplace(db_, table_, std::move(names), hlc_, conflict_);
+    upsert_.emplace(db_, table_, std::move(names), conflict_);
   }
-  std::vector<model::json> row;
+  std::vector<model::Value> row;
   row.reserve(values.size() + 1);
   if (with_id) row.emplace_back(std::move(id));
   for (const auto& [_, v] : values) row.push_back(cell(v));

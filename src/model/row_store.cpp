@@ -3,6 +3,7 @@
 #include "model/clock.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace cs::model {
 
@@ -21,17 +22,11 @@ std::string sql_name(const std::string& identifier) { return "\"" + identifier +
 constexpr std::size_t kMaxParameters = 32766;  // SQLITE_MAX_VARIABLE_NUMBER's default
 constexpr std::size_t kMaxRowsPerStatement = 200;
 
-// The hlc column's value in SQL: the clock's, or NULL without the sync engine.
-const char* hlc_now(Database& db) { return db.has_function("cs_hlc_now") ? "cs_hlc_now()" : "NULL"; }
-
 }  // namespace
 
-RowUpsert::RowUpsert(Database& db, std::string table, std::vector<std::string> columns, Hlc hlc,
-                     std::string conflict)
-    : db_(db), table_(std::move(table)), conflict_(std::move(conflict)), columns_(std::move(columns)), hlc_(hlc) {
+RowUpsert::RowUpsert(Database& db, std::string table, std::vector<std::string> columns, std::string conflict)
+    : db_(db), table_(std::move(table)), conflict_(std::move(conflict)), columns_(std::move(columns)) {
   if (columns_.empty()) throw Error(Code::Internal, "an upsert into " + table_ + " names no columns");
-  if (hlc_ == Hlc::Stamp && std::find(columns_.begin(), columns_.end(), "hlc") != columns_.end())
-    throw Error(Code::Internal, "an upsert into " + table_ + " both gives and stamps the hlc");
   per_statement_ = std::min(kMaxRowsPerStatement, kMaxParameters / columns_.size());
   std::string cols, updates;
   row_ = "(";
@@ -41,24 +36,20 @@ RowUpsert::RowUpsert(Database& db, std::string table, std::vector<std::string> c
     if (!in_conflict(columns_[c]))
       updates += (updates.empty() ? "" : ", ") + sql_name(columns_[c]) + " = excluded." + sql_name(columns_[c]);
   }
-  if (hlc_ == Hlc::Stamp) {
-    cols += ", \"hlc\"";
-    row_ += std::string(", ") + hlc_now(db_);
-    updates += (updates.empty() ? "" : ", ") + std::string("\"hlc\" = excluded.\"hlc\"");
-  }
   row_ += ")";
   head_ = "INSERT INTO " + sql_name(table_) + " (" + cols + ") VALUES ";
   tail_ = " ON CONFLICT(" + conflict_ + ") DO " + (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
   one_ = head_ + row_ + tail_;
 }
 
-void RowUpsert::add(std::vector<json> values) {
+void RowUpsert::add(std::vector<Value> values) {
   check(values);
   for (auto& v : values) values_.push_back(std::move(v));
   if (++rows_ >= per_statement_) flush();
 }
 
-void RowUpsert::check(const std::vector<json>& values) const {
+template <class Cells>
+void RowUpsert::check(const Cells& values) const {
   if (values.size() != columns_.size())
     throw Error(Code::Internal, "a row of " + table_ + " has " + std::to_string(values.size()) + " values for " +
                                     std::to_string(columns_.size()) + " columns");
@@ -84,14 +75,17 @@ void RowUpsert::put(const std::vector<json>& values) {
 
 void RowUpsert::flush() {
   if (rows_ == 0) return;
-  const std::vector<json> rows = std::move(values_);
   const std::size_t count = rows_;
-  values_.clear();
   rows_ = 0;
-  write(rows, count);
+  struct Clear {  // whether the statement runs or throws
+    std::vector<Value>& v;
+    ~Clear() { v.clear(); }
+  } clear{values_};
+  write(values_, count);
 }
 
-void RowUpsert::write(const std::vector<json>& values, std::size_t rows) {
+template <class Cells>
+void RowUpsert::write(const Cells& values, std::size_t rows) {
   std::string many;
   if (rows > 1) {
     many = head_;
@@ -99,23 +93,28 @@ void RowUpsert::write(const std::vector<json>& values, std::size_t rows) {
     many += tail_;
   }
   Statement& st = db_.cached(rows > 1 ? many : one_);
-  for (std::size_t i = 0; i < values.size(); ++i) st.bind_json(static_cast<int>(i + 1), values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if constexpr (std::is_same_v<Cells, std::vector<json>>) {
+      st.bind_json(static_cast<int>(i + 1), values[i]);
+    } else {
+      bind_value(st, static_cast<int>(i + 1), values[i]);
+    }
+  }
   st.run();
 }
 
 bool update_columns(Database& db, const std::string& table, std::string_view id,
-                    const std::vector<std::string>& columns, const std::vector<json>& values, Hlc hlc) {
+                    const std::vector<std::string>& columns, const std::vector<Value>& values) {
   if (columns.size() != values.size())
     throw Error(Code::Internal, "an update of " + table + " has " + std::to_string(values.size()) +
                                     " values for " + std::to_string(columns.size()) + " columns");
   std::string sets;
   for (std::size_t k = 0; k < columns.size(); ++k)
     sets += (k ? ", " : "") + sql_name(columns[k]) + " = ?" + std::to_string(k + 2);
-  if (hlc == Hlc::Stamp) sets += (sets.empty() ? "" : ", ") + std::string("\"hlc\" = ") + hlc_now(db);
   if (sets.empty()) return false;
   Statement& st = db.cached("UPDATE " + sql_name(table) + " SET " + sets + " WHERE id = ?1");
   st.bind(1, id);
-  for (std::size_t k = 0; k < values.size(); ++k) st.bind_json(static_cast<int>(k + 2), values[k]);
+  for (std::size_t k = 0; k < values.size(); ++k) bind_value(st, static_cast<int>(k + 2), values[k]);
   st.run();
   return db.changes() > 0;
 }

@@ -1,11 +1,12 @@
-// The write path: every Campaign Builder row is written here. A row the data
-// API writes goes through insert_row/update_row/delete_row, which stamp
-// updated_at (and created_at) and the row's hybrid logical clock. A row that
-// comes with its own stamps (pulled from the server, migrated from the old
-// app) goes through RowUpsert/update_columns, which write them as given. The
-// sync engine's capture triggers then record each written row, cascaded
-// deletes included, in its outbox within the same transaction
-// (src/sync/capture.cpp).
+// The write path of Campaign Builder rows. A row the data API writes goes
+// through insert_row/update_row/delete_row, which stamp updated_at (and
+// created_at) and the row's hybrid logical clock. A row that comes with its
+// own stamps (pulled from the server, migrated from the old app) goes
+// through RowUpsert/update_columns, which write it as given. The sync
+// engine's capture triggers then record each written row, cascaded deletes
+// included, in its outbox within the same transaction
+// (src/sync/capture.cpp). Only the deletes and reference clearing that
+// apply a server's cascade stay in src/sync/pull.cpp.
 #pragma once
 
 #include "values.hpp"
@@ -14,12 +15,6 @@
 #include <vector>
 
 namespace cs::model {
-
-// Whether a write gives the row this device's clock as its hlc.
-enum class Hlc : std::uint8_t {
-  AsGiven,  // the columns carry it (a pulled row) or the table has none
-  Stamp,    // a write made here: cs_hlc_now(), NULL on a bare connection
-};
 
 // Inserts every column of row. Fills row.created_at/updated_at when empty.
 void insert_row(Database& db, const TableSpec& spec, Row& row);
@@ -32,43 +27,44 @@ bool update_row(Database& db, const TableSpec& spec, Row& row);
 bool delete_row(Database& db, const TableSpec& spec, std::string_view id);
 
 // Rows that come with their own stamps: a server's row carries its times
-// and hlc, an old app's item its times. Columns are written as given, in
-// the order of `columns`; a row whose `conflict` columns match an existing
-// row updates that row's other columns. Rows are written many per statement
-// (add, then flush), because the FTS5 index on products and campaigns
-// flushes its pending terms at the start of every statement that follows a
-// write to it inside a transaction: one INSERT per row meant one index
-// segment per row. Unflushed rows are dropped on destruction (the caller's
-// transaction is failing).
+// and hlc; an old app's item carries its times and no hlc (no clock of this
+// device wrote it; its outbox entry has the clock sync sends). Columns are
+// written as given, in the order of `columns`; a row whose `conflict`
+// columns match an existing row updates that row's other columns. Rows are
+// written many per statement (add, then flush), because the FTS5 index on
+// products and campaigns flushes its pending terms at the start of every
+// statement that follows a write to it inside a transaction: one INSERT per
+// row would make one index segment per row. Unflushed rows are dropped on
+// destruction (the caller's transaction is failing).
 class RowUpsert {
  public:
-  RowUpsert(Database& db, std::string table, std::vector<std::string> columns, Hlc hlc,
-            std::string conflict = "id");
-  // One value per column; bound as Statement::bind_json binds.
-  void add(std::vector<json> values);
+  RowUpsert(Database& db, std::string table, std::vector<std::string> columns, std::string conflict = "id");
+  // One value per column, kept until flush (text owned: std::string).
+  void add(std::vector<Value> values);
   void flush();
-  // The row is written now (after any added before).
+  // The row is written now (after any added before), each value bound as
+  // Statement::bind_json binds it.
   void put(const std::vector<json>& values);
 
  private:
-  void check(const std::vector<json>& values) const;
+  template <class Cells>
+  void check(const Cells& values) const;
   bool in_conflict(const std::string& column) const;
-  void write(const std::vector<json>& values, std::size_t rows);
+  template <class Cells>
+  void write(const Cells& values, std::size_t rows);
 
   Database& db_;
   std::string table_, conflict_;  // conflict: "id", or columns "a, b"
   std::vector<std::string> columns_;
-  Hlc hlc_;
   std::string head_, row_, tail_, one_;  // the statement: head, row (, row)*, tail
-  std::vector<json> values_;  // row after row
+  std::vector<Value> values_;  // row after row
   std::size_t rows_ = 0, per_statement_ = 1;
 };
 
 // Sets the given columns of row `id` of `table` to values as given (the
-// stamp columns only if listed), and the hlc per `hlc`. False when no row
-// has that id.
+// stamp columns only if listed). False when no row has that id.
 bool update_columns(Database& db, const std::string& table, std::string_view id,
-                    const std::vector<std::string>& columns, const std::vector<json>& values, Hlc hlc);
+                    const std::vector<std::string>& columns, const std::vector<Value>& values);
 
 // Binds a stored value.
 void bind_value(Statement& stmt, int index, const Value& v);

@@ -90,7 +90,7 @@ void Engine::install() {
       names.push_back(c.name);
     }
     state_->select_sql[t.name] = "SELECT " + cols + " FROM " + quoted(t.name) + " WHERE id = ?";
-    state_->upserts.try_emplace(t.name, db_, t.name, std::move(names), model::Hlc::AsGiven);
+    state_->upserts.try_emplace(t.name, db_, t.name, std::move(names));
     if (table_exists(db_, t.name)) install_capture(t);
   }
   install_blob_capture();

@@ -157,7 +157,7 @@ TEST_CASE("a products key that becomes unreadable keeps its rows, counted as ret
   }
 }
 
-TEST_CASE("migrated rows carry this device's clock like any write made here; a re-migration's edit a newer one") {
+TEST_CASE("migrated rows go out with this device's clock: each in the outbox, a re-migration's edit with a newer one") {
   ojson list = base_products();
   std::size_t edited = 0;
   while (!list[edited].is_object()) ++edited;
@@ -165,20 +165,19 @@ TEST_CASE("migrated rows carry this device's clock like any write made here; a r
   s.ok("legacy.import", {{"entries", products_entry(list)}});
   for (const char* table : {"products", "product_images", "background_versions"}) {
     INFO(table);
-    CHECK(s.count(std::string("SELECT count(*) FROM ") + table) > 0);
-    CHECK(s.count(std::string("SELECT count(*) FROM ") + table + " WHERE hlc IS NULL") == 0);
+    const std::int64_t rows = s.count(std::string("SELECT count(*) FROM ") + table);
+    CHECK(rows > 0);
+    CHECK(s.count("SELECT count(DISTINCT row_id) FROM sync_outbox WHERE table_name = ? AND op = 'upsert' AND hlc <> ''",
+                  json::array({table})) == rows);
   }
-  // The id map is bookkeeping of this device: no clock there.
-  CHECK(s.count("SELECT count(*) FROM pragma_table_info('legacy_id_map') WHERE name = 'hlc'") == 0);
-
   const std::string row = s.rows("SELECT row_id FROM legacy_id_map WHERE entity = 'products' AND ordinal = ?",
                                  json::array({static_cast<std::int64_t>(edited)}))[0]["row_id"];
-  const std::string before = s.rows("SELECT hlc FROM products WHERE id = ?", json::array({row}))[0]["hlc"];
-  const std::string newest = s.rows("SELECT max(hlc) AS h FROM products")[0]["h"];
+  const std::string newest = s.rows("SELECT max(hlc) AS h FROM sync_outbox")[0]["h"];
   list[edited]["name"] = "renamed in the old app";
   s.ok("legacy.import", {{"entries", products_entry(list)}});
-  const json after = s.rows("SELECT name, hlc FROM products WHERE id = ?", json::array({row}))[0];
-  CHECK(after["name"] == "renamed in the old app");
-  CHECK(after["hlc"].get<std::string>() > before);
-  CHECK(after["hlc"].get<std::string>() > newest);
+  CHECK(s.rows("SELECT name FROM products WHERE id = ?", json::array({row}))[0]["name"] == "renamed in the old app");
+  const json edit = s.rows("SELECT hlc, changed FROM sync_outbox WHERE row_id = ? ORDER BY mutation_id DESC LIMIT 1",
+                           json::array({row}))[0];
+  CHECK(edit["hlc"].get<std::string>() > newest);
+  CHECK(edit["changed"] == "|name|");
 }

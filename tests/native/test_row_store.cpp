@@ -1,8 +1,8 @@
 // The core's row writer for rows that come with their own stamps
 // (model::RowUpsert, model::update_columns): what a pulled server row and a
-// migrated legacy item go through. Written as given, many rows per
-// statement within SQLite's parameter limit, the hlc stamped only when
-// asked, and a refused value writes nothing.
+// migrated legacy item go through. Written as given, stamps included, many
+// rows per statement within SQLite's parameter limit; a refused value or a
+// wrong row shape writes nothing.
 #include "model/row_store.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,7 +10,6 @@
 #include <sqlite3.h>
 
 #include <cmath>
-#include <limits>
 #include <random>
 
 using cs::Code;
@@ -38,6 +37,17 @@ std::int64_t scalar(Database& db, const std::string& sql) {
 }
 
 // A row's columns as JSON values (NULL, integer or text), for comparison.
+// A JSON row as the values add() keeps (text owned).
+std::vector<m::Value> cells(const json& row) {
+  std::vector<m::Value> out;
+  for (const json& v : row) {
+    if (v.is_null()) out.emplace_back();
+    else if (v.is_number_integer()) out.emplace_back(v.get<std::int64_t>());
+    else out.emplace_back(v.get<std::string>());
+  }
+  return out;
+}
+
 json row_of(Database& db, const std::string& table, const std::string& id, const std::vector<std::string>& cols) {
   std::string sql = "SELECT ";
   for (std::size_t i = 0; i < cols.size(); ++i) sql += (i ? ", " : "") + cols[i];
@@ -55,14 +65,6 @@ json row_of(Database& db, const std::string& table, const std::string& id, const
   return out;
 }
 
-// cs_hlc_now() as the sync engine registers it: here a counter, so every
-// call is told apart.
-void counting_clock(sqlite3_context* context, int, sqlite3_value**) {
-  auto* n = static_cast<int*>(sqlite3_user_data(context));
-  const std::string stamp = "clock-" + std::to_string(++*n);
-  sqlite3_result_text(context, stamp.c_str(), static_cast<int>(stamp.size()), SQLITE_TRANSIENT);
-}
-
 }  // namespace
 
 TEST_CASE("rows with their own stamps are written as given, across statements, updated in place") {
@@ -71,7 +73,7 @@ TEST_CASE("rows with their own stamps are written as given, across statements, u
   const std::vector<std::string> cols = {"id", "n", "s", "created_at", "updated_at", "hlc"};
   std::mt19937_64 rng(0x5eed2026);
   std::vector<json> expected;
-  m::RowUpsert upsert(db, "t", cols, m::Hlc::AsGiven);
+  m::RowUpsert upsert(db, "t", cols);
   // 450 rows: more than one statement's worth (200); values of every kind,
   // integers beyond 2^53 included.
   for (int i = 0; i < 450; ++i) {
@@ -81,7 +83,7 @@ TEST_CASE("rows with their own stamps are written as given, across statements, u
                 "2024-01-0" + std::to_string(1 + i % 9) + "T00:00:00.000Z", "2025-02-03T04:05:06.789Z",
                 "hlc-" + std::to_string(i)};
     expected.push_back(row);
-    upsert.add(std::vector<json>(row.begin(), row.end()));
+    upsert.add(cells(row));
   }
   // What is not flushed is not written.
   CHECK(scalar(db, "SELECT count(*) FROM t") == 400);
@@ -93,14 +95,14 @@ TEST_CASE("rows with their own stamps are written as given, across statements, u
   for (std::size_t i = 0; i < expected.size(); i += 3) {
     expected[i][1] = static_cast<std::int64_t>(i) - 1000;
     expected[i][5] = "hlc-again";
-    upsert.add(std::vector<json>(expected[i].begin(), expected[i].end()));
+    upsert.add(cells(expected[i]));
   }
   upsert.flush();
   CHECK(scalar(db, "SELECT count(*) FROM t") == 450);
   for (const json& row : expected) CHECK(row_of(db, "t", row[0], cols) == row);
 
   // put writes now, after what was added before it (the later value wins).
-  upsert.add({"r1", 1, "added", nullptr, nullptr, nullptr});
+  upsert.add(cells({"r1", 1, "added", nullptr, nullptr, nullptr}));
   upsert.put({"r1", 2, "put", nullptr, nullptr, nullptr});
   CHECK(row_of(db, "t", "r1", {"n", "s"}) == json::array({2, "put"}));
 }
@@ -114,10 +116,10 @@ TEST_CASE("a wide row stays within SQLite's parameter limit per statement") {
     cols.push_back("c" + std::to_string(c));
   }
   db.exec((create + ")").c_str());
-  m::RowUpsert upsert(db, "wide", cols, m::Hlc::AsGiven);
+  m::RowUpsert upsert(db, "wide", cols);
   for (int r = 0; r < 250; ++r) {
-    std::vector<json> row = {"w" + std::to_string(r)};
-    for (int c = 0; c < 300; ++c) row.emplace_back(r * 1000 + c);
+    std::vector<m::Value> row = {std::string("w") + std::to_string(r)};
+    for (int c = 0; c < 300; ++c) row.emplace_back(std::int64_t{r * 1000 + c});
     upsert.add(std::move(row));
   }
   upsert.flush();
@@ -125,48 +127,35 @@ TEST_CASE("a wide row stays within SQLite's parameter limit per statement") {
   CHECK(scalar(db, "SELECT sum(c299) FROM wide") == 250 * 299 + 1000 * (249 * 250 / 2));
 }
 
-TEST_CASE("the hlc is stamped only when asked, from the clock when there is one") {
+TEST_CASE("stamps are columns like any other: written as given, changed only when listed") {
   Database db;
-  db.exec("CREATE TABLE t(id TEXT PRIMARY KEY, n INTEGER, hlc TEXT)");
-  m::RowUpsert bare(db, "t", {"id", "n"}, m::Hlc::Stamp);
-  bare.put({"a", 1});
-  CHECK(row_of(db, "t", "a", {"n", "hlc"}) == json::array({1, nullptr}));  // a bare connection: NULL
+  db.exec("CREATE TABLE t(id TEXT PRIMARY KEY, n INTEGER, updated_at TEXT, hlc TEXT)");
+  m::RowUpsert upsert(db, "t", {"id", "n", "updated_at", "hlc"});
+  upsert.put({"a", 1, "2020-01-01T00:00:00.000Z", "remote-hlc"});
+  upsert.put({"b", 2, nullptr, nullptr});  // an old app's item: no clock wrote it here
+  CHECK(row_of(db, "t", "a", {"n", "updated_at", "hlc"}) == json::array({1, "2020-01-01T00:00:00.000Z", "remote-hlc"}));
+  CHECK(row_of(db, "t", "b", {"n", "updated_at", "hlc"}) == json::array({2, nullptr, nullptr}));
 
-  int ticks = 0;
-  db.define_function("cs_hlc_now", 0, &ticks, counting_clock);
-  m::RowUpsert clocked(db, "t", {"id", "n"}, m::Hlc::Stamp);
-  clocked.add({"a", 2});
-  clocked.add({"b", 3});
-  clocked.flush();
-  CHECK(row_of(db, "t", "a", {"n", "hlc"}) == json::array({2, "clock-1"}));
-  CHECK(row_of(db, "t", "b", {"n", "hlc"}) == json::array({3, "clock-2"}));
-
-  CHECK(m::update_columns(db, "t", "b", {"n"}, {json(4)}, m::Hlc::Stamp));
-  CHECK(row_of(db, "t", "b", {"n", "hlc"}) == json::array({4, "clock-3"}));
-  CHECK(m::update_columns(db, "t", "b", {"n"}, {json(5)}, m::Hlc::AsGiven));
-  CHECK(row_of(db, "t", "b", {"n", "hlc"}) == json::array({5, "clock-3"}));
-  CHECK_FALSE(m::update_columns(db, "t", "nobody", {"n"}, {json(6)}, m::Hlc::Stamp));
-
-  m::RowUpsert given(db, "t", {"id", "n", "hlc"}, m::Hlc::AsGiven);
-  given.put({"c", 7, "remote-hlc"});
-  CHECK(row_of(db, "t", "c", {"n", "hlc"}) == json::array({7, "remote-hlc"}));
-  CHECK(ticks == 3);
-
-  // Giving the hlc and stamping it is a contradiction, refused up front.
-  CHECK(code_of([&] { m::RowUpsert(db, "t", {"id", "hlc"}, m::Hlc::Stamp); }) == Code::Internal);
+  CHECK(m::update_columns(db, "t", "a", {"n"}, {std::int64_t{3}}));
+  CHECK(row_of(db, "t", "a", {"n", "updated_at", "hlc"}) == json::array({3, "2020-01-01T00:00:00.000Z", "remote-hlc"}));
+  CHECK(m::update_columns(db, "t", "a", {"updated_at", "n"}, {std::string("2021-01-01T00:00:00.000Z"), std::int64_t{4}}));
+  CHECK(row_of(db, "t", "a", {"n", "updated_at", "hlc"}) == json::array({4, "2021-01-01T00:00:00.000Z", "remote-hlc"}));
+  CHECK_FALSE(m::update_columns(db, "t", "nobody", {"n"}, {std::int64_t{5}}));
+  CHECK_FALSE(m::update_columns(db, "t", "a", {}, {}));
+  CHECK(scalar(db, "SELECT count(*) FROM t") == 2);
 }
 
 TEST_CASE("a composite conflict target updates the other columns, or nothing") {
   Database db;
   db.exec("CREATE TABLE map(entity TEXT, slot TEXT, row_id TEXT, PRIMARY KEY(entity, slot))");
-  m::RowUpsert upsert(db, "map", {"entity", "slot", "row_id"}, m::Hlc::AsGiven, "entity, slot");
+  m::RowUpsert upsert(db, "map", {"entity", "slot", "row_id"}, "entity, slot");
   upsert.put({"products", "p/1", "row-a"});
   upsert.put({"products", "p/1", "row-b"});
   upsert.put({"products", "p/2", "row-c"});
   CHECK(scalar(db, "SELECT count(*) FROM map") == 2);
   CHECK(scalar(db, "SELECT count(*) FROM map WHERE slot = 'p/1' AND row_id = 'row-b'") == 1);
 
-  m::RowUpsert keys_only(db, "map", {"entity", "slot"}, m::Hlc::AsGiven, "entity, slot");
+  m::RowUpsert keys_only(db, "map", {"entity", "slot"}, "entity, slot");
   keys_only.put({"products", "p/1"});  // DO NOTHING: the row keeps its row_id
   CHECK(scalar(db, "SELECT count(*) FROM map WHERE slot = 'p/1' AND row_id = 'row-b'") == 1);
 }
@@ -174,12 +163,12 @@ TEST_CASE("a composite conflict target updates the other columns, or nothing") {
 TEST_CASE("a refused value or a wrong row shape writes nothing") {
   Database db;
   db.exec("CREATE TABLE t(id TEXT PRIMARY KEY, n)");
-  m::RowUpsert upsert(db, "t", {"id", "n"}, m::Hlc::AsGiven);
-  CHECK(code_of([&] { upsert.add({"a"}); }) == Code::Internal);
+  m::RowUpsert upsert(db, "t", {"id", "n"});
+  CHECK(code_of([&] { upsert.add({std::string("a")}); }) == Code::Internal);
   CHECK(code_of([&] { upsert.put({"a", 1, 2}); }) == Code::Internal);
   CHECK(code_of([&] { upsert.put({"a", std::nan("")}); }) == Code::InvalidArgument);
   CHECK(code_of([&] {
-          m::update_columns(db, "t", "a", {"n"}, {json(1), json(2)}, m::Hlc::AsGiven);
+          m::update_columns(db, "t", "a", {"n"}, {std::int64_t{1}, std::int64_t{2}});
         }) == Code::Internal);
   upsert.put({"a", 1.5});  // a finite double is stored as one
   CHECK(scalar(db, "SELECT count(*) FROM t WHERE n = 1.5") == 1);
