@@ -24,7 +24,7 @@ const char* table_of(const std::string& entity) {
   return nullptr;
 }
 
-IdMap::IdMap(Database& db, std::string group) : db_(db), group_(std::move(group)), batch_(db, "legacy_id_map", "entity, slot") {}
+IdMap::IdMap(Database& db, std::string group) : db_(db), group_(std::move(group)), batch_(db, "legacy_id_map", {"entity", "slot"}) {}
 
 void IdMap::begin() {
   if (begun_) return;

@@ -192,15 +192,18 @@ ojson write_row(Database& db, const char* table, const std::string& id, const Co
 // same for every row of a batch.
 class RowBatch {
  public:
-  // conflict: the upsert target ("id" for the model tables, whose id column
-  // add() supplies).
-  RowBatch(Database& db, const char* table, const char* conflict = "id");
+  // conflict: the upsert target ({"id"} for the model tables, whose id
+  // column add() supplies). A row whose columns are not the first row's is
+  // refused (INTERNAL), never written into the wrong columns.
+  RowBatch(Database& db, const char* table, std::vector<std::string> conflict = {"id"});
   void add(std::string id, const Columns& values);
   void flush();
 
  private:
   Database& db_;
-  std::string table_, conflict_;
+  std::string table_;
+  std::vector<std::string> conflict_;
+  bool with_id_;
   std::optional<model::RowUpsert> upsert_;  // made with the first row's columns
 };
 

@@ -111,20 +111,24 @@ ojson write_row(Database& db, const char* table, const std::string& id, const Co
   return snap;
 }
 
-RowBatch::RowBatch(Database& db, const char* table, const char* conflict)
-    : db_(db), table_(table), conflict_(conflict) {}
+RowBatch::RowBatch(Database& db, const char* table, std::vector<std::string> conflict)
+    : db_(db), table_(table), conflict_(std::move(conflict)), with_id_(conflict_ == std::vector<std::string>{"id"}) {}
 
 void RowBatch::add(std::string id, const Columns& values) {
-  const bool with_id = conflict_ == "id";
   if (!upsert_) {
     std::vector<std::string> names;
-    if (with_id) names.emplace_back("id");
+    if (with_id_) names.emplace_back("id");
     for (const auto& [name, _] : values) names.emplace_back(name);
     upsert_.emplace(db_, table_, std::move(names), conflict_);
   }
+  const auto& names = upsert_->columns();
+  const std::size_t first = with_id_ ? 1 : 0;
+  bool same = names.size() == values.size() + first;
+  for (std::size_t i = 0; same && i < values.size(); ++i) same = names[first + i] == values[i].first;
+  if (!same) throw Error(Code::Internal, "a batch of " + table_ + " rows got rows of different columns");
   std::vector<model::Value> row;
-  row.reserve(values.size() + 1);
-  if (with_id) row.emplace_back(std::move(id));
+  row.reserve(names.size());
+  if (with_id_) row.emplace_back(std::move(id));
   for (const auto& [_, v] : values) row.push_back(cell(v));
   upsert_->add(std::move(row));
 }

@@ -24,21 +24,23 @@ constexpr std::size_t kMaxRowsPerStatement = 200;
 
 }  // namespace
 
-RowUpsert::RowUpsert(Database& db, std::string table, std::vector<std::string> columns, std::string conflict)
-    : db_(db), table_(std::move(table)), conflict_(std::move(conflict)), columns_(std::move(columns)) {
+RowUpsert::RowUpsert(Database& db, std::string table, std::vector<std::string> columns,
+                     std::vector<std::string> conflict)
+    : db_(db), table_(std::move(table)), columns_(std::move(columns)) {
   if (columns_.empty()) throw Error(Code::Internal, "an upsert into " + table_ + " names no columns");
   per_statement_ = std::min(kMaxRowsPerStatement, kMaxParameters / columns_.size());
-  std::string cols, updates;
+  std::string cols, updates, target;
   row_ = "(";
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     cols += (c ? ", " : "") + sql_name(columns_[c]);
     row_ += c ? ", ?" : "?";
-    if (!in_conflict(columns_[c]))
+    if (std::find(conflict.begin(), conflict.end(), columns_[c]) == conflict.end())
       updates += (updates.empty() ? "" : ", ") + sql_name(columns_[c]) + " = excluded." + sql_name(columns_[c]);
   }
   row_ += ")";
+  for (const std::string& c : conflict) target += (target.empty() ? "" : ", ") + sql_name(c);
   head_ = "INSERT INTO " + sql_name(table_) + " (" + cols + ") VALUES ";
-  tail_ = " ON CONFLICT(" + conflict_ + ") DO " + (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
+  tail_ = " ON CONFLICT(" + target + ") DO " + (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
   one_ = head_ + row_ + tail_;
 }
 
@@ -55,18 +57,6 @@ void RowUpsert::check(const Cells& values) const {
                                     std::to_string(columns_.size()) + " columns");
 }
 
-bool RowUpsert::in_conflict(const std::string& column) const {
-  for (std::size_t at = 0; at <= conflict_.size();) {  // "entity, slot"
-    std::size_t end = conflict_.find(',', at);
-    if (end == std::string::npos) end = conflict_.size();
-    std::size_t b = at, e = end;
-    while (b < e && conflict_[b] == ' ') ++b;
-    if (conflict_.compare(b, e - b, column) == 0) return true;
-    at = end + 1;
-  }
-  return false;
-}
-
 void RowUpsert::put(const std::vector<json>& values) {
   check(values);
   flush();
@@ -77,7 +67,7 @@ void RowUpsert::flush() {
   if (rows_ == 0) return;
   const std::size_t count = rows_;
   rows_ = 0;
-  struct Clear {  // whether the statement runs or throws
+  struct Clear {  // empties values_ whether the statement runs or throws
     std::vector<Value>& v;
     ~Clear() { v.clear(); }
   } clear{values_};

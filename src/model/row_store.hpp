@@ -38,7 +38,9 @@ bool delete_row(Database& db, const TableSpec& spec, std::string_view id);
 // destruction (the caller's transaction is failing).
 class RowUpsert {
  public:
-  RowUpsert(Database& db, std::string table, std::vector<std::string> columns, std::string conflict = "id");
+  RowUpsert(Database& db, std::string table, std::vector<std::string> columns,
+            std::vector<std::string> conflict = {"id"});
+  const std::vector<std::string>& columns() const { return columns_; }
   // One value per column, kept until flush (text owned: std::string).
   void add(std::vector<Value> values);
   void flush();
@@ -49,12 +51,11 @@ class RowUpsert {
  private:
   template <class Cells>
   void check(const Cells& values) const;
-  bool in_conflict(const std::string& column) const;
   template <class Cells>
   void write(const Cells& values, std::size_t rows);
 
   Database& db_;
-  std::string table_, conflict_;  // conflict: "id", or columns "a, b"
+  std::string table_;
   std::vector<std::string> columns_;
   std::string head_, row_, tail_, one_;  // the statement: head, row (, row)*, tail
   std::vector<Value> values_;  // row after row

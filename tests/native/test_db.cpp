@@ -1,6 +1,7 @@
 // Database, Statement and Transaction: the RAII layer every other component
 // stands on.
 #include "db/database.hpp"
+#include "error_support.hpp"
 
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
@@ -12,17 +13,6 @@ using cs::json;
 using cs::Statement;
 using cs::Transaction;
 
-namespace {
-Code code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  FAIL("expected a cs::Error");
-  return Code::Internal;
-}
-}  // namespace
 
 TEST_CASE("binds every JSON scalar type and reads it back") {
   Database db;

@@ -6,6 +6,8 @@
 // migration of the new value gives. Seeded random edits, bounded in count.
 #include "test_legacy_support.hpp"
 
+#include "legacy/internal.hpp"
+
 using namespace test_legacy;
 
 namespace {
@@ -180,4 +182,25 @@ TEST_CASE("migrated rows go out with this device's clock: each in the outbox, a 
                            json::array({row}))[0];
   CHECK(edit["hlc"].get<std::string>() > newest);
   CHECK(edit["changed"] == "|name|");
+}
+
+TEST_CASE("a batch refuses a row whose columns are not the first row's, writing nothing of it") {
+  Store s;
+  cs::legacy::RowBatch batch(s.d.session().db(), "legacy_id_map", {"entity", "slot"});
+  using V = cs::legacy::Value;
+  batch.add("", {{"entity", V::of(std::string("products"))}, {"slot", V::of(std::string("@0"))},
+                 {"row_id", V::of(std::string("r0"))}, {"ordinal", V::of(std::int64_t{0})},
+                 {"group_key", V::of(std::string("products"))}});
+  try {
+    // Same count, another column: it would land in group_key.
+    batch.add("", {{"entity", V::of(std::string("products"))}, {"slot", V::of(std::string("@1"))},
+                   {"row_id", V::of(std::string("r1"))}, {"ordinal", V::of(std::int64_t{1})},
+                   {"notes", V::of(std::string("{}"))}});
+    FAIL("expected a cs::Error");
+  } catch (const cs::Error& e) {
+    CHECK(e.code() == cs::Code::Internal);
+  }
+  batch.flush();
+  CHECK(s.count("SELECT count(*) FROM legacy_id_map") == 1);
+  CHECK(s.count("SELECT count(*) FROM legacy_id_map WHERE slot = '@1'") == 0);
 }

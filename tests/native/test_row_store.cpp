@@ -5,6 +5,8 @@
 // wrong row shape writes nothing.
 #include "model/row_store.hpp"
 
+#include "error_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <sqlite3.h>
@@ -19,16 +21,6 @@ using cs::Statement;
 namespace m = cs::model;
 
 namespace {
-
-Code code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const cs::Error& e) {
-    return e.code();
-  }
-  FAIL("expected a cs::Error");
-  return Code::Internal;
-}
 
 std::int64_t scalar(Database& db, const std::string& sql) {
   Statement q(db, sql);
@@ -148,14 +140,14 @@ TEST_CASE("stamps are columns like any other: written as given, changed only whe
 TEST_CASE("a composite conflict target updates the other columns, or nothing") {
   Database db;
   db.exec("CREATE TABLE map(entity TEXT, slot TEXT, row_id TEXT, PRIMARY KEY(entity, slot))");
-  m::RowUpsert upsert(db, "map", {"entity", "slot", "row_id"}, "entity, slot");
+  m::RowUpsert upsert(db, "map", {"entity", "slot", "row_id"}, {"entity", "slot"});
   upsert.put({"products", "p/1", "row-a"});
   upsert.put({"products", "p/1", "row-b"});
   upsert.put({"products", "p/2", "row-c"});
   CHECK(scalar(db, "SELECT count(*) FROM map") == 2);
   CHECK(scalar(db, "SELECT count(*) FROM map WHERE slot = 'p/1' AND row_id = 'row-b'") == 1);
 
-  m::RowUpsert keys_only(db, "map", {"entity", "slot"}, "entity, slot");
+  m::RowUpsert keys_only(db, "map", {"entity", "slot"}, {"entity", "slot"});
   keys_only.put({"products", "p/1"});  // DO NOTHING: the row keeps its row_id
   CHECK(scalar(db, "SELECT count(*) FROM map WHERE slot = 'p/1' AND row_id = 'row-b'") == 1);
 }

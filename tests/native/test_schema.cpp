@@ -8,6 +8,8 @@
 #include "model/migrations.hpp"
 #include "model/table.hpp"
 
+#include "error_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -25,16 +27,6 @@ std::int64_t scalar(Database& db, const std::string& sql) {
   Statement q(db, sql);
   REQUIRE(q.step());
   return q.column_int(0);
-}
-
-Code code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const cs::Error& e) {
-    return e.code();
-  }
-  FAIL("expected a cs::Error");
-  return Code::Internal;
 }
 
 std::string temp_path(const char* name) {
