@@ -54,8 +54,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
     };
     const std::string slot = g.ids.slot("ai_generations", "", canon, index);
     Claim claim = g.ids.claim("ai_generations", slot);
-    ojson notes = ojson::object();
-    notes["snap"] = put_row(g.db, batch, "ai_generations", claim.row_id, cols, claim);
+    ojson notes = batch.put(claim, cols);
 
     std::optional<std::string> version;
     if (image_row) {
@@ -76,8 +75,7 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
         };
         MapRecord vr = map_record(item_id, index);
         vr.parent = *image_row;
-        vr.notes = ojson::object();
-        vr.notes["snap"] = put_row(g.db, versions, "background_versions", vc.row_id, vcols, vc);
+        vr.notes = versions.put(vc, vcols);
         g.ids.record("generation_backgrounds", slot, vc, vr);
         version = vc.row_id;
       }

@@ -87,8 +87,7 @@ void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr)
 
     const std::string slot = g.ids.slot(entity, "", canon, index);
     Claim claim = g.ids.claim(entity, slot);
-    ojson notes = ojson::object();
-    notes["snap"] = put_row(g.db, batch, "campaigns", claim.row_id, cols, claim);
+    ojson notes = batch.put(claim, cols);
     if (!enc.empty()) notes["enc"] = enc;
     MapRecord r = map_record(item_id, index);
     r.ref = ref;

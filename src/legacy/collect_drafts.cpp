@@ -111,8 +111,7 @@ MapRecord write_now(Group& g, const char* table, const Claim& c, const Columns& 
   r.legacy_id = legacy_id;
   r.canon = canon;
   RowBatch batch(g.db, table);
-  r.notes = ojson::object();
-  r.notes["snap"] = put_row(g.db, batch, table, c.row_id, cols, c);
+  r.notes = batch.put(c, cols);
   batch.flush();
   return r;
 }

@@ -111,8 +111,7 @@ void import_background_versions(ProductScope& s, RowBatch& batch, Parent& image)
     MapRecord r = map_record(item_id, index);
     r.parent = image.row_id;
     r.original = &v;
-    r.notes = ojson::object();
-    r.notes["snap"] = put_row(s.g.db, batch, "background_versions", c.row_id, cols, c);
+    r.notes = batch.put(c, cols);
     s.g.ids.record(s.bg_entity.c_str(), slot, c, r);
   }
 }
@@ -147,8 +146,7 @@ Parent import_image(ProductScope& s, RowBatch& batch, ojson& image, std::int64_t
       {"updated_at", Value::of(out.created)},
   };
   MapRecord r;
-  r.notes = ojson::object();
-  r.notes["snap"] = put_row(s.g.db, batch, "product_images", c.row_id, cols, c);
+  r.notes = batch.put(c, cols);
   if (bare) r.notes["form"] = "url";
   if (it.list("backgroundVersions")) {
     const std::string& versions = it.chosen();
@@ -228,8 +226,7 @@ Parent import_product(ProductScope& s, RowBatch& batch, ojson& p, std::int64_t i
       {"updated_at", Value::of(updated)},
   };
   MapRecord& r = pending.record;
-  r.notes = ojson::object();
-  r.notes["snap"] = put_row(s.g.db, batch, "products", pending.claim.row_id, cols, pending.claim);
+  r.notes = batch.put(pending.claim, cols);
   if (!form.empty()) r.notes["images"] = {{"form", form}, {"levels", images_levels}, {"pos", images_pos}};
   else if (images_levels > 0) r.notes["enc"] = {{"images", images_levels}};
   note_unusable_items(r.notes, out.children, true);

@@ -101,8 +101,7 @@ void import_assets(Group& g, RowBatch& batch, ojson& list, const std::string& cr
     MapRecord r = map_record(item_id, index);
     r.parent = creative_row;
     r.original = &a;
-    r.notes = ojson::object();
-    r.notes["snap"] = put_row(g.db, batch, "creative_assets", c.row_id, cols, c);
+    r.notes = batch.put(c, cols);
     g.ids.record("creative_assets", slot, c, r);
   }
 }
@@ -140,8 +139,7 @@ ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, 
       {"created_at", Value::of(created)},
       {"updated_at", Value::of(created)},
   };
-  ojson notes = ojson::object();
-  notes["snap"] = put_row(g.db, batch, "creatives", c.row_id, cols, c);
+  ojson notes = batch.put(c, cols);
   note_children(notes, "assets", assets_pos, assets);
   MapRecord r = map_record(item_id, index);
   r.parent = campaign_row;
@@ -156,12 +154,13 @@ ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, 
 
 void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
   if (!list.is_array()) return;
-  struct Pending {
-    std::string row;
-    Stamp created;
-    ojson creatives;
+  // A row's child list, written once every row of its parents' table is in.
+  struct Children {
+    std::string parent;  // row id
+    Stamp created;       // the parent's: its children's rows are stamped with it
+    ojson list;
   };
-  std::vector<Pending> campaigns;
+  std::vector<Children> campaigns;
   RowBatch batch(g.db, "campaigns");
   for_each_object(g, list, kr, "", [&](ojson& c, std::int64_t index) {
     const KeyResult::ItemId item_id = kr.item("v2_campaigns", c);
@@ -227,8 +226,7 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
     };
     const std::string slot = g.ids.slot("v2_campaigns", "", canon, index);
     Claim claim = g.ids.claim("v2_campaigns", slot);
-    ojson notes = ojson::object();
-    notes["snap"] = put_row(g.db, batch, "campaigns", claim.row_id, cols, claim);
+    ojson notes = batch.put(claim, cols);
     note_children(notes, "creatives", creatives_pos, creatives);
     MapRecord r = map_record(item_id, index);
     r.ref = ref;
@@ -239,29 +237,24 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
   });
   batch.flush();
 
-  struct Assets {
-    std::string creative;
-    Stamp created;
-    ojson list;
-  };
-  std::vector<Assets> assets;
+  std::vector<Children> assets;
   RowBatch creative_batch(g.db, "creatives");
-  for (Pending& c : campaigns) {
+  for (Children& c : campaigns) {
     std::int64_t j = -1;
-    for (ojson& cr : c.creatives) {
+    for (ojson& cr : c.list) {
       ++j;
       if (!cr.is_object()) {
         kr.count("skipped_items");
         continue;
       }
       std::string row;
-      ojson list = import_creative(g, creative_batch, cr, j, c.row, c.created, kr, &row);
+      ojson list = import_creative(g, creative_batch, cr, j, c.parent, c.created, kr, &row);
       if (list.is_array()) assets.push_back({row, c.created, std::move(list)});
     }
   }
   creative_batch.flush();
   RowBatch asset_batch(g.db, "creative_assets");
-  for (Assets& a : assets) import_assets(g, asset_batch, a.list, a.creative, a.created, kr);
+  for (Children& a : assets) import_assets(g, asset_batch, a.list, a.parent, a.created, kr);
   asset_batch.flush();
   g.progress.finish();
 }

@@ -97,6 +97,16 @@ std::vector<OrderedRow> children(Database& db, const char* table, const char* pa
   return ordered_rows(db, sql, parent);
 }
 
+// How a column's value becomes a field of the legacy item.
+enum class As { Text, Integer, Flag, Money, Parsed };
+
+// A field of the item and the column it is written from.
+struct FieldFrom {
+  const char* name;  // as the spelling table names it
+  const char* column;
+  As as;
+};
+
 struct Overlay {
   const MapInfo& m;
   std::map<std::string, Value>& row;
@@ -111,8 +121,6 @@ struct Overlay {
     return old->get_ref<const std::string&>() != fingerprint(row[column]);
   }
   ojson text(const char* column) { const Value& v = row[column]; return v.kind == Value::Null ? ojson() : ojson(v.kind == Value::Int ? std::to_string(v.i) : v.s); }
-  ojson integer(const char* column) { const Value& v = row[column]; return v.kind == Value::Int ? ojson(v.i) : ojson(); }
-  ojson flag(const char* column) { const Value& v = row[column]; return ojson(v.kind == Value::Int && v.i != 0); }
   ojson money(const char* column) { const Value& v = row[column]; return v.kind == Value::Int ? amount_json(v.i) : ojson(); }
   ojson parsed(const char* column) {
     const Value& v = row[column];
@@ -120,13 +128,46 @@ struct Overlay {
     if (v.kind == Value::Text) parse_json(v.s, out);
     return out;
   }
-  // Writes the field from the column when the app changed it, under the
-  // spelling the item uses (created_at stays created_at).
+  ojson read(const char* column, As as) {
+    const Value& v = row[column];
+    switch (as) {
+      case As::Text: return text(column);
+      case As::Integer: return v.kind == Value::Int ? ojson(v.i) : ojson();
+      case As::Flag: return ojson(v.kind == Value::Int && v.i != 0);
+      case As::Money: return money(column);
+      case As::Parsed: return parsed(column);
+    }
+    return ojson();
+  }
+  // Writes each field whose column the app changed, under the spelling the
+  // item uses (created_at stays created_at). True when any was written.
+  bool set(ojson& item, std::initializer_list<FieldFrom> fields) {
+    bool any = false;
+    for (const FieldFrom& f : fields) {
+      if (!changed(f.column)) continue;
+      item[spelling_in(item, table, f.name)] = read(f.column, f.as);
+      any = true;
+    }
+    return any;
+  }
+  // The same for one field whose value needs more than a column's.
   template <class F>
   void set(ojson& item, const char* name, const char* column, F&& value) {
     if (changed(column)) item[spelling_in(item, table, name)] = value(column);
   }
 };
+
+// Where an item's shaping starts: the original the migration kept, or a
+// bare {id} for a row the app made.
+ojson original_or_bare(const MapInfo& m, const std::string& row_id) {
+  return m.found && m.original.is_object() ? m.original : ojson{{"id", row_id}};
+}
+
+// The same for rows that keep the item whole in a JSON column.
+ojson kept_or_bare(Overlay& o, const char* column, const std::string& row_id) {
+  ojson item = o.parsed(column);
+  return item.is_object() ? item : ojson{{"id", row_id}};
+}
 
 // Puts key back where the original had it (child lists were cut out).
 void insert_at(ojson& object, std::int64_t pos, const std::string& key, ojson value) {
@@ -174,6 +215,19 @@ void unsync_url(std::map<std::string, Value>& row, const MapInfo& m) {
     url = Value::of(original->get<std::string>());
 }
 
+// A row as a shaper reads it: its entry in the id map and its columns, with
+// a Storage URL read as the reference it replaced (unsync_url).
+struct Source {
+  MapInfo m;
+  std::map<std::string, Value> row;
+};
+
+Source source(Database& db, const std::string& row_id, const char* table, const char* columns) {
+  Source s{map_info(db, row_id), load_row(db, table, columns, row_id)};
+  if (s.row.count("url") != 0) unsync_url(s.row, s.m);
+  return s;
+}
+
 }  // namespace
 
 ojson in_place(std::vector<std::pair<std::int64_t, ojson>> items, const ojson* skipped) {
@@ -208,99 +262,72 @@ void put_children(ojson& item, const MapInfo& m, const char* pos_note, const cha
 }  // namespace
 
 ojson Shaper::product(const std::string& row_id) {
-  MapInfo m = map_info(db, row_id);
-  auto row = load_row(db, "products", "name, description, brand, category, price, sku, url, utm_codes, metadata, created_at, updated_at", row_id);
-  Overlay o{m, row, m.entity == "sample_products" ? "sample_products" : "products"};
-  ojson p = m.found && m.original.is_object() ? m.original : ojson{{"id", row_id}};
-  auto text = [&](const char* c) { return o.text(c); };
-  o.set(p, "name", "name", text);
-  o.set(p, "brand", "brand", text);
-  o.set(p, "category", "category", text);
-  o.set(p, "price", "price", [&](const char* c) { return o.money(c); });
-  o.set(p, "description", "description", text);
-  o.set(p, "sku", "sku", text);
-  o.set(p, "url", "url", text);
-  o.set(p, "utmCodes", "utm_codes", [&](const char* c) { return o.parsed(c); });
+  Source s = source(db, row_id, "products",
+                    "name, description, brand, category, price, sku, url, utm_codes, metadata, created_at, updated_at");
+  Overlay o{s.m, s.row, s.m.entity == "sample_products" ? "sample_products" : "products"};
+  ojson p = original_or_bare(s.m, row_id);
+  o.set(p, {{"name", "name", As::Text}, {"brand", "brand", As::Text}, {"category", "category", As::Text},
+            {"price", "price", As::Money}, {"description", "description", As::Text}, {"sku", "sku", As::Text},
+            {"url", "url", As::Text}, {"utmCodes", "utm_codes", As::Parsed}});
   o.set(p, "metadata", "metadata", [&](const char* c) {
     ojson md = o.parsed(c);
-    if (m.entity == "sample_products" && md.is_object()) md.erase("isSample");
+    if (s.m.entity == "sample_products" && md.is_object()) md.erase("isSample");
     return md;
   });
-  o.set(p, "createdAt", "created_at", text);
-  o.set(p, "updatedAt", "updated_at", text);
+  o.set(p, {{"createdAt", "created_at", As::Text}, {"updatedAt", "updated_at", As::Text}});
 
-  const ojson* form = field(m.notes, "images");
+  const ojson* form = field(s.m.notes, "images");
   const auto rows = children(db, "product_images", "product_id", row_id);
-  if (form || !rows.empty() || !m.found) {
-    ojson value = shaped_children(*this, rows, &Shaper::image, m);
+  if (form || !rows.empty() || !s.m.found) {
+    ojson value = shaped_children(*this, rows, &Shaper::image, s.m);
     const bool url_form = form && form->value("form", "") == "url";
     if (url_form && value.size() == 1 && value[0].is_string()) value = value[0];
     const int levels = form ? form->value("levels", 0) : 0;
     if (levels > 0) finish(value);  // inside JSON text, a later walk would not see the references
-    insert_at(p, pos_of(m.notes, "images"), "images", restringify(std::move(value), levels));
+    insert_at(p, pos_of(s.m.notes, "images"), "images", restringify(std::move(value), levels));
   }
   return p;
 }
 
 ojson Shaper::image(const std::string& row_id) {
-  MapInfo m = map_info(db, row_id);
-  auto row = load_row(db, "product_images", "url, file_name, alt_text, size, is_primary, created_at", row_id);
-  unsync_url(row, m);
-  Overlay o{m, row, "product_images"};
-  ojson im = m.found && m.original.is_object() ? m.original : ojson{{"id", row_id}};
-  bool edited = !m.found;
-  auto set = [&](const char* name, const char* column, auto&& value) {
-    if (!o.changed(column)) return;
-    o.set(im, name, column, value);
-    edited = true;
-  };
-  auto text = [&](const char* c) { return o.text(c); };
-  set("url", "url", text);
-  set("name", "file_name", text);
-  set("alt", "alt_text", text);
-  set("size", "size", [&](const char* c) { return o.integer(c); });
-  set("isPrimary", "is_primary", [&](const char* c) { return o.flag(c); });
-  set("uploadedAt", "created_at", text);
+  Source s = source(db, row_id, "product_images", "url, file_name, alt_text, size, is_primary, created_at");
+  Overlay o{s.m, s.row, "product_images"};
+  ojson im = original_or_bare(s.m, row_id);
+  bool edited = o.set(im, {{"url", "url", As::Text}, {"name", "file_name", As::Text}, {"alt", "alt_text", As::Text},
+                           {"size", "size", As::Integer}, {"isPrimary", "is_primary", As::Flag},
+                           {"uploadedAt", "created_at", As::Text}}) ||
+                !s.m.found;
 
   const auto rows = children(db, "background_versions", "product_image_id", row_id, "generation_backgrounds");
-  const ojson* had = field(m.notes, "versions");
-  if (had || !rows.empty() || !m.found) {
+  const ojson* had = field(s.m.notes, "versions");
+  if (had || !rows.empty() || !s.m.found) {
     edited = edited || !had;
-    put_children(im, m, "versions", "versionsAs", "backgroundVersions", shaped_children(*this, rows, &Shaper::background, m));
+    put_children(im, s.m, "versions", "versionsAs", "backgroundVersions",
+                 shaped_children(*this, rows, &Shaper::background, s.m));
   }
   // A bare URL string stays one while nothing was added to it.
-  if (m.notes.value("form", "") == "url" && !edited && im.size() == 1 && im.contains("url")) return im["url"];
+  if (s.m.notes.value("form", "") == "url" && !edited && im.size() == 1 && im.contains("url")) return im["url"];
   return im;
 }
 
 ojson Shaper::background(const std::string& row_id) {
-  MapInfo m = map_info(db, row_id);
-  auto row = load_row(db, "background_versions", "url, prompt, request_id, processing_time, is_active, created_at", row_id);
-  unsync_url(row, m);
-  Overlay o{m, row, "background_versions"};
-  ojson v = m.found && m.original.is_object() ? m.original : ojson{{"id", row_id}};
-  auto text = [&](const char* c) { return o.text(c); };
-  o.set(v, "url", "url", text);
-  o.set(v, "prompt", "prompt", text);
-  o.set(v, "requestId", "request_id", text);
-  o.set(v, "processingTime", "processing_time", [&](const char* c) { return o.integer(c); });
-  o.set(v, "createdAt", "created_at", text);
-  o.set(v, "isActive", "is_active", [&](const char* c) { return o.flag(c); });
+  Source s =
+      source(db, row_id, "background_versions", "url, prompt, request_id, processing_time, is_active, created_at");
+  Overlay o{s.m, s.row, "background_versions"};
+  ojson v = original_or_bare(s.m, row_id);
+  o.set(v, {{"url", "url", As::Text}, {"prompt", "prompt", As::Text}, {"requestId", "request_id", As::Text},
+            {"processingTime", "processing_time", As::Integer}, {"createdAt", "created_at", As::Text},
+            {"isActive", "is_active", As::Flag}});
   return v;
 }
 
 ojson Shaper::legacy_campaign(const std::string& row_id) {
-  MapInfo m = map_info(db, row_id);
-  auto row = load_row(db, "campaigns",
-                      "product_id, name, type, status, budget, starts_at, ends_at, legacy_data, created_at, updated_at", row_id);
-  Overlay o{m, row, m.entity == "sample_campaigns" ? "sample_campaigns" : "legacy_campaigns"};
-  ojson c = o.parsed("legacy_data");
-  if (!c.is_object()) c = ojson{{"id", row_id}};
-  auto text = [&](const char* col) { return o.text(col); };
-  o.set(c, "name", "name", text);
-  o.set(c, "status", "status", text);
-  o.set(c, "createdAt", "created_at", text);
-  o.set(c, "updatedAt", "updated_at", text);
+  Source s = source(db, row_id, "campaigns",
+                    "product_id, name, type, status, budget, starts_at, ends_at, legacy_data, created_at, updated_at");
+  Overlay o{s.m, s.row, s.m.entity == "sample_campaigns" ? "sample_campaigns" : "legacy_campaigns"};
+  ojson c = kept_or_bare(o, "legacy_data", row_id);
+  o.set(c, {{"name", "name", As::Text}, {"status", "status", As::Text}, {"createdAt", "created_at", As::Text},
+            {"updatedAt", "updated_at", As::Text}});
   // adData fields the app changed through the columns, under adData's spellings.
   const std::string& ad_name = spelling_in(c, o.table, "adData");
   const bool touch_ad = o.changed("product_id") || o.changed("type") || o.changed("budget") || o.changed("starts_at") ||
@@ -308,17 +335,15 @@ ojson Shaper::legacy_campaign(const std::string& row_id) {
   if (touch_ad) {
     ojson& ad = c[ad_name];
     if (!ad.is_object()) ad = ojson::object();
-    Overlay a{m, row, "adData"};
-    a.set(ad, "productId", "product_id", [&](const char* col) { return reference_to(db, row[col]); });
+    Overlay a{s.m, s.row, "adData"};
+    a.set(ad, "productId", "product_id", [&](const char* col) { return reference_to(db, s.row[col]); });
     a.set(ad, "ctaType", "type", [&](const char* col) {
-      return ojson(row[col].kind == Value::Text && row[col].s == "Where to Buy" ? "WHERE_TO_BUY" : "ADD_TO_CART");
+      return ojson(s.row[col].kind == Value::Text && s.row[col].s == "Where to Buy" ? "WHERE_TO_BUY" : "ADD_TO_CART");
     });
-    a.set(ad, "budget", "budget", [&](const char* col) { return o.money(col); });
-    a.set(ad, "startDate", "starts_at", text);
-    a.set(ad, "endDate", "ends_at", text);
+    a.set(ad, {{"budget", "budget", As::Money}, {"startDate", "starts_at", As::Text}, {"endDate", "ends_at", As::Text}});
   }
   // adData written as JSON text goes back as JSON text (each spelling as it was).
-  if (const ojson* enc = field(m.notes, "enc"); enc && enc->is_object())
+  if (const ojson* enc = field(s.m.notes, "enc"); enc && enc->is_object())
     for (auto e = enc->begin(); e != enc->end(); ++e)
       if (auto at = c.find(e.key()); at != c.end() && e.value().is_number_integer()) {
         finish(*at);  // inside JSON text, a later walk would not see the references
@@ -328,93 +353,66 @@ ojson Shaper::legacy_campaign(const std::string& row_id) {
 }
 
 ojson Shaper::v2_campaign(const std::string& row_id) {
-  MapInfo m = map_info(db, row_id);
-  auto row = load_row(db, "campaigns",
-                      "product_id, name, type, status, budget, currency, starts_at, ends_at, audience_config, platform_config, "
-                      "publish_config, legacy_data, created_at, updated_at",
-                      row_id);
-  Overlay o{m, row, "v2_campaigns"};
-  ojson c = o.parsed("legacy_data");
-  if (!c.is_object()) c = ojson{{"id", row_id}};
-  auto text = [&](const char* col) { return o.text(col); };
-  o.set(c, "name", "name", text);
-  o.set(c, "status", "status", text);
-  o.set(c, "productId", "product_id", [&](const char* col) { return reference_to(db, row[col]); });
+  Source s = source(db, row_id, "campaigns",
+                    "product_id, name, type, status, budget, currency, starts_at, ends_at, audience_config, "
+                    "platform_config, publish_config, legacy_data, created_at, updated_at");
+  Overlay o{s.m, s.row, "v2_campaigns"};
+  ojson c = kept_or_bare(o, "legacy_data", row_id);
+  o.set(c, {{"name", "name", As::Text}, {"status", "status", As::Text}});
+  o.set(c, "productId", "product_id", [&](const char* col) { return reference_to(db, s.row[col]); });
   if (o.changed("budget")) {
     ojson& budget = c[spelling_in(c, o.table, "budget")];
     if (budget.is_object()) budget[spelling_in(budget, "budget", "amount")] = o.money("budget");
     else budget = o.money("budget");
   }
-  o.set(c, "currency", "currency", text);
+  o.set(c, {{"currency", "currency", As::Text}});
   if (o.changed("starts_at") || o.changed("ends_at")) {
     ojson& schedule = c[spelling_in(c, o.table, "schedule")];
     if (!schedule.is_object()) schedule = ojson::object();
-    Overlay so{m, row, "schedule"};
-    so.set(schedule, "startsAt", "starts_at", text);
-    so.set(schedule, "endsAt", "ends_at", text);
+    Overlay so{s.m, s.row, "schedule"};
+    so.set(schedule, {{"startsAt", "starts_at", As::Text}, {"endsAt", "ends_at", As::Text}});
   }
-  auto parsed = [&](const char* col) { return o.parsed(col); };
-  o.set(c, "audience", "audience_config", parsed);
-  o.set(c, "platformConfig", "platform_config", parsed);
-  o.set(c, "publishSettings", "publish_config", parsed);
-  o.set(c, "createdAt", "created_at", text);
-  o.set(c, "updatedAt", "updated_at", text);
+  o.set(c, {{"audience", "audience_config", As::Parsed}, {"platformConfig", "platform_config", As::Parsed},
+            {"publishSettings", "publish_config", As::Parsed}, {"createdAt", "created_at", As::Text},
+            {"updatedAt", "updated_at", As::Text}});
 
   const auto rows = children(db, "creatives", "campaign_id", row_id);
-  const ojson* had = field(m.notes, "creatives");
-  if (had || !rows.empty() || !m.found)
-    put_children(c, m, "creatives", "", "creatives", shaped_children(*this, rows, &Shaper::creative, m));
+  const ojson* had = field(s.m.notes, "creatives");
+  if (had || !rows.empty() || !s.m.found)
+    put_children(c, s.m, "creatives", "", "creatives", shaped_children(*this, rows, &Shaper::creative, s.m));
   return c;
 }
 
 ojson Shaper::creative(const std::string& row_id) {
-  MapInfo m = map_info(db, row_id);
-  auto row = load_row(db, "creatives", "name, format_id, format_name, width, height, elements, is_active", row_id);
-  Overlay o{m, row, "creatives"};
-  ojson cr = m.found && m.original.is_object() ? m.original : ojson{{"id", row_id}};
-  auto text = [&](const char* c) { return o.text(c); };
-  auto integer = [&](const char* c) { return o.integer(c); };
-  o.set(cr, "name", "name", text);
-  o.set(cr, "formatId", "format_id", text);
-  o.set(cr, "formatName", "format_name", text);
-  o.set(cr, "width", "width", integer);
-  o.set(cr, "height", "height", integer);
-  o.set(cr, "elements", "elements", [&](const char* c) { return o.parsed(c); });
-  o.set(cr, "isActive", "is_active", [&](const char* c) { return o.flag(c); });
+  Source s = source(db, row_id, "creatives", "name, format_id, format_name, width, height, elements, is_active");
+  Overlay o{s.m, s.row, "creatives"};
+  ojson cr = original_or_bare(s.m, row_id);
+  o.set(cr, {{"name", "name", As::Text}, {"formatId", "format_id", As::Text}, {"formatName", "format_name", As::Text},
+             {"width", "width", As::Integer}, {"height", "height", As::Integer}, {"elements", "elements", As::Parsed},
+             {"isActive", "is_active", As::Flag}});
   const auto rows = children(db, "creative_assets", "creative_id", row_id);
-  const ojson* had = field(m.notes, "assets");
-  if (had || !rows.empty()) put_children(cr, m, "assets", "", "assets", shaped_children(*this, rows, &Shaper::asset, m));
+  const ojson* had = field(s.m.notes, "assets");
+  if (had || !rows.empty())
+    put_children(cr, s.m, "assets", "", "assets", shaped_children(*this, rows, &Shaper::asset, s.m));
   return cr;
 }
 
 ojson Shaper::asset(const std::string& row_id) {
-  MapInfo m = map_info(db, row_id);
-  auto row = load_row(db, "creative_assets", "type, url, content, styles, position", row_id);
-  unsync_url(row, m);
-  Overlay o{m, row, "creative_assets"};
-  ojson a = m.found && m.original.is_object() ? m.original : ojson{{"id", row_id}};
-  auto text = [&](const char* c) { return o.text(c); };
-  auto parsed = [&](const char* c) { return o.parsed(c); };
-  o.set(a, "type", "type", text);
-  o.set(a, "url", "url", text);
-  o.set(a, "content", "content", text);
-  o.set(a, "styles", "styles", parsed);
-  o.set(a, "position", "position", parsed);
+  Source s = source(db, row_id, "creative_assets", "type, url, content, styles, position");
+  Overlay o{s.m, s.row, "creative_assets"};
+  ojson a = original_or_bare(s.m, row_id);
+  o.set(a, {{"type", "type", As::Text}, {"url", "url", As::Text}, {"content", "content", As::Text},
+            {"styles", "styles", As::Parsed}, {"position", "position", As::Parsed}});
   return a;
 }
 
 ojson Shaper::generation(const std::string& row_id) {
-  MapInfo m = map_info(db, row_id);
-  auto row = load_row(db, "ai_generations", "prompt, request_id, response_data, processing_time, created_at", row_id);
-  Overlay o{m, row, "ai_generations"};
-  ojson g = o.parsed("response_data");
-  if (!g.is_object()) g = ojson{{"id", row_id}};
-  if (!m.found) g["id"] = row_id;
-  auto text = [&](const char* c) { return o.text(c); };
-  o.set(g, "prompt", "prompt", text);
-  o.set(g, "requestId", "request_id", text);
-  o.set(g, "processingTime", "processing_time", [&](const char* c) { return o.integer(c); });
-  o.set(g, "createdAt", "created_at", text);
+  Source s = source(db, row_id, "ai_generations", "prompt, request_id, response_data, processing_time, created_at");
+  Overlay o{s.m, s.row, "ai_generations"};
+  ojson g = kept_or_bare(o, "response_data", row_id);
+  if (!s.m.found) g["id"] = row_id;
+  o.set(g, {{"prompt", "prompt", As::Text}, {"requestId", "request_id", As::Text},
+            {"processingTime", "processing_time", As::Integer}, {"createdAt", "created_at", As::Text}});
   return g;
 }
 
@@ -448,14 +446,13 @@ ojson minimal_of(const ojson& draft) {
 }  // namespace
 
 std::vector<std::pair<std::string, ojson>> Shaper::draft(const std::string& row_id) {
-  MapInfo m = map_info(db, row_id);
-  auto row = load_row(db, "campaign_drafts", "campaign_id, step_data, auto_saved_at", row_id);
-  Overlay o{m, row, "drafts"};
+  Source s = source(db, row_id, "campaign_drafts", "campaign_id, step_data, auto_saved_at");
+  Overlay o{s.m, s.row, "drafts"};
   ojson d = o.parsed("step_data");
   if (d.is_null()) d = ojson::object();
-  if (!m.found || !m.legacy_id.is_string()) {
+  if (!s.m.found || !s.m.legacy_id.is_string()) {
     // A draft the app saved (its step data only): named after its campaign's legacy id, or its row id.
-    ojson ref = reference_to(db, row["campaign_id"]);
+    ojson ref = reference_to(db, s.row["campaign_id"]);
     const std::string id = text_of(&ref).value_or(row_id);
     return {{draft_key(true, id), ojson{{"campaignId", id}, {"stepData", d}, {"lastSaved", o.text("auto_saved_at")}}}};
   }
@@ -463,8 +460,8 @@ std::vector<std::pair<std::string, ojson>> Shaper::draft(const std::string& row_
   // the app has not changed the draft. Changed, the draft as it is now (the
   // app's step data in the draft it replaced) under the full key, as the
   // app saves it, and its minimal form under the minimal key if there was one.
-  const std::string id = m.legacy_id.get<std::string>();
-  const ojson* keys = field(m.notes, "keys");
+  const std::string id = s.m.legacy_id.get<std::string>();
+  const ojson* keys = field(s.m.notes, "keys");
   const ojson* own[2] = {keys ? field(*keys, "full") : nullptr, keys ? field(*keys, "minimal") : nullptr};
   const bool untouched = !o.changed("step_data") && !o.changed("auto_saved_at");
   ojson now = d;
@@ -473,7 +470,7 @@ std::vector<std::pair<std::string, ojson>> Shaper::draft(const std::string& row_
     if (!own[0] && own[1]) now.erase(spelling_in(now, "drafts", "isMinimal"));
     now[spelling_in(now, "drafts", "stepData")] = d;
   }
-  if (!untouched) o.set(now, "lastSaved", "auto_saved_at", [&](const char* c) { return o.text(c); });
+  if (!untouched) o.set(now, {{"lastSaved", "auto_saved_at", As::Text}});
   std::vector<std::pair<std::string, ojson>> out;
   for (int k = 0; k < 2; ++k) {
     const bool full = k == 0;

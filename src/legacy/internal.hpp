@@ -187,6 +187,8 @@ std::string fingerprint(const Value& v);
 ojson write_row(Database& db, const char* table, const std::string& id, const Columns& columns,
                 const ojson* snapshot);
 
+struct Claim;
+
 // New rows of one table, written many per statement by the core's writer
 // (model::RowUpsert says why). Columns are the first added row's and the
 // same for every row of a batch.
@@ -197,6 +199,10 @@ class RowBatch {
   // refused (INTERNAL), never written into the wrong columns.
   RowBatch(Database& db, const char* table, std::vector<std::string> conflict = {"id"});
   void add(std::string id, const Columns& values);
+  // The claimed row: a new one (no snapshot) joins the batch, one migrated
+  // before is merged in place (write_row). Returns the row's notes for its
+  // map record: {snap: its snapshot}.
+  ojson put(const Claim& claim, const Columns& columns);
   void flush();
 
  private:
@@ -209,13 +215,6 @@ class RowBatch {
 
 // Fingerprints of a row as write_row would record them.
 ojson snapshot_of(const Columns& columns);
-
-struct Claim;
-// Writes a row: new rows (no snapshot) go into the batch, rows migrated
-// before are merged in place (write_row). Returns the snapshot.
-ojson put_row(Database& db, RowBatch& batch, const char* table, const std::string& id, const Columns& columns,
-              const Claim& claim);
-
 
 // --------------------------------------------------------------- id_map.cpp
 struct Claim {

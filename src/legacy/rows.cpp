@@ -143,14 +143,13 @@ ojson snapshot_of(const Columns& columns) {
   return snap;
 }
 
-ojson put_row(Database& db, RowBatch& batch, const char* table, const std::string& id, const Columns& columns,
-              const Claim& claim) {
+ojson RowBatch::put(const Claim& claim, const Columns& columns) {
   auto snap = claim.notes.find("snap");
   if (!claim.existed || snap == claim.notes.end() || !snap->is_object()) {
-    batch.add(id, columns);
-    return snapshot_of(columns);
+    add(claim.row_id, columns);
+    return ojson{{"snap", snapshot_of(columns)}};
   }
-  return write_row(db, table, id, columns, &*snap);
+  return ojson{{"snap", write_row(db_, table_.c_str(), claim.row_id, columns, &*snap)}};
 }
 
 }  // namespace cs::legacy
