@@ -72,6 +72,19 @@ std::string dump(const ordered_json& value);
 // One string value, quoted and escaped as append() would write it.
 void append_string(std::string& out, std::string_view text);
 
+// ---- JavaScript's spelling ---------------------------------------------
+// For text the app's JavaScript must find as it wrote it (the legacy
+// rollback export, keys the app reads with JSON.parse).
+
+// Number.prototype.toString (ECMA-262 Number::toString): 1 for 1.0, 1e+21,
+// 0.000001, "0" for -0, "NaN", "Infinity".
+std::string js_number(double value);
+// What JSON.stringify writes for the value: compact, members in the tree's
+// order, strings escaped as append() does, fractional numbers as js_number()
+// and the non-finite ones as null. Integers keep every digit they were
+// parsed with (JSON.parse would round beyond 2^53: the text stays exact).
+std::string stringify(const ordered_json& value);
+
 // RawJson: text already known to be valid JSON (valid() said so, or SQLite's
 // json_valid CHECK did), carried inside a tree as a binary value with this
 // subtype. Only append()/dump() understand it: it is for answers on their

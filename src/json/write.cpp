@@ -74,7 +74,11 @@ void integer(std::string& out, Int v) {
   out.append(p, static_cast<std::size_t>(e - p));
 }
 
-template <class Json>
+// How a writer spells fractional numbers: as nlohmann's dump(), or as
+// JavaScript's JSON.stringify.
+enum class Numbers { Nlohmann, JavaScript };
+
+template <Numbers kNumbers = Numbers::Nlohmann, class Json>
 void write(std::string& out, const Json& v) {
   switch (v.type()) {
     case nlohmann::detail::value_t::null:
@@ -83,9 +87,14 @@ void write(std::string& out, const Json& v) {
     case nlohmann::detail::value_t::number_integer: integer(out, v.template get<std::int64_t>()); return;
     case nlohmann::detail::value_t::number_unsigned: integer(out, v.template get<std::uint64_t>()); return;
     case nlohmann::detail::value_t::number_float:
-      // Shortest round-trip digits in nlohmann's format (and null for NaN
-      // and infinities): rare in answers, so its serializer does it.
-      out.append(v.dump());
+      if constexpr (kNumbers == Numbers::JavaScript) {
+        const double d = v.template get<double>();
+        out.append(std::isfinite(d) ? js_number(d) : "null");
+      } else {
+        // Shortest round-trip digits in nlohmann's format (and null for NaN
+        // and infinities): rare in answers, so its serializer does it.
+        out.append(v.dump());
+      }
       return;
     case nlohmann::detail::value_t::string: escaped(out, v.template get_ref<const std::string&>()); return;
     case nlohmann::detail::value_t::binary: {
@@ -102,7 +111,7 @@ void write(std::string& out, const Json& v) {
       for (const Json& item : v) {
         if (!first) out.push_back(',');
         first = false;
-        write(out, item);
+        write<kNumbers>(out, item);
       }
       out.push_back(']');
       return;
@@ -115,7 +124,7 @@ void write(std::string& out, const Json& v) {
         first = false;
         escaped(out, it.key());
         out.push_back(':');
-        write(out, it.value());
+        write<kNumbers>(out, it.value());
       }
       out.push_back('}');
       return;
@@ -129,6 +138,12 @@ void append(std::string& out, const json& value) { write(out, value); }
 void append(std::string& out, const ordered_json& value) { write(out, value); }
 
 void append_string(std::string& out, std::string_view text) { escaped(out, text); }
+
+std::string stringify(const ordered_json& value) {
+  std::string out;
+  write<Numbers::JavaScript>(out, value);
+  return out;
+}
 
 bool append_string_checked(std::string& out, std::string_view text) {
   const std::size_t size = out.size();

@@ -145,7 +145,7 @@ json export_keys(Database& db, const ExportOptions& options) {
         return;
       }
     }
-    out.push_back({key, js_stringify(value), false});
+    out.push_back({key, json_text::stringify(value), false});
   };
   auto list = [&](const std::string& key, ojson (Shaper::*shape)(const std::string&)) {
     if (!wanted(key)) return;

@@ -62,7 +62,7 @@ json get_item(Database& db, const std::string& entity, const json& id, bool inli
   ojson item = entity == "products" ? shaper.product(*row)
                : entity == "campaigns" ? shaper.legacy_campaign(*row) : shaper.v2_campaign(*row);
   shaper.finish(item);
-  return {{"rowId", *row}, {"value", js_stringify(item)}};
+  return {{"rowId", *row}, {"value", json_text::stringify(item)}};
 }
 
 json save_ad(Database& db, const json& ad_data, const TimeZone& tz) {
@@ -128,7 +128,7 @@ json save_ad(Database& db, const json& ad_data, const TimeZone& tz) {
   ids.record("legacy_campaigns", slot, claim, r);
   ids.flush();
   tx.commit();
-  return {{"rowId", claim.row_id}, {"value", js_stringify(shaper.legacy_campaign(claim.row_id))}};
+  return {{"rowId", claim.row_id}, {"value", json_text::stringify(shaper.legacy_campaign(claim.row_id))}};
 }
 
 }  // namespace cs::legacy

@@ -59,13 +59,9 @@ bool split_array(std::string_view text, std::vector<std::pair<std::size_t, std::
 std::string diagnose_json(std::string_view text, std::int64_t* items);
 
 using json_text::utf16_units;
-// JSON text; invalid UTF-8 (never expected) is replaced rather than thrown.
-std::string dump(const ojson& value);
-// What JSON.stringify writes for the value the app held: the export's text
-// (numbers as JavaScript prints them, only '"', '\\' and control characters
-// escaped). Integers beyond 2^53 keep their digits.
-std::string js_stringify(const ojson& value);
-std::string dump(const json& value);
+// JSON text for our own tables; invalid UTF-8 (never expected) is replaced
+// rather than thrown. What the app reads back is json_text::stringify's.
+using json_text::dump;
 json to_json(const ojson& value);
 ojson to_ojson(const json& value);
 
@@ -96,8 +92,6 @@ std::optional<std::string> lookalike_of(std::string_view key);
 // ------------------------------------------------------------------ ids.cpp
 // Rule 4: a JSON number as JavaScript prints it, a non-empty string as is.
 std::optional<std::string> canonical_id(const ojson& id);
-// Number.prototype.toString for a finite double.
-std::string js_number(double value);
 // A field as text the way the app would have shown it: strings as they are,
 // numbers as JS prints them, anything else: nullopt.
 std::optional<std::string> text_of(const ojson* value);

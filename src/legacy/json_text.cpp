@@ -1,4 +1,5 @@
-// Reading legacy values as JSON.parse would, and saying why one is not JSON.
+// Reading legacy values as JSON.parse would, saying why one is not JSON, and
+// the JSON-in-a-string levels the app wrote.
 //
 // The parser is the core's (json/json_text.hpp), building
 // nlohmann::ordered_json trees so keys keep their order for the rollback
@@ -320,87 +321,8 @@ std::string diagnose_json(std::string_view t, std::int64_t* items) {
   return "truncated";
 }
 
-std::string dump(const ojson& value) { return json_text::dump(value); }
-std::string dump(const json& value) { return json_text::dump(value); }
-
-namespace {
-
-void stringify_string(const std::string& s, std::string& out) {
-  static const char* hex = "0123456789abcdef";
-  out += '"';
-  std::size_t run = 0;  // start of the bytes copied as they are
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s, run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 15];
-    }
-  }
-  out.append(s, run, std::string::npos);
-  out += '"';
-}
-
-void stringify(const ojson& v, std::string& out) {
-  switch (v.type()) {
-    case ojson::value_t::object: {
-      out += '{';
-      bool first = true;
-      for (auto it = v.begin(); it != v.end(); ++it) {
-        if (!first) out += ',';
-        first = false;
-        stringify_string(it.key(), out);
-        out += ':';
-        stringify(it.value(), out);
-      }
-      out += '}';
-      return;
-    }
-    case ojson::value_t::array: {
-      out += '[';
-      bool first = true;
-      for (const ojson& item : v) {
-        if (!first) out += ',';
-        first = false;
-        stringify(item, out);
-      }
-      out += ']';
-      return;
-    }
-    case ojson::value_t::string: stringify_string(v.get_ref<const std::string&>(), out); return;
-    case ojson::value_t::boolean: out += v.get<bool>() ? "true" : "false"; return;
-    case ojson::value_t::number_integer: out += std::to_string(v.get<std::int64_t>()); return;
-    case ojson::value_t::number_unsigned: out += std::to_string(v.get<std::uint64_t>()); return;
-    case ojson::value_t::number_float: {
-      const double d = v.get<double>();
-      out += std::isfinite(d) ? js_number(d) : "null";
-      return;
-    }
-    default: out += "null"; return;
-  }
-}
-
-}  // namespace
-
-std::string js_stringify(const ojson& value) {
-  std::string out;
-  stringify(value, out);
-  return out;
-}
-
 ojson restringify(ojson value, int levels) {
-  for (int i = 0; i < levels; ++i) value = js_stringify(value);
+  for (int i = 0; i < levels; ++i) value = json_text::stringify(value);
   return value;
 }
 

@@ -131,7 +131,7 @@ Amount parse_amount(const ojson* value) {
   if (value->is_number()) {
     const double v = value->get<double>();
     if (!std::isfinite(v)) return a;
-    text = js_number(v);
+    text = json_text::js_number(v);
   } else if (value->is_string()) {
     text = without_spaces(value->get_ref<const std::string&>());
     a.currency = take_currency(text);

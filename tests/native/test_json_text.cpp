@@ -7,7 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -389,5 +391,90 @@ TEST_CASE("json_text::valid_utf8 refuses overlong forms, surrogates, cut and str
       stray.insert(lead, 1, '\x80');
       CHECK_FALSE(jt::valid_utf8(stray));
     }
+  }
+}
+
+TEST_CASE("js_number writes what Number.prototype.toString writes") {
+  // Cases checked against V8 (node -p "String(x)").
+  const std::pair<double, const char*> cases[] = {
+      {0.0, "0"},
+      {-0.0, "0"},
+      {1.0, "1"},
+      {-1.5, "-1.5"},
+      {0.1, "0.1"},
+      {0.1 + 0.2, "0.30000000000000004"},
+      {29.99, "29.99"},
+      {100.0, "100"},
+      {1e20, "100000000000000000000"},
+      {1.2345678901234568e20, "123456789012345680000"},
+      {1e21, "1e+21"},
+      {-1.5e300, "-1.5e+300"},
+      {1e-6, "0.000001"},
+      {1.5e-6, "0.0000015"},
+      {1e-7, "1e-7"},
+      {1.23e-18, "1.23e-18"},
+      {5e-324, "5e-324"},
+      {1.7976931348623157e308, "1.7976931348623157e+308"},
+      {9007199254740992.0, "9007199254740992"},
+      {9007199254740994.0, "9007199254740994"},
+      {std::nan(""), "NaN"},
+      {HUGE_VAL, "Infinity"},
+      {-HUGE_VAL, "-Infinity"},
+  };
+  for (const auto& [value, text] : cases) {
+    INFO(text);
+    CHECK(jt::js_number(value) == text);
+  }
+}
+
+TEST_CASE("js_number gives the shortest text that reads back as the same double, on random doubles") {
+  std::mt19937_64 rng(20261206);
+  for (int round = 0; round < 20000; ++round) {
+    double v;
+    const std::uint64_t bits = rng();
+    std::memcpy(&v, &bits, sizeof v);
+    if (!std::isfinite(v)) continue;
+    if (round % 2 == 0) v = std::ldexp(std::fmod(v, 1.0), static_cast<int>(rng() % 140) - 70);  // ordinary magnitudes
+    const std::string text = jt::js_number(v);
+    INFO(round << ": " << text);
+    REQUIRE(std::strtod(text.c_str(), nullptr) == (v == 0 ? 0.0 : v));
+    // Plain digits between 1e-6 and 1e21, exponent form outside (ECMA-262).
+    const double magnitude = std::fabs(v);
+    CHECK((text.find('e') == std::string::npos) == (magnitude == 0 || (magnitude >= 1e-6 && magnitude < 1e21)));
+    // No fewer significant digits would read back as v.
+    std::string digits;
+    for (char c : text.substr(0, text.find('e')))
+      if (c >= '0' && c <= '9') digits += c;
+    digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size()));
+    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+    if (digits.size() > 1) {
+      char shorter[40];
+      std::snprintf(shorter, sizeof shorter, "%.*e", static_cast<int>(digits.size()) - 2, v);
+      CHECK(std::strtod(shorter, nullptr) != v);
+    }
+  }
+}
+
+TEST_CASE("stringify writes what JSON.stringify writes") {
+  ordered_json value = ordered_json::parse(R"({"z":1,"a":[1.0,-0.0,0.5,1e21,1e-7],"big":12345678901234567890,"s":"\u0001\b\"\\/é"})");
+  value["a"].push_back(std::nan(""));
+  value["a"].push_back(HUGE_VAL);
+  // Member order kept; numbers as JavaScript prints them, non-finite ones as
+  // null; integers with every digit; strings escaped as JSON.stringify does.
+  CHECK(jt::stringify(value) ==
+        R"({"z":1,"a":[1,0,0.5,1e+21,1e-7,null,null],"big":12345678901234567890,"s":"\u0001\b\"\\/é"})");
+}
+
+TEST_CASE("stringify differs from dump only in how fractional numbers are spelled, on random trees") {
+  Random r(20261206);
+  for (int i = 0; i < 3000; ++i) {
+    const ordered_json tree = r.tree<ordered_json>(0, false);
+    const std::string text = jt::stringify(tree);
+    INFO(text);
+    ordered_json back;
+    REQUIRE(jt::parse(text, back) == jt::Parsed::Ok);
+    CHECK(back == tree);  // numbers compare by value: 3 == 3.0
+    if (text.find('.') == std::string::npos && jt::dump(tree).find('.') == std::string::npos)
+      CHECK(text == jt::dump(tree));
   }
 }
