@@ -76,13 +76,16 @@ void RowUpsert::flush() {
 
 template <class Cells>
 void RowUpsert::write(const Cells& values, std::size_t rows) {
-  std::string many;
-  if (rows > 1) {
-    many = head_;
-    for (std::size_t r = 0; r < rows; ++r) many += (r ? ", " : "") + row_;
-    many += tail_;
-  }
-  Statement& st = db_.cached(rows > 1 ? many : one_);
+  // A full batch's text is built once; a shorter last batch's when it comes.
+  auto text_for = [&](std::size_t n) {
+    std::string sql = head_;
+    for (std::size_t r = 0; r < n; ++r) sql += (r ? ", " : "") + row_;
+    return sql + tail_;
+  };
+  std::string shorter;
+  if (rows == per_statement_ && rows > 1 && full_.empty()) full_ = text_for(rows);
+  else if (rows > 1 && rows < per_statement_) shorter = text_for(rows);
+  Statement& st = db_.cached(rows == 1 ? one_ : rows == per_statement_ ? full_ : shorter);
   for (std::size_t i = 0; i < values.size(); ++i) {
     if constexpr (std::is_same_v<Cells, std::vector<json>>) {
       st.bind_json(static_cast<int>(i + 1), values[i]);

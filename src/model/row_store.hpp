@@ -57,7 +57,8 @@ class RowUpsert {
   Database& db_;
   std::string table_;
   std::vector<std::string> columns_;
-  std::string head_, row_, tail_, one_;  // the statement: head, row (, row)*, tail
+  std::string head_, row_, tail_;  // the statement: head, row (, row)*, tail
+  std::string one_, full_;         // its text for one row, and for per_statement_ rows
   std::vector<Value> values_;  // row after row
   std::size_t rows_ = 0, per_statement_ = 1;
 };
