@@ -56,6 +56,27 @@ Parsed parse(std::string_view text, json& out, const std::vector<std::string_vie
 // The same grammar without building anything.
 bool valid(std::string_view text, int max_depth = kMaxDepth);
 
+// ---- reading JSON text without a tree (scan.cpp) ------------------------
+// For megabytes of text a caller needs only in part, or that may not be
+// JSON. No nesting limit: both follow nesting without recursion.
+
+// Why a text is or is not JSON by the grammar above: Valid, Empty (nothing
+// but whitespace), Truncated (a proper prefix of some document: the text was
+// cut), or Invalid. Strings are not checked for UTF-8 or lone surrogate
+// escapes, which parse() refuses: a text read from a JavaScript string holds
+// neither problem as JSON.parse sees it.
+struct Diagnosis {
+  enum Kind { Valid, Empty, Truncated, Invalid } kind;
+  std::int64_t items;  // a Truncated top-level array's complete elements; else -1
+};
+Diagnosis diagnose(std::string_view text);
+
+// The byte ranges [begin, end) of a top-level array's elements, found by
+// following strings and nesting; false when the text is not an array of that
+// form (parse it whole instead). Elements are not checked: parse the ones
+// you use.
+bool split_array(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& items);
+
 // Well-formed UTF-8 (Unicode table 3-7, as string_bytes.hpp reads it): what
 // TextEncoder writes.
 bool valid_utf8(std::string_view text);

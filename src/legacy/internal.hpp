@@ -48,15 +48,7 @@ Parsed parse_value(std::string_view raw);
 // returns how many levels were unwrapped. A non-JSON string stays as it is.
 int unwrap_json_string(ojson& value);
 
-// The byte ranges [begin, end) of a top-level JSON array's elements, found
-// by following strings and nesting without parsing; false when text is not
-// an array of that form (the caller then parses it whole). Elements are not
-// validated: parse the ones you use.
-bool split_array(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& items);
-
-// Why text is not JSON: truncated (a proper prefix of valid JSON), empty, or
-// invalid-json. For a cut top-level array, *items = complete elements.
-std::string diagnose_json(std::string_view text, std::int64_t* items);
+using json_text::split_array;
 
 using json_text::utf16_units;
 // JSON text for our own tables; invalid UTF-8 (never expected) is replaced

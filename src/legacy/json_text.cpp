@@ -84,6 +84,19 @@ std::optional<std::string> replace_lone_surrogate_escapes(std::string_view t) {
   return out;
 }
 
+// Why a value is not JSON, as the report names it; for a cut top-level
+// array, *items = its complete elements (they may be salvaged).
+std::string why_not_json(std::string_view t, std::int64_t* items) {
+  const json_text::Diagnosis d = json_text::diagnose(t);
+  switch (d.kind) {
+    case json_text::Diagnosis::Empty: return "empty";
+    case json_text::Diagnosis::Truncated:
+      *items = d.items;
+      return "truncated";
+    default: return "invalid-json";  // Valid: the grammar holds, but not as UTF-8 or a surrogate pair
+  }
+}
+
 }  // namespace
 
 bool parse_json(std::string_view text, ojson& out) { return parse_internal(text, out, nullptr); }
@@ -106,219 +119,20 @@ Parsed parse_value(std::string_view raw) {
     if (too_deep) {
       // A value cut short is "truncated" however deep it got; otherwise the
       // nesting is what stopped us (JSON.parse might have read it).
-      const std::string why = diagnose_json(raw, &p.salvageable);
+      const std::string why = why_not_json(raw, &p.salvageable);
       p.reason = why == "truncated" || why == "empty" ? why : "too-deep";
       return p;
     }
     if (auto fixed = replace_lone_surrogate_escapes(raw); fixed && parse_internal(*fixed, p.value, nullptr)) {
       p.reason = "lone-surrogate";  // ok, but lossy: the caller reports it
     } else {
-      p.reason = diagnose_json(raw, &p.salvageable);
+      p.reason = why_not_json(raw, &p.salvageable);
       return p;
     }
   }
   p.unwrapped = unwrap_json_string(p.value);
   p.ok = true;
   return p;
-}
-
-bool split_array(std::string_view t, std::vector<std::pair<std::size_t, std::size_t>>& items) {
-  items.clear();
-  const std::size_t n = t.size();
-  auto is_ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  std::size_t i = 0;
-  while (i < n && is_ws(t[i])) ++i;
-  if (i >= n || t[i] != '[') return false;
-  ++i;
-  while (i < n && is_ws(t[i])) ++i;
-  if (i < n && t[i] == ']') {
-    for (++i; i < n; ++i)
-      if (!is_ws(t[i])) return false;
-    return true;
-  }
-  for (;;) {
-    const std::size_t start = i;
-    int depth = 0;
-    bool in_string = false;
-    for (; i < n; ++i) {
-      const char c = t[i];
-      if (in_string) {
-        // Most of a dump is string bytes (base64 above all): jump to the next quote.
-        const void* q = std::memchr(t.data() + i, '"', n - i);
-        if (q == nullptr) return false;
-        const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(q) - t.data());
-        std::size_t backslashes = 0;
-        while (at - backslashes > i && t[at - backslashes - 1] == '\\') ++backslashes;
-        i = at;
-        in_string = backslashes % 2 == 1;  // an escaped quote does not end the string
-        continue;
-      }
-      if (c == '"') in_string = true;
-      else if (c == '[' || c == '{') ++depth;
-      else if (c == ']' || c == '}') {
-        if (depth == 0) break;
-        --depth;
-      } else if (c == ',' && depth == 0) {
-        break;
-      }
-    }
-    if (i >= n) return false;
-    std::size_t end = i;
-    while (end > start && is_ws(t[end - 1])) --end;
-    if (end == start) return false;
-    items.emplace_back(start, end);
-    if (t[i] == ',') {
-      ++i;
-      while (i < n && is_ws(t[i])) ++i;
-      continue;
-    }
-    if (t[i] != ']') return false;
-    for (++i; i < n; ++i)
-      if (!is_ws(t[i])) return false;
-    return true;
-  }
-}
-
-// tests/fixtures/reference.mjs diagnoseJson, as an explicit-stack machine so
-// that deep nesting costs heap, not stack.
-std::string diagnose_json(std::string_view t, std::int64_t* items) {
-  enum class Fail { None, Eof, Bad };
-  const std::size_t n = t.size();
-  std::size_t i = 0;
-  std::int64_t top_items = 0;
-  auto is_ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  // skip whitespace; Eof if nothing follows
-  auto ws = [&]() -> Fail {
-    while (i < n && is_ws(t[i])) ++i;
-    return i >= n ? Fail::Eof : Fail::None;
-  };
-  auto string = [&]() -> Fail {
-    ++i;  // opening quote
-    for (;;) {
-      if (i >= n) return Fail::Eof;
-      const char c = t[i];
-      if (c == '"') { ++i; return Fail::None; }
-      if (c == '\\') {
-        if (++i >= n) return Fail::Eof;
-        if (std::strchr("\"\\/bfnrt", t[i]) != nullptr && t[i] != '\0') { ++i; continue; }
-        if (t[i] != 'u') return Fail::Bad;
-        for (std::size_t k = 1; k <= 4; ++k) {
-          if (i + k >= n) return Fail::Eof;
-          if (hex_digit(t[i + k]) < 0) return Fail::Bad;
-        }
-        i += 5;
-        continue;
-      }
-      if (static_cast<unsigned char>(c) < 0x20) return Fail::Bad;
-      ++i;
-    }
-  };
-  auto number = [&]() -> Fail {
-    std::size_t j = i;
-    if (j < n && t[j] == '-') ++j;
-    const std::size_t int_start = j;
-    if (j < n && t[j] == '0') ++j;
-    else while (j < n && digit(t[j])) ++j;
-    const bool int_ok = j > int_start;
-    bool frac_ok = true, exp_ok = true;
-    if (j < n && t[j] == '.') {
-      const std::size_t s = ++j;
-      while (j < n && digit(t[j])) ++j;
-      frac_ok = j > s;
-    }
-    if (j < n && (t[j] == 'e' || t[j] == 'E')) {
-      ++j;
-      if (j < n && (t[j] == '+' || t[j] == '-')) ++j;
-      const std::size_t s = j;
-      while (j < n && digit(t[j])) ++j;
-      exp_ok = j > s;
-    }
-    if (j >= n) { i = j; return Fail::Eof; }  // the cut may be inside the number
-    if (!int_ok || !frac_ok || !exp_ok) return Fail::Bad;
-    i = j;
-    return Fail::None;
-  };
-  auto literal = [&]() -> Fail {
-    for (const char* lit : {"true", "false", "null"}) {
-      if (t[i] != lit[0]) continue;
-      const std::size_t len = std::strlen(lit);
-      const std::string_view have = t.substr(i, len);
-      if (have == lit) { i += len; return Fail::None; }
-      if (std::string_view(lit).substr(0, have.size()) == have && i + have.size() == n) return Fail::Eof;
-      return Fail::Bad;
-    }
-    return Fail::Bad;
-  };
-
-  // After '{' or ',' in an object: a member's key and its ':'.
-  auto member_key = [&]() -> Fail {
-    Fail f;
-    if ((f = ws()) != Fail::None) return f;
-    if (t[i] != '"') return Fail::Bad;
-    if ((f = string()) != Fail::None) return f;
-    if ((f = ws()) != Fail::None) return f;
-    if (t[i] != ':') return Fail::Bad;
-    ++i;
-    return Fail::None;
-  };
-
-  // frames: 'A' array, 'O' object. A value completes -> after_value().
-  std::vector<char> stack;
-  Fail fail = Fail::None;
-  bool need_value = true;
-  for (;;) {
-    if (need_value) {
-      if ((fail = ws()) != Fail::None) break;
-      const char c = t[i];
-      if (c == '{') {
-        ++i;
-        if ((fail = ws()) != Fail::None) break;
-        stack.push_back('O');
-        if (t[i] == '}') { ++i; stack.pop_back(); need_value = false; continue; }
-        if ((fail = member_key()) != Fail::None) break;
-        continue;  // the member's value
-      }
-      if (c == '[') {
-        ++i;
-        if ((fail = ws()) != Fail::None) break;
-        stack.push_back('A');
-        if (t[i] == ']') { ++i; stack.pop_back(); need_value = false; continue; }
-        continue;
-      }
-      if (c == '"') fail = string();
-      else if (c == '-' || digit(c)) fail = number();
-      else fail = literal();
-      if (fail != Fail::None) break;
-      need_value = false;
-      continue;
-    }
-    // A value just completed.
-    if (stack.empty()) break;  // the whole value parsed: what follows is garbage
-    if (stack.size() == 1 && stack.back() == 'A') ++top_items;
-    if ((fail = ws()) != Fail::None) break;
-    if (stack.back() == 'A') {
-      if (t[i] == ',') { ++i; need_value = true; continue; }
-      if (t[i] == ']') { ++i; stack.pop_back(); continue; }
-      fail = Fail::Bad;
-      break;
-    }
-    if (t[i] == ',') {
-      ++i;
-      if ((fail = member_key()) != Fail::None) break;
-      need_value = true;
-      continue;
-    }
-    if (t[i] == '}') { ++i; stack.pop_back(); continue; }
-    fail = Fail::Bad;
-    break;
-  }
-  if (fail != Fail::Eof) return "invalid-json";
-  std::size_t first = 0;
-  while (first < n && is_ws(t[first])) ++first;
-  if (first >= n) return "empty";
-  if (t[first] == '[' && items) *items = top_items;
-  return "truncated";
 }
 
 ojson restringify(ojson value, int levels) {

@@ -478,3 +478,103 @@ TEST_CASE("stringify differs from dump only in how fractional numbers are spelle
       CHECK(text == jt::dump(tree));
   }
 }
+
+namespace {
+
+// "\ud800".."\udfff" in any case: parse() refuses them alone or paired
+// (UTF-8 cannot hold a lone one); diagnose() does not look at them.
+bool has_surrogate_escape(const std::string& s) {
+  for (std::size_t i = 0; i + 3 < s.size(); ++i)
+    if (s[i] == '\\' && s[i + 1] == 'u' && (s[i + 2] == 'd' || s[i + 2] == 'D') &&
+        std::strchr("89abcdefABCDEF", s[i + 3]) != nullptr && s[i + 3] != '\0')
+      return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("diagnose tells a cut text from an invalid one") {
+  using D = jt::Diagnosis;
+  const struct {
+    const char* text;
+    D::Kind kind;
+    std::int64_t items;
+  } cases[] = {
+      {"", D::Empty, -1},          {" \n\t", D::Empty, -1},      {"[1]", D::Valid, -1},
+      {" {\"a\":[]} ", D::Valid, -1}, {"12", D::Valid, -1},      {"[1,2", D::Truncated, 1},
+      {"[1,2,", D::Truncated, 2},  {"[[],{}", D::Truncated, 2},  {"[\"a\",tr", D::Truncated, 1},
+      {"{\"a\":", D::Truncated, -1}, {"tru", D::Truncated, -1},  {"\"abc", D::Truncated, -1},
+      {"\"\\u12", D::Truncated, -1}, {"-", D::Truncated, -1},    {"1.", D::Truncated, -1},
+      {"[1e", D::Truncated, 0},    {"[trux", D::Invalid, -1},    {"1 2", D::Invalid, -1},
+      {"[1]x", D::Invalid, -1},    {"01", D::Invalid, -1},       {"\"\\x\"", D::Invalid, -1},
+      {"[1,]", D::Invalid, -1},    {"{\"a\" 1}", D::Invalid, -1}, {"\"a\tb\"", D::Invalid, -1},
+      {"\xEF\xBB\xBF[]", D::Invalid, -1},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    const D d = jt::diagnose(c.text);
+    CHECK(d.kind == c.kind);
+    CHECK(d.items == c.items);
+  }
+  // Nesting costs no stack: far deeper than parse() reads.
+  const std::string open(200000, '['), close(200000, ']');
+  CHECK(jt::diagnose(open).kind == D::Truncated);
+  CHECK(jt::diagnose(open + "x").kind == D::Invalid);
+  CHECK(jt::diagnose(open + close).kind == D::Valid);
+  CHECK(jt::diagnose(open + close + "]").kind == D::Invalid);
+}
+
+TEST_CASE("diagnose and split_array read documents as parse does, on random, cut and mutated documents") {
+  using D = jt::Diagnosis;
+  Random r(20261207);
+  std::mt19937 cuts(7);
+  for (int i = 0; i < 3000; ++i) {
+    const json tree = r.tree<json>(0, false);
+    const std::string text = jt::dump(tree);
+    INFO(text);
+    REQUIRE(jt::diagnose(text).kind == D::Valid);
+
+    // Every cut of a document is Truncated; a bare number's cut may be a
+    // whole number itself.
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;
+    const bool array = jt::split_array(text, ranges);
+    CHECK(array == tree.is_array());
+    if (array) {
+      REQUIRE(ranges.size() == tree.size());
+      for (std::size_t k = 0; k < ranges.size(); ++k) {
+        json item;
+        REQUIRE(jt::parse(std::string_view(text).substr(ranges[k].first, ranges[k].second - ranges[k].first), item) ==
+                jt::Parsed::Ok);
+        CHECK(item == tree[k]);
+      }
+    }
+    for (int k = 0; k < 6 && text.size() > 1; ++k) {
+      const std::size_t cut = 1 + cuts() % (text.size() - 1);
+      const D d = jt::diagnose(text.substr(0, cut));
+      INFO("cut at " << cut);
+      if (tree.is_number()) {
+        CHECK(d.kind != D::Invalid);
+        continue;
+      }
+      CHECK(d.kind == D::Truncated);
+      if (!array) continue;
+      // The elements complete before the cut: a number only once something
+      // follows it (its next digit could still come).
+      std::int64_t complete = 0;
+      for (std::size_t e = 0; e < ranges.size(); ++e)
+        if (tree[e].is_number() ? cut > ranges[e].second : cut >= ranges[e].second) ++complete;
+      CHECK(d.items == complete);
+    }
+
+    // A mutated document: Valid exactly when parse() reads it, but for what
+    // only parse() checks.
+    const std::string mutated = r.mutate(text);
+    if (mutated.find('\0') != std::string::npos) continue;
+    json out;
+    const bool parsed = jt::parse(mutated, out) == jt::Parsed::Ok;
+    const D d = jt::diagnose(mutated);
+    INFO("mutated: " << mutated);
+    if (parsed) CHECK(d.kind == D::Valid);
+    else if (jt::valid_utf8(mutated) && !has_surrogate_escape(mutated)) CHECK(d.kind != D::Valid);
+  }
+}
