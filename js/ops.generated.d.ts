@@ -112,7 +112,7 @@ export interface CreativesOps {
   list(campaignId: Id, query?: CreativeListQuery): Promise<Page<Creative>>;
   /** `creatives.update` {id, expectedVersion?: integer, ...fields} (elements bump version) */
   update(id: Id, patch: CreativePatch): Promise<Creative>;
-  /** `creatives.delete` {id} */
+  /** `creatives.delete` {id} (assets cascade) */
   delete(id: Id): Promise<Deleted>;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api/op_table.hpp"
+#include "model/repos.hpp"
 
 namespace cs::ops {
 
@@ -39,68 +40,13 @@ json storage_last_error(Session&, const json& args);
 json storage_self_test(Session&, const json& args);
 
 // ---- data API -------------------------------------------------
-// ops_products.cpp: products, images, background versions
-json products_create(Session&, const json& args);
-json products_get(Session&, const json& args);
-json products_list(Session&, const json& args);
-json products_update(Session&, const json& args);
-json products_delete(Session&, const json& args);
-json images_add(Session&, const json& args);
-json images_list(Session&, const json& args);
-json images_update(Session&, const json& args);
-json images_set_primary(Session&, const json& args);
-json images_delete(Session&, const json& args);
-json backgrounds_add(Session&, const json& args);
-json backgrounds_activate(Session&, const json& args);
-json backgrounds_list(Session&, const json& args);
-json backgrounds_delete(Session&, const json& args);
-// ops_campaigns.cpp: campaigns, drafts, creatives, assets
-json campaigns_create(Session&, const json& args);
-json campaigns_get(Session&, const json& args);
-json campaigns_list(Session&, const json& args);
-json campaigns_update(Session&, const json& args);
-json campaigns_delete(Session&, const json& args);
-json campaigns_set_status(Session&, const json& args);
-json drafts_save(Session&, const json& args);
-json drafts_get(Session&, const json& args);
-json drafts_delete(Session&, const json& args);
-json drafts_cleanup(Session&, const json& args);
-json creatives_create(Session&, const json& args);
-json creatives_get(Session&, const json& args);
-json creatives_list(Session&, const json& args);
-json creatives_update(Session&, const json& args);
-json creatives_delete(Session&, const json& args);
-json assets_create(Session&, const json& args);
-json assets_get(Session&, const json& args);
-json assets_list(Session&, const json& args);
-json assets_update(Session&, const json& args);
-json assets_delete(Session&, const json& args);
-// ops_accounts.cpp: users, platform integrations, publications, AI generations
-json users_create(Session&, const json& args);
-json users_get(Session&, const json& args);
-json users_update(Session&, const json& args);
-json users_delete(Session&, const json& args);
-json integrations_create(Session&, const json& args);
-json integrations_get(Session&, const json& args);
-json integrations_list(Session&, const json& args);
-json integrations_update(Session&, const json& args);
-json integrations_delete(Session&, const json& args);
-json publications_create(Session&, const json& args);
-json publications_get(Session&, const json& args);
-json publications_list(Session&, const json& args);
-json publications_update(Session&, const json& args);
-json publications_delete(Session&, const json& args);
-json ai_create(Session&, const json& args);
-json ai_get(Session&, const json& args);
-json ai_list(Session&, const json& args);
-json ai_update(Session&, const json& args);
-json ai_delete(Session&, const json& args);
-// ops_store.cpp: search, cache, health, metrics
-json search_query(Session&, const json& args);
-json cache_get(Session&, const json& args);
-json cache_set(Session&, const json& args);
-json cache_invalidate(Session&, const json& args);
-json cache_purge(Session&, const json& args);
+// The repositories (model/repos.hpp) take the session's database and the
+// arguments as they are: op_table.cpp names each one as on_database<...>.
+template <json (*Repository)(Database&, const json&)>
+json on_database(Session& session, const json& args) {
+  return Repository(session.db(), args);
+}
+// ops_store.cpp: what answers without an open database, or reads the engine
 json health(Session&, const json& args);
 json metrics(Session&, const json& args);
 // ---- end of data API ----------------------------------------------------

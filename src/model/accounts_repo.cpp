@@ -1,6 +1,7 @@
-// The account side: users, platform integrations (ad accounts, without their
-// secrets), campaign publications and AI generation records. Plain entities:
-// the generic create/get/update/delete plus the lists their screens need.
+// The account side: platform integrations (ad accounts, without their
+// secrets), campaign publications and AI generation records: the lists their
+// screens need, and integrations refusing secrets. Their other ops, and all
+// of users', are the generic ones (Plain in repos.hpp).
 #include "list.hpp"
 #include "repo.hpp"
 #include "repos.hpp"
@@ -29,20 +30,11 @@ void refuse_secrets(const json& args) {
 
 }  // namespace
 
-namespace users {
-json create(Database& db, const json& args) { return create_entity(db, spec::users(), args); }
-json get(Database& db, const json& args) { return get_entity(db, spec::users(), args); }
-json update(Database& db, const json& args) { return update_entity(db, spec::users(), args); }
-// Their products go with them (products.user_id ON DELETE CASCADE, as designed).
-json remove(Database& db, const json& args) { return delete_entity(db, spec::users(), args); }
-}  // namespace users
-
 namespace integrations {
 json create(Database& db, const json& args) {
   refuse_secrets(args);
   return create_entity(db, spec::platform_integrations(), args);
 }
-json get(Database& db, const json& args) { return get_entity(db, spec::platform_integrations(), args); }
 json list(Database& db, const json& args) {
   static const ListSpec kList = newest_first(spec::platform_integrations(), {"userId", "platformId", "status"});
   return list_rows(db, kList, args);
@@ -51,32 +43,20 @@ json update(Database& db, const json& args) {
   refuse_secrets(args);
   return update_entity(db, spec::platform_integrations(), args);
 }
-// Publications through it keep existing with platformIntegrationId null.
-json remove(Database& db, const json& args) { return delete_entity(db, spec::platform_integrations(), args); }
 }  // namespace integrations
 
 namespace publications {
-json create(Database& db, const json& args) { return create_entity(db, spec::campaign_publications(), args); }
-json get(Database& db, const json& args) { return get_entity(db, spec::campaign_publications(), args); }
 json list(Database& db, const json& args) {
   static const ListSpec kList = newest_first(spec::campaign_publications(), {"campaignId", "platformIntegrationId", "status"});
   return list_rows(db, kList, args);
 }
-json update(Database& db, const json& args) { return update_entity(db, spec::campaign_publications(), args); }
-json remove(Database& db, const json& args) { return delete_entity(db, spec::campaign_publications(), args); }
 }  // namespace publications
 
 namespace ai {
-json create(Database& db, const json& args) { return create_entity(db, spec::ai_generations(), args); }
-json get(Database& db, const json& args) { return get_entity(db, spec::ai_generations(), args); }
 json list(Database& db, const json& args) {
   static const ListSpec kList = newest_first(spec::ai_generations(), {"userId", "type", "service", "requestId"});
   return list_rows(db, kList, args);
 }
-// A generation record is written when the request starts and completed when
-// the (asynchronous) answer arrives.
-json update(Database& db, const json& args) { return update_entity(db, spec::ai_generations(), args); }
-json remove(Database& db, const json& args) { return delete_entity(db, spec::ai_generations(), args); }
 }  // namespace ai
 
 }  // namespace cs::model

@@ -119,8 +119,6 @@ json update(Database& db, const json& args) {
   return current;
 }
 
-json remove(Database& db, const json& args) { return delete_entity(db, spec::campaigns(), args); }
-
 json set_status(Database& db, const json& args) {
   const TableSpec& t = spec::campaigns();
   if (!args.is_object()) fail_field("args", "must be a JSON object");

@@ -152,22 +152,14 @@ json update(Database& db, const json& args) {
   return out;
 }
 
-// Its assets go with it (ON DELETE CASCADE).
-json remove(Database& db, const json& args) { return delete_entity(db, spec::creatives(), args); }
-
 }  // namespace creatives
 
 namespace assets {
 
-json create(Database& db, const json& args) { return create_entity(db, spec::creative_assets(), args); }
-json get(Database& db, const json& args) { return get_entity(db, spec::creative_assets(), args); }
 json list(Database& db, const json& args) {
   static const ListSpec kList = child_list(spec::creative_assets(), "creativeId", {filter_on(spec::creative_assets(), "type")});
   return list_rows(db, kList, args);
 }
-json update(Database& db, const json& args) { return update_entity(db, spec::creative_assets(), args); }
-json remove(Database& db, const json& args) { return delete_entity(db, spec::creative_assets(), args); }
-
 }  // namespace assets
 
 }  // namespace cs::model

@@ -99,8 +99,6 @@ json list(Database& db, const json& args) {
   return list_rows(db, kList, args);
 }
 
-json update(Database& db, const json& args) { return update_entity(db, spec::product_images(), args); }
-
 json set_primary(Database& db, const json& args) {
   const TableSpec& t = spec::product_images();
   if (!args.is_object()) fail_field("args", "must be a JSON object");

@@ -122,10 +122,4 @@ json get(Database& db, const json& args) {
 
 json list(Database& db, const json& args) { return list_rows(db, list_spec(), args); }
 
-json update(Database& db, const json& args) { return update_entity(db, spec::products(), args); }
-
-// Images and their background versions go with the product (ON DELETE
-// CASCADE); campaigns that used it keep existing with productId null.
-json remove(Database& db, const json& args) { return delete_entity(db, spec::products(), args); }
-
 }  // namespace cs::model::products

@@ -1,4 +1,5 @@
 #include "repo.hpp"
+#include "repos.hpp"
 
 #include <algorithm>
 
@@ -160,5 +161,34 @@ json delete_entity(Database& db, const TableSpec& spec, const json& args) {
   tx.commit();
   return {{"id", id}, {"deleted", true}};
 }
+
+template <const TableSpec& (*Table)()>
+json Plain<Table>::create(Database& db, const json& args) {
+  return create_entity(db, Table(), args);
+}
+template <const TableSpec& (*Table)()>
+json Plain<Table>::get(Database& db, const json& args) {
+  return get_entity(db, Table(), args);
+}
+template <const TableSpec& (*Table)()>
+json Plain<Table>::update(Database& db, const json& args) {
+  return update_entity(db, Table(), args);
+}
+// What goes with the row is the schema's (ON DELETE CASCADE / SET NULL), as
+// the op table's descriptions say.
+template <const TableSpec& (*Table)()>
+json Plain<Table>::remove(Database& db, const json& args) {
+  return delete_entity(db, Table(), args);
+}
+
+template struct Plain<spec::users>;
+template struct Plain<spec::platform_integrations>;
+template struct Plain<spec::campaign_publications>;
+template struct Plain<spec::ai_generations>;
+template struct Plain<spec::creative_assets>;
+template struct Plain<spec::creatives>;
+template struct Plain<spec::campaigns>;
+template struct Plain<spec::products>;
+template struct Plain<spec::product_images>;
 
 }  // namespace cs::model

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "db/database.hpp"
+#include "model/table.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -11,18 +12,26 @@ namespace cs::model {
 
 using json = nlohmann::json;
 
+// The repository of a table that needs nothing but the generic create, get,
+// update and delete (repo.hpp): Plain<spec::users>::get answers users.get.
+// Instantiated in repo.cpp for each table that uses it.
+template <const TableSpec& (*Table)()>
+struct Plain {
+  static json create(Database& db, const json& args);
+  static json get(Database& db, const json& args);
+  static json update(Database& db, const json& args);
+  static json remove(Database& db, const json& args);
+};
+
 namespace products {
 json create(Database& db, const json& args);  // with images: [...]
 json get(Database& db, const json& args);     // + images (+ backgrounds), campaigns using it
 json list(Database& db, const json& args);
-json update(Database& db, const json& args);
-json remove(Database& db, const json& args);
 }  // namespace products
 
 namespace images {
 json add(Database& db, const json& args);
 json list(Database& db, const json& args);
-json update(Database& db, const json& args);
 json set_primary(Database& db, const json& args);
 json remove(Database& db, const json& args);
 }  // namespace images
@@ -39,7 +48,6 @@ json create(Database& db, const json& args);
 json get(Database& db, const json& args);  // + product, creatives (+ assets), latest draft
 json list(Database& db, const json& args);
 json update(Database& db, const json& args);
-json remove(Database& db, const json& args);
 json set_status(Database& db, const json& args);
 }  // namespace campaigns
 
@@ -57,48 +65,26 @@ json create(Database& db, const json& args);  // with assets: [...]
 json get(Database& db, const json& args);     // + assets
 json list(Database& db, const json& args);
 json update(Database& db, const json& args);  // bumps version when elements change
-json remove(Database& db, const json& args);
 // A campaign's creatives, each with its assets (campaigns.get uses it).
 json of_campaign(Database& db, std::string_view campaign_id);
 }  // namespace creatives
 
 namespace assets {
-json create(Database& db, const json& args);
-json get(Database& db, const json& args);
 json list(Database& db, const json& args);
-json update(Database& db, const json& args);
-json remove(Database& db, const json& args);
 }  // namespace assets
-
-namespace users {
-json create(Database& db, const json& args);
-json get(Database& db, const json& args);
-json update(Database& db, const json& args);
-json remove(Database& db, const json& args);
-}  // namespace users
 
 namespace integrations {
 json create(Database& db, const json& args);
-json get(Database& db, const json& args);
 json list(Database& db, const json& args);
 json update(Database& db, const json& args);
-json remove(Database& db, const json& args);
 }  // namespace integrations
 
 namespace publications {
-json create(Database& db, const json& args);
-json get(Database& db, const json& args);
 json list(Database& db, const json& args);
-json update(Database& db, const json& args);
-json remove(Database& db, const json& args);
 }  // namespace publications
 
 namespace ai {
-json create(Database& db, const json& args);
-json get(Database& db, const json& args);
 json list(Database& db, const json& args);
-json update(Database& db, const json& args);
-json remove(Database& db, const json& args);
 }  // namespace ai
 
 namespace search {
