@@ -57,6 +57,16 @@ class File {
     expect_rc(m().xFileSize(f(), &s), SQLITE_OK, "xFileSize");
     return s;
   }
+  void put(const std::vector<unsigned char>& bytes, sqlite3_int64 off, const std::string& what = "xWrite") {
+    expect_rc(write(bytes.data(), static_cast<int>(bytes.size()), off), SQLITE_OK, what);
+  }
+  // n bytes read at off into a buffer that held 0xee, the read answering rc.
+  std::vector<unsigned char> get(int n, sqlite3_int64 off, const std::string& what = "xRead", int rc = SQLITE_OK) {
+    std::vector<unsigned char> out(static_cast<std::size_t>(n), 0xee);
+    expect_rc(read(out.data(), n, off), rc, what);
+    return out;
+  }
+  sqlite3_vfs* vfs() const { return vfs_; }
 
  private:
   sqlite3_vfs* vfs_;
@@ -78,6 +88,24 @@ int exists(sqlite3_vfs* vfs, const char* name) {
 
 void remove(sqlite3_vfs* vfs, const char* name) { vfs->xDelete(vfs, name, 0); }
 
+// A main database file opened (with CREATE) for one case, and deleted when
+// the case ends, passed or failed.
+class Scratch : public File {
+ public:
+  Scratch(sqlite3_vfs* vfs, const char* name) : File(vfs), name_(name) {
+    expect_rc(open(name, kMain), SQLITE_OK, "xOpen");
+  }
+  ~Scratch() {
+    close();
+    remove(vfs(), name_);
+  }
+
+ private:
+  const char* name_;
+};
+
+std::vector<unsigned char> zeros(std::size_t n) { return std::vector<unsigned char>(n, 0); }
+
 struct Ctx {
   PoolStorage& storage;
   sqlite3_vfs* vfs;
@@ -94,7 +122,7 @@ void open_creates_and_finds(Ctx& c) {
     File f(c.vfs);
     expect_rc(f.open(name, kMain), SQLITE_OK, "xOpen with CREATE");
     auto data = pattern(10, 1);
-    expect_rc(f.write(data.data(), 10, 0), SQLITE_OK, "xWrite");
+    f.put(data, 0);
   }
   expect(exists(c.vfs, name) == 1, "xAccess finds the created file");
   File again(c.vfs);
@@ -133,74 +161,49 @@ void open_twice_refused(Ctx& c) {
 }
 
 void write_read_roundtrip(Ctx& c) {
-  const char* name = "/contract-rw";
-  File f(c.vfs);
-  expect_rc(f.open(name, kMain), SQLITE_OK, "xOpen");
+  Scratch f(c.vfs, "/contract-rw");
   auto a = pattern(10000, 2);
-  expect_rc(f.write(a.data(), 10000, 4097), SQLITE_OK, "xWrite at an unaligned offset");
+  f.put(a, 4097, "xWrite at an unaligned offset");
   auto b = pattern(300, 3);
-  expect_rc(f.write(b.data(), 300, 5000), SQLITE_OK, "overlapping xWrite");
+  f.put(b, 5000, "overlapping xWrite");
   std::memcpy(a.data() + (5000 - 4097), b.data(), 300);
-  std::vector<unsigned char> got(10000);
-  expect_rc(f.read(got.data(), 10000, 4097), SQLITE_OK, "xRead");
-  expect(got == a, "xRead returns what xWrite wrote");
+  expect(f.get(10000, 4097) == a, "xRead returns what xWrite wrote");
   expect(f.size() == 4097 + 10000, "xFileSize is the end of the last write");
-  std::vector<unsigned char> hole(4097, 0xaa);
-  expect_rc(f.read(hole.data(), 4097, 0), SQLITE_OK, "xRead of the hole before the first write");
-  expect(hole == std::vector<unsigned char>(4097, 0), "a hole reads as zeros");
-  f.close();
-  remove(c.vfs, name);
+  expect(f.get(4097, 0, "xRead of the hole before the first write") == zeros(4097), "a hole reads as zeros");
 }
 
 void short_read_zero_fills(Ctx& c) {
-  const char* name = "/contract-short";
-  File f(c.vfs);
-  expect_rc(f.open(name, kMain), SQLITE_OK, "xOpen");
+  Scratch f(c.vfs, "/contract-short");
   auto a = pattern(100, 4);
-  expect_rc(f.write(a.data(), 100, 0), SQLITE_OK, "xWrite");
-  std::vector<unsigned char> got(200, 0xee);
-  expect_rc(f.read(got.data(), 200, 50), SQLITE_IOERR_SHORT_READ, "xRead across the end");
+  f.put(a, 0);
+  const auto got = f.get(200, 50, "xRead across the end", SQLITE_IOERR_SHORT_READ);
   expect(std::memcmp(got.data(), a.data() + 50, 50) == 0, "the bytes before the end are data");
-  expect(std::vector<unsigned char>(got.begin() + 50, got.end()) == std::vector<unsigned char>(150, 0),
+  expect(std::vector<unsigned char>(got.begin() + 50, got.end()) == zeros(150),
          "the bytes after the end are zero-filled");
-  std::vector<unsigned char> beyond(64, 0xee);
-  expect_rc(f.read(beyond.data(), 64, 1 << 20), SQLITE_IOERR_SHORT_READ, "xRead wholly past the end");
-  expect(beyond == std::vector<unsigned char>(64, 0), "a read past the end is all zeros");
-  f.close();
-  remove(c.vfs, name);
+  expect(f.get(64, 1 << 20, "xRead wholly past the end", SQLITE_IOERR_SHORT_READ) == zeros(64),
+         "a read past the end is all zeros");
 }
 
 void truncate_and_size(Ctx& c) {
-  const char* name = "/contract-trunc";
-  File f(c.vfs);
-  expect_rc(f.open(name, kMain), SQLITE_OK, "xOpen");
+  Scratch f(c.vfs, "/contract-trunc");
   expect(f.size() == 0, "a new file is empty");
   auto a = pattern(8192, 5);
-  expect_rc(f.write(a.data(), 8192, 0), SQLITE_OK, "xWrite");
+  f.put(a, 0);
   expect_rc(f.m().xTruncate(f.f(), 100), SQLITE_OK, "xTruncate down");
   expect(f.size() == 100, "xFileSize after shrinking");
-  std::vector<unsigned char> got(100);
-  expect_rc(f.read(got.data(), 100, 0), SQLITE_OK, "xRead after shrinking");
-  expect(std::memcmp(got.data(), a.data(), 100) == 0, "data before the cut survives");
+  expect(std::memcmp(f.get(100, 0, "xRead after shrinking").data(), a.data(), 100) == 0,
+         "data before the cut survives");
   expect_rc(f.m().xTruncate(f.f(), 5000), SQLITE_OK, "xTruncate up");
   expect(f.size() == 5000, "xFileSize after extending");
-  std::vector<unsigned char> tail(4900, 0xee);
-  expect_rc(f.read(tail.data(), 4900, 100), SQLITE_OK, "xRead of the extension");
-  expect(tail == std::vector<unsigned char>(4900, 0), "the extension (and the old cut-off data) reads as zeros");
-  f.close();
-  remove(c.vfs, name);
+  expect(f.get(4900, 100, "xRead of the extension") == zeros(4900),
+         "the extension (and the old cut-off data) reads as zeros");
 }
 
 void sync_succeeds(Ctx& c) {
-  const char* name = "/contract-sync";
-  File f(c.vfs);
-  expect_rc(f.open(name, kMain), SQLITE_OK, "xOpen");
-  auto a = pattern(4096, 6);
-  expect_rc(f.write(a.data(), 4096, 0), SQLITE_OK, "xWrite");
+  Scratch f(c.vfs, "/contract-sync");
+  f.put(pattern(4096, 6), 0);
   expect_rc(f.m().xSync(f.f(), SQLITE_SYNC_NORMAL), SQLITE_OK, "xSync NORMAL");
   expect_rc(f.m().xSync(f.f(), SQLITE_SYNC_FULL), SQLITE_OK, "xSync FULL");
-  f.close();
-  remove(c.vfs, name);
 }
 
 void delete_frees_for_reuse(Ctx& c) {
@@ -210,7 +213,7 @@ void delete_frees_for_reuse(Ctx& c) {
     File f(c.vfs);
     expect_rc(f.open(name, kMain), SQLITE_OK, "xOpen");
     auto a = pattern(4096, 7);
-    expect_rc(f.write(a.data(), 4096, 0), SQLITE_OK, "xWrite");
+    f.put(a, 0);
   }
   expect_rc(c.vfs->xDelete(c.vfs, name, 0), SQLITE_OK, "xDelete");
   expect(exists(c.vfs, name) == 0, "xAccess no longer finds a deleted file");
@@ -224,9 +227,7 @@ void delete_frees_for_reuse(Ctx& c) {
 }
 
 void locks_are_recorded(Ctx& c) {
-  const char* name = "/contract-lock";
-  File f(c.vfs);
-  expect_rc(f.open(name, kMain), SQLITE_OK, "xOpen");
+  Scratch f(c.vfs, "/contract-lock");
   int reserved = -1;
   expect_rc(f.m().xCheckReservedLock(f.f(), &reserved), SQLITE_OK, "xCheckReservedLock");
   expect(reserved == 0, "no reserved lock after open");
@@ -239,8 +240,6 @@ void locks_are_recorded(Ctx& c) {
   f.m().xCheckReservedLock(f.f(), &reserved);
   expect(reserved == 0, "no reserved lock after dropping to SHARED");
   expect_rc(f.m().xUnlock(f.f(), SQLITE_LOCK_NONE), SQLITE_OK, "xUnlock to NONE");
-  f.close();
-  remove(c.vfs, name);
 }
 
 void temp_files_stay_in_memory(Ctx& c) {
@@ -250,10 +249,8 @@ void temp_files_stay_in_memory(Ctx& c) {
                                 SQLITE_OPEN_DELETEONCLOSE),
             SQLITE_OK, "xOpen of a nameless temp file");
   auto a = pattern(1 << 20, 8);
-  expect_rc(f.write(a.data(), 1 << 20, 0), SQLITE_OK, "xWrite to the temp file");
-  std::vector<unsigned char> got(1 << 20);
-  expect_rc(f.read(got.data(), 1 << 20, 0), SQLITE_OK, "xRead from the temp file");
-  expect(got == a, "temp file round trip");
+  f.put(a, 0, "xWrite to the temp file");
+  expect(f.get(1 << 20, 0, "xRead from the temp file") == a, "temp file round trip");
   const auto during = c.storage.stats();
   expect(during.used == before.used && during.bytes == before.bytes, "the temp file used no pool file");
   f.close();
@@ -285,8 +282,7 @@ void journal_and_wal_get_their_own_files(Ctx& c) {
 
 void header_is_on_the_host(Ctx& c) {
   const char* name = "/contract-header";
-  File f(c.vfs);
-  expect_rc(f.open(name, kMain), SQLITE_OK, "xOpen");
+  Scratch f(c.vfs, name);
   int id = -1;
   if (Slot* s = c.storage.pool().find(name)) id = s->id;
   expect(id >= 0, "the pool knows the file");
@@ -297,12 +293,10 @@ void header_is_on_the_host(Ctx& c) {
   expect(decode_header(raw, kHeaderUsed, h) == HeaderState::Valid, "the stored header is valid");
   expect(h.path == name && (h.flags & SQLITE_OPEN_MAIN_DB), "the stored header names the file");
   auto a = pattern(512, 9);
-  expect_rc(f.write(a.data(), 512, 0), SQLITE_OK, "xWrite at offset 0");
+  f.put(a, 0, "xWrite at offset 0");
   std::vector<unsigned char> raw_data(512);
   expect(c.storage.pool().host().read(id, raw_data.data(), 512, kHeaderSize) == 512, "host read of the data");
   expect(raw_data == a, "data starts right after the header");
-  f.close();
-  remove(c.vfs, name);
 }
 
 void pool_grows_or_says_exhausted(Ctx& c) {
@@ -329,32 +323,23 @@ void pool_grows_or_says_exhausted(Ctx& c) {
 }
 
 void device_characteristics(Ctx& c) {
-  File f(c.vfs);
-  expect_rc(f.open("/contract-dev", kMain), SQLITE_OK, "xOpen");
+  Scratch f(c.vfs, "/contract-dev");
   expect(f.m().xSectorSize(f.f()) == 4096, "xSectorSize is the 4 KiB block");
   const int dc = f.m().xDeviceCharacteristics(f.f());
   expect((dc & (SQLITE_IOCAP_ATOMIC | SQLITE_IOCAP_BATCH_ATOMIC | SQLITE_IOCAP_SAFE_APPEND)) == 0,
          "no atomic-write or safe-append claims");
   expect((dc & SQLITE_IOCAP_UNDELETABLE_WHEN_OPEN) != 0, "files are undeletable while open");
-  f.close();
-  remove(c.vfs, "/contract-dev");
 }
 
 void large_offsets(Ctx& c) {
   if (!c.options.large_offsets) return;
-  const char* name = "/contract-large";
-  File f(c.vfs);
-  expect_rc(f.open(name, kMain), SQLITE_OK, "xOpen");
+  Scratch f(c.vfs, "/contract-large");
   const sqlite3_int64 off = (5ll << 30) + 12345;
   auto a = pattern(4096, 10);
-  expect_rc(f.write(a.data(), 4096, off), SQLITE_OK, "xWrite past 4 GiB");
+  f.put(a, off, "xWrite past 4 GiB");
   expect(f.size() == off + 4096, "xFileSize past 4 GiB");
-  std::vector<unsigned char> got(4096);
-  expect_rc(f.read(got.data(), 4096, off), SQLITE_OK, "xRead past 4 GiB");
-  expect(got == a, "round trip past 4 GiB");
+  expect(f.get(4096, off, "xRead past 4 GiB") == a, "round trip past 4 GiB");
   expect_rc(f.m().xTruncate(f.f(), 0), SQLITE_OK, "xTruncate back to 0");
-  f.close();
-  remove(c.vfs, name);
 }
 
 // SQLite itself through the VFS, in both journal families.
