@@ -44,6 +44,19 @@ target_compile_definitions(cs_sqlite PUBLIC
 if(EMSCRIPTEN)
   # No unix VFS and no Emscripten filesystem: src/vfs/ provides the OS layer.
   target_compile_definitions(cs_sqlite PUBLIC SQLITE_OS_OTHER=1)
+  # What the shipped module never calls (tests/native and bench/native keep
+  # them: the benchmark's drift check traces statements natively). Each is
+  # one the amalgamation can omit: no parser or grammar change.
+  target_compile_definitions(cs_sqlite PUBLIC
+    SQLITE_OMIT_UTF16                 # text crosses the door as UTF-8 only
+    SQLITE_OMIT_TRACE
+    SQLITE_OMIT_PROGRESS_CALLBACK
+    SQLITE_OMIT_AUTHORIZATION
+    SQLITE_OMIT_COMPLETE
+    SQLITE_OMIT_GET_TABLE
+    SQLITE_OMIT_DECLTYPE
+    SQLITE_OMIT_COMPILEOPTION_DIAGS
+    SQLITE_UNTESTABLE)
 endif()
 # Third-party code: do not drown our warnings in its own.
 target_compile_options(cs_sqlite PRIVATE -w)
