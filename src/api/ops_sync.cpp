@@ -1,6 +1,7 @@
 // sync.*: the sans-I/O sync engine's steps, driven by js/sync/ (the fetch loop).
 #include "blobs/blob_store.hpp"
 #include "db/args.hpp"
+#include "json/json_text.hpp"
 #include "ops.hpp"
 
 namespace cs::ops {
@@ -34,8 +35,8 @@ json sync_conflicts(Session& s, const json& args) {
     out.push_back({{"seq", q.column_int(0)},
                    {"table", q.column_text(1)},
                    {"id", q.column_text(2)},
-                   {"local", json::parse(q.column_text_view(3), nullptr, false)},
-                   {"remote", json::parse(q.column_text_view(4), nullptr, false)},
+                   {"local", json_text::parse_or_null(q.column_text_view(3))},
+                   {"remote", json_text::parse_or_null(q.column_text_view(4))},
                    {"winner", q.column_text(5)},
                    {"seenAt", q.column_text(6)}});
   }

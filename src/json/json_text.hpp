@@ -55,6 +55,15 @@ Parsed parse(std::string_view text, json& out, const std::vector<std::string_vie
              int max_depth = kMaxDepth);
 // The same grammar without building anything.
 bool valid(std::string_view text, int max_depth = kMaxDepth);
+// The value of a text this store wrote itself (a column, a cursor), or null
+// when it is not JSON after all.
+json parse_or_null(std::string_view text);
+// parse() of a text from elsewhere that may nest deeper than this device
+// keeps: an object or array nested deeper than max_depth is checked without
+// recursion and left out (the member or element is dropped, not nulled), and
+// the next object to close at depth `mark_depth` (the top-level value is
+// depth 1) gets the member `mark` = true. TooDeep is never the answer.
+Parsed parse_pruned(std::string_view text, json& out, int max_depth, int mark_depth, std::string_view mark);
 
 // ---- reading JSON text without a tree (scan.cpp) ------------------------
 // For megabytes of text a caller needs only in part, or that may not be
@@ -70,6 +79,11 @@ struct Diagnosis {
   std::int64_t items;  // a Truncated top-level array's complete elements; else -1
 };
 Diagnosis diagnose(std::string_view text);
+
+// Where the one JSON value that starts at text[at] ends (one past its last
+// byte), checked by the grammar above as diagnose() checks; npos when it is
+// not a whole, valid value.
+std::size_t value_end(std::string_view text, std::size_t at);
 
 // The byte ranges [begin, end) of a top-level array's elements, found by
 // following strings and nesting; false when the text is not an array of that

@@ -59,13 +59,22 @@ template <class Json>
 class Parser {
  public:
   Parser(std::string_view text, int max_depth, const std::vector<std::string_view>* raw_members = nullptr)
-      : p_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth), raw_members_(raw_members) {}
+      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth),
+        raw_members_(raw_members) {}
 
   // out == nullptr: check only.
   Parsed document(Json* out) {
     if (!value(out, 0)) return too_deep_ ? Parsed::TooDeep : Parsed::Invalid;
     ws();
     return p_ == end_ ? Parsed::Ok : Parsed::Invalid;
+  }
+
+  // parse_pruned(): what is deeper than max_depth is dropped, and the next
+  // object to close at mark_depth is marked.
+  void prune(int mark_depth, std::string_view mark) {
+    prune_ = true;
+    mark_depth_ = mark_depth;
+    mark_ = mark;
   }
 
  private:
@@ -102,11 +111,20 @@ class Parser {
   }
 
   // At '{' or '[': checks the depth, makes *out the empty container, and
-  // says whether it is already closed.
+  // says whether it is already closed. Too deep while pruning: the value is
+  // checked, skipped and left for its parent to drop (dropped_now_).
   bool open(Json* out, int depth, char close, bool& closed) {
     if (depth > max_depth_) {
-      too_deep_ = true;
-      return false;
+      if (!prune_) {
+        too_deep_ = true;
+        return false;
+      }
+      const std::size_t at = static_cast<std::size_t>(p_ - begin_);
+      const std::size_t end = value_end(std::string_view(begin_, static_cast<std::size_t>(end_ - begin_)), at);
+      if (end == std::string_view::npos) return false;
+      p_ = begin_ + end;
+      dropped_now_ = dropped_ = closed = true;
+      return true;
     }
     ++p_;
     if (out != nullptr) *out = close == '}' ? Json::object() : Json::array();
@@ -127,6 +145,7 @@ class Parser {
   bool object(Json* out, int depth) {
     bool closed;
     if (!open(out, depth, '}', closed)) return false;
+    if (dropped_now_) return true;
     std::string key;
     const std::size_t keys_base = keys_.size();
     while (!closed) {
@@ -143,9 +162,17 @@ class Parser {
       Json* slot = out != nullptr ? &(*out)[key] : nullptr;
       const bool ok = depth == 1 && slot != nullptr && is_raw_member(key) ? raw_member(slot, depth) : value(slot, depth);
       if (!ok) return false;
+      if (dropped_now_) {
+        dropped_now_ = false;
+        if (out != nullptr) out->erase(key);
+      }
       if (!next('}', closed)) return false;
     }
     keys_.resize(keys_base);
+    if (dropped_ && depth == mark_depth_ && out != nullptr) {
+      (*out)[std::string(mark_)] = true;
+      dropped_ = false;
+    }
     return true;
   }
 
@@ -203,6 +230,7 @@ class Parser {
   bool array(Json* out, int depth) {
     bool closed;
     if (!open(out, depth, ']', closed)) return false;
+    if (dropped_now_) return true;
     while (!closed) {
       Json* slot = nullptr;
       if (out != nullptr) {
@@ -210,6 +238,10 @@ class Parser {
         slot = &out->back();
       }
       if (!value(slot, depth)) return false;
+      if (dropped_now_) {
+        dropped_now_ = false;
+        if (out != nullptr) out->template get_ref<typename Json::array_t&>().pop_back();
+      }
       if (!next(']', closed)) return false;
     }
     return true;
@@ -352,10 +384,16 @@ class Parser {
     return false;
   }
 
+  const char* begin_;
   const char* p_;
   const char* end_;
   int max_depth_;
   bool too_deep_ = false;
+  bool prune_ = false;        // parse_pruned()
+  bool dropped_now_ = false;  // the value just read was too deep: its parent drops it
+  bool dropped_ = false;      // something was dropped since the last mark
+  int mark_depth_ = 0;
+  std::string_view mark_;
   const std::vector<std::string_view>* raw_members_;
   bool capturing_ = false;  // inside a raw member's value
   bool compact_ = true;     // so far, that value's text means what its tree would
@@ -398,6 +436,20 @@ bool is_raw(const json& value) {
 std::string_view raw_text(const json& value) {
   const auto& bytes = value.get_binary();
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+Parsed parse_pruned(std::string_view text, json& out, int max_depth, int mark_depth, std::string_view mark) {
+  Parser<json> parser(text, max_depth);
+  parser.prune(mark_depth, mark);
+  const Parsed result = parser.document(&out);
+  if (result != Parsed::Ok) out = nullptr;
+  return result;
+}
+
+json parse_or_null(std::string_view text) {
+  json out;
+  parse(text, out);  // null on failure
+  return out;
 }
 
 }  // namespace cs::json_text

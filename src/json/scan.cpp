@@ -20,7 +20,13 @@ bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' 
 // document could go on.
 class Diagnoser {
  public:
-  explicit Diagnoser(std::string_view text) : t_(text), n_(text.size()) {}
+  explicit Diagnoser(std::string_view text, std::size_t at = 0) : t_(text), n_(text.size()), i_(at) {}
+
+  // The end of the one value at the start: npos unless it is whole and valid.
+  std::size_t value_end() {
+    one_value_ = true;
+    return walk() == Fail::None ? i_ : std::string_view::npos;
+  }
 
   Diagnosis run() {
     std::size_t first = 0;
@@ -156,6 +162,7 @@ class Diagnoser {
         continue;
       }
       // A value just completed.
+      if (stack_.empty() && one_value_) return Fail::None;
       if (stack_.empty()) {
         while (i_ < n_ && is_ws(t_[i_])) ++i_;
         return i_ >= n_ ? Fail::None : Fail::Bad;  // anything after the document
@@ -177,7 +184,8 @@ class Diagnoser {
 
   std::string_view t_;
   std::size_t n_;
-  std::size_t i_ = 0;
+  std::size_t i_;
+  bool one_value_ = false;  // value_end(): stop where the first value ends
   std::vector<char> stack_;
   std::int64_t top_items_ = 0;
 };
@@ -185,6 +193,8 @@ class Diagnoser {
 }  // namespace
 
 Diagnosis diagnose(std::string_view text) { return Diagnoser(text).run(); }
+
+std::size_t value_end(std::string_view text, std::size_t at) { return Diagnoser(text, at).value_end(); }
 
 bool split_array(std::string_view t, std::vector<std::pair<std::size_t, std::size_t>>& items) {
   items.clear();

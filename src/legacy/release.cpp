@@ -38,7 +38,7 @@ json release(Database& db, const std::vector<Entry>& entries, const ReleaseOptio
   json last = json::object();
   {
     Statement& st = db.cached("SELECT report FROM legacy_runs WHERE report IS NOT NULL ORDER BY id DESC LIMIT 1");
-    if (st.step()) last = json::parse(st.column_text_view(0), nullptr, false);
+    if (st.step()) last = json_text::parse_or_null(st.column_text_view(0));
     st.reset();
   }
   if (!last.is_object()) last = json::object();
@@ -62,7 +62,7 @@ json release(Database& db, const std::vector<Entry>& entries, const ReleaseOptio
     const std::string hash = st.column_text(0), echo = st.column_is_null(1) ? "" : st.column_text(1);
     const std::string outcome = st.column_text(2), reason = st.column_is_null(4) ? "" : st.column_text(4);
     const bool lossy = st.column_int(3) != 0;
-    const json detail = json::parse(st.column_text_view(5), nullptr, false);
+    const json detail = json_text::parse_or_null(st.column_text_view(5));
     st.reset();
     const std::string now_hash = value_hash(e.value);
     if (now_hash != hash && now_hash != echo) { keep("CHANGED", "changed since it was migrated: import it first"); continue; }

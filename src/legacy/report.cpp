@@ -195,7 +195,7 @@ RunInfo open_run(Database& db, std::int64_t id) {
     Statement& st = db.cached("SELECT run FROM legacy_runs WHERE id = ?1 AND finished_at IS NULL");
     st.bind(1, id);
     if (st.step()) {
-      json j = json::parse(st.column_text_view(0), nullptr, false);
+      json j = json_text::parse_or_null(st.column_text_view(0));
       st.reset();
       return run_from(id, j);
     }
@@ -225,7 +225,7 @@ void save_run(Database& db, const RunInfo& run, const json* report) {
 RunInfo last_run(Database& db) {
   Statement& st = db.cached("SELECT id, run FROM legacy_runs ORDER BY id DESC LIMIT 1");
   RunInfo r;
-  if (st.step()) r = run_from(st.column_int(0), json::parse(st.column_text_view(1), nullptr, false));
+  if (st.step()) r = run_from(st.column_int(0), json_text::parse_or_null(st.column_text_view(1)));
   st.reset();
   return r;
 }

@@ -30,7 +30,7 @@ json decode_cursor(const std::string& cursor) {
   for (char c : cursor) b.push_back(c == '-' ? '+' : c == '_' ? '/' : c);
   auto bytes = base64_decode(b);
   if (!bytes) return nullptr;
-  json parts = json::parse(bytes->begin(), bytes->end(), nullptr, false);
+  const json parts = json_text::parse_or_null(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
   if (!parts.is_array() || parts.size() != 4 || !parts[0].is_string() || !parts[1].is_number_integer() ||
       !(parts[2].is_string() || parts[2].is_number()) || !parts[3].is_number_integer())
     return nullptr;

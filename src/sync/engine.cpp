@@ -29,23 +29,10 @@ json parse_answer(const Args& a) {
     case json_text::Parsed::Invalid: return {{"raw", text.substr(0, 1000)}};
     case json_text::Parsed::TooDeep: break;
   }
-  // nlohmann's parser keeps its own stack (no recursion), and the callback
-  // drops what is too deep, marking the change (depth 2) that held it.
-  bool dropped = false;
-  json::parser_callback_t keep = [&](int depth, json::parse_event_t event, json& parsed) {
-    const bool start = event == json::parse_event_t::object_start || event == json::parse_event_t::array_start;
-    if (start && depth > kMaxAnswerDepth) {
-      dropped = true;
-      return false;
-    }
-    if (event == json::parse_event_t::object_end && depth == 2 && dropped) {
-      parsed["__campaign_store_too_deep"] = true;
-      dropped = false;
-    }
-    return true;
-  };
-  out = json::parse(text, keep, false);
-  if (out.is_discarded()) return {{"raw", text.substr(0, 1000)}};
+  // What is too deep is left out without recursion, and the change (depth
+  // 3: {changes: [{...}]}) that held it is marked.
+  if (json_text::parse_pruned(text, out, kMaxAnswerDepth + 1, 3, "__campaign_store_too_deep") != json_text::Parsed::Ok)
+    return {{"raw", text.substr(0, 1000)}};
   return out;
 }
 

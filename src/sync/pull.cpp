@@ -93,7 +93,7 @@ Engine::Acked Engine::acked_state(const RemoteRow& row) {
     return Acked::None;
   }
   const std::string op = q.column_text(0);
-  const json fields = q.column_is_null(1) ? json() : json::parse(q.column_text_view(1), nullptr, false);
+  const json fields = q.column_is_null(1) ? json() : json_text::parse_or_null(q.column_text_view(1));
   q.reset();
   bool lost = op == "delete" ? !row.deleted : row.deleted;
   const std::vector<ColumnSpec>& columns = row.table->columns;

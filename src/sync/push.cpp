@@ -99,7 +99,7 @@ json Engine::stashed_row_json(const TableSpec& t, const std::string& id) {
   // and wins there if the parent's delete does not.
   auto& q = db_.cached("SELECT row FROM sync_stash WHERE table_name = ? AND row_id = ?");
   q.bind(1, std::string_view(t.name)).bind(2, std::string_view(id));
-  json local = q.step() ? json::parse(q.column_text_view(0), nullptr, false) : json();
+  json local = q.step() ? json_text::parse_or_null(q.column_text_view(0)) : json();
   q.reset();
   if (!local.is_object()) return nullptr;
   json row = json::object();

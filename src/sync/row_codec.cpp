@@ -69,8 +69,8 @@ json encode_value(const json& local, const ColumnSpec& column) {
       return local.is_number() ? json(local.get<double>() != 0) : local;
     case ColumnKind::Json: {
       if (!local.is_string()) return local;
-      json parsed = json::parse(local.get_ref<const std::string&>(), nullptr, false);
-      return parsed.is_discarded() ? local : parsed;
+      json parsed;
+      return json_text::parse(local.get_ref<const std::string&>(), parsed) == json_text::Parsed::Ok ? parsed : local;
     }
     case ColumnKind::Decimal:
       // An integer is scaled; anything else (text, a real) goes as it is.

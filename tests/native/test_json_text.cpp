@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -577,4 +578,78 @@ TEST_CASE("diagnose and split_array read documents as parse does, on random, cut
     if (parsed) CHECK(d.kind == D::Valid);
     else if (jt::valid_utf8(mutated) && !has_surrogate_escape(mutated)) CHECK(d.kind != D::Valid);
   }
+}
+
+namespace {
+
+// nlohmann's callback parser, as sync read a too-deep answer before
+// parse_pruned: what nests deeper than `limit` (nlohmann counts the
+// top-level value as depth 0) is discarded, and the next object to close at
+// depth `mark_at` is marked.
+json reference_pruned(const std::string& text, int limit, int mark_at) {
+  bool dropped = false;
+  json::parser_callback_t keep = [&](int depth, json::parse_event_t event, json& parsed) {
+    const bool start = event == json::parse_event_t::object_start || event == json::parse_event_t::array_start;
+    if (start && depth > limit) {
+      dropped = true;
+      return false;
+    }
+    if (event == json::parse_event_t::object_end && depth == mark_at && dropped) {
+      parsed["__too_deep"] = true;
+      dropped = false;
+    }
+    return true;
+  };
+  json out = json::parse(text, keep, false);
+  // nlohmann leaves a dropped member's key behind with a discarded value
+  // unless a later sibling object closes (it then erases the first such
+  // member): sync treated both alike, as a change marked too deep. Without
+  // those leftovers, this is what parse_pruned answers.
+  std::function<void(json&)> strip = [&](json& v) {
+    if (v.is_object()) {
+      for (auto it = v.begin(); it != v.end();) it = it->is_discarded() ? v.erase(it) : (strip(*it), std::next(it));
+    } else if (v.is_array()) {
+      for (json& item : v) strip(item);
+    }
+  };
+  strip(out);
+  return out;
+}
+
+// A random tree with chains of nesting here and there, some deeper than 8.
+json deep_tree(Random& r, std::mt19937& rng, int depth) {
+  if (depth < 3 || rng() % 4 != 0) {
+    if (depth > 14 || rng() % 3 == 0) return r.tree<json>(4, false);
+    json o = json::object();
+    for (int i = 1 + static_cast<int>(rng() % 3); i > 0; --i) o["k" + std::to_string(rng() % 5)] = deep_tree(r, rng, depth + 1);
+    return o;
+  }
+  json a = json::array();
+  for (int i = 1 + static_cast<int>(rng() % 3); i > 0; --i) a.push_back(deep_tree(r, rng, depth + 1));
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("parse_pruned leaves out what is too deep and marks its holder, as nlohmann's callback parser did") {
+  Random r(20261208);
+  std::mt19937 rng(8);
+  int pruned = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string text = jt::dump(deep_tree(r, rng, 0));
+    INFO(text);
+    json got;
+    REQUIRE(jt::parse_pruned(text, got, 9, 3, "__too_deep") == jt::Parsed::Ok);
+    const json expected = reference_pruned(text, 8, 2);
+    CHECK(got == expected);
+    json whole;
+    if (jt::parse(text, whole, 9) == jt::Parsed::TooDeep) ++pruned;
+    else CHECK(got == whole);  // nothing too deep: what parse() reads
+  }
+  CHECK(pruned > 200);  // the trees do go too deep
+  // What parse() refuses, parse_pruned refuses, deep or not.
+  json out;
+  CHECK(jt::parse_pruned(std::string(50, '[') + "1," + std::string(50, ']'), out, 9, 3, "m") == jt::Parsed::Invalid);
+  REQUIRE(jt::parse_pruned(R"([{"a":[[[[[[[[[[1]]]]]]]]]],"b":2}])", out, 4, 2, "m") == jt::Parsed::Ok);
+  CHECK(out == json::parse(R"([{"a":[[]],"b":2,"m":true}])"));  // depth 5 and below left out
 }
