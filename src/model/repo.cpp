@@ -162,24 +162,12 @@ json delete_entity(Database& db, const TableSpec& spec, const json& args) {
   return {{"id", id}, {"deleted", true}};
 }
 
-template <const TableSpec& (*Table)()>
-json Plain<Table>::create(Database& db, const json& args) {
-  return create_entity(db, Table(), args);
-}
-template <const TableSpec& (*Table)()>
-json Plain<Table>::get(Database& db, const json& args) {
-  return get_entity(db, Table(), args);
-}
-template <const TableSpec& (*Table)()>
-json Plain<Table>::update(Database& db, const json& args) {
-  return update_entity(db, Table(), args);
-}
-// What goes with the row is the schema's (ON DELETE CASCADE / SET NULL), as
-// the op table's descriptions say.
-template <const TableSpec& (*Table)()>
-json Plain<Table>::remove(Database& db, const json& args) {
-  return delete_entity(db, Table(), args);
-}
+// What goes with a removed row is the schema's (ON DELETE CASCADE / SET
+// NULL), as the op table's descriptions say.
+template <TableOf T> json Plain<T>::create(Database& db, const json& a) { return create_entity(db, T(), a); }
+template <TableOf T> json Plain<T>::get(Database& db, const json& a) { return get_entity(db, T(), a); }
+template <TableOf T> json Plain<T>::update(Database& db, const json& a) { return update_entity(db, T(), a); }
+template <TableOf T> json Plain<T>::remove(Database& db, const json& a) { return delete_entity(db, T(), a); }
 
 template struct Plain<spec::users>;
 template struct Plain<spec::platform_integrations>;

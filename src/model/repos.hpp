@@ -15,7 +15,8 @@ using json = nlohmann::json;
 // The repository of a table that needs nothing but the generic create, get,
 // update and delete (repo.hpp): Plain<spec::users>::get answers users.get.
 // Instantiated in repo.cpp for each table that uses it.
-template <const TableSpec& (*Table)()>
+using TableOf = const TableSpec& (*)();  // spec::users, spec::products, ...
+template <TableOf Table>
 struct Plain {
   static json create(Database& db, const json& args);
   static json get(Database& db, const json& args);
