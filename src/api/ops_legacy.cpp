@@ -91,7 +91,7 @@ json legacy_import(Session& session, const json& args) {
   options.stop_after_groups = static_cast<int>(a.integer_or("stopAfterGroups", -1, -1, 1 << 20));
   options.incremental = a.boolean_or("incremental", true);
   if (legacy::ProgressSink sink = legacy::progress_sink())
-    options.progress = [sink](const json& event) { sink(event.dump()); };
+    options.progress = [sink](const json& event) { sink(json_text::dump(event)); };
   if (a.has("otherKeys")) {
     options.other_keys_given = true;
     const json& others = a.array("otherKeys");
