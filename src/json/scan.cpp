@@ -1,8 +1,9 @@
-// Reading JSON text without building a tree (json_text.hpp): a top-level
-// array's element ranges, and why a text is not JSON. Both follow strings and
-// nesting with a counter or an explicit stack instead of recursion, so a
-// megabyte of "[[[[..." costs heap, not stack. The grammar is parse.cpp's;
-// tests/native/test_json_text.cpp holds the two to the same documents.
+// Reading JSON text without building a tree (json_text.hpp): why a text is
+// not JSON, where a value ends (what parse_pruned skips), and a top-level
+// array's element ranges. All follow strings and nesting with a counter or
+// an explicit stack instead of recursion, so a megabyte of "[[[[..." costs
+// heap, not stack. The grammar is parse.cpp's; tests/native/test_json_text.cpp
+// holds them to the same documents.
 #include "json/json_text.hpp"
 
 #include <cstring>
@@ -15,9 +16,9 @@ bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
-// diagnose(): one pass with a stack of open containers. Each step reads a
-// token; Eof when the text ends where more could follow, Bad where no
-// document could go on.
+// diagnose() and value_end(): one pass with a stack of open containers.
+// Each step reads a token; Eof when the text ends where more could follow,
+// Bad where no document could go on.
 class Diagnoser {
  public:
   explicit Diagnoser(std::string_view text, std::size_t at = 0) : t_(text), n_(text.size()), i_(at) {}
