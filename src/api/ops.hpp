@@ -46,7 +46,7 @@ template <json (*Repository)(Database&, const json&)>
 json on_database(Session& session, const json& args) {
   return Repository(session.db(), args);
 }
-// ops_store.cpp: what answers without an open database, or reads the engine
+// ops_store.cpp: health (which answers without an open database too) and metrics
 json health(Session&, const json& args);
 json metrics(Session&, const json& args);
 // ---- end of data API ----------------------------------------------------

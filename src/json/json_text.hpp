@@ -60,7 +60,8 @@ bool valid(std::string_view text, int max_depth = kMaxDepth);
 json parse_or_null(std::string_view text);
 // parse() of a text from elsewhere that may nest deeper than this device
 // keeps: an object or array nested deeper than max_depth is checked without
-// recursion and left out (the member or element is dropped, not nulled), and
+// recursion and left out (the member or element is dropped, not nulled; a
+// repeated key's earlier value goes with it), and
 // the next object to close at depth `mark_depth` (the top-level value is
 // depth 1) gets the member `mark` = true. TooDeep is never the answer.
 Parsed parse_pruned(std::string_view text, json& out, int max_depth, int mark_depth, std::string_view mark);

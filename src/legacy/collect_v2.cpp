@@ -154,7 +154,7 @@ ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, 
 
 void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
   if (!list.is_array()) return;
-  // A row's child list, written once every row of its parents' table is in.
+  // A row's child list, written once every row of its parent's table is in.
   struct Children {
     std::string parent;  // row id
     Stamp created;       // the parent's: its children's rows are stamped with it

@@ -215,16 +215,21 @@ void unsync_url(std::map<std::string, Value>& row, const MapInfo& m) {
     url = Value::of(original->get<std::string>());
 }
 
-// A row as a shaper reads it: its entry in the id map and its columns, with
-// a Storage URL read as the reference it replaced (unsync_url).
+// A row as a shaper reads it: its entry in the id map and its columns.
 struct Source {
   MapInfo m;
   std::map<std::string, Value> row;
 };
 
-Source source(Database& db, const std::string& row_id, const char* table, const char* columns) {
+// Whether the row's url is a blob column, which sync may have rewritten to a
+// Storage URL (sync::BlobColumn): then it is read as the reference it
+// replaced (unsync_url).
+enum class Url { Plain, Blob };
+
+Source source(Database& db, const std::string& row_id, const char* table, const char* columns,
+              Url url = Url::Plain) {
   Source s{map_info(db, row_id), load_row(db, table, columns, row_id)};
-  if (s.row.count("url") != 0) unsync_url(s.row, s.m);
+  if (url == Url::Blob) unsync_url(s.row, s.m);
   return s;
 }
 
@@ -290,7 +295,7 @@ ojson Shaper::product(const std::string& row_id) {
 }
 
 ojson Shaper::image(const std::string& row_id) {
-  Source s = source(db, row_id, "product_images", "url, file_name, alt_text, size, is_primary, created_at");
+  Source s = source(db, row_id, "product_images", "url, file_name, alt_text, size, is_primary, created_at", Url::Blob);
   Overlay o{s.m, s.row, "product_images"};
   ojson im = original_or_bare(s.m, row_id);
   bool edited = o.set(im, {{"url", "url", As::Text}, {"name", "file_name", As::Text}, {"alt", "alt_text", As::Text},
@@ -312,7 +317,8 @@ ojson Shaper::image(const std::string& row_id) {
 
 ojson Shaper::background(const std::string& row_id) {
   Source s =
-      source(db, row_id, "background_versions", "url, prompt, request_id, processing_time, is_active, created_at");
+      source(db, row_id, "background_versions", "url, prompt, request_id, processing_time, is_active, created_at",
+             Url::Blob);
   Overlay o{s.m, s.row, "background_versions"};
   ojson v = original_or_bare(s.m, row_id);
   o.set(v, {{"url", "url", As::Text}, {"prompt", "prompt", As::Text}, {"requestId", "request_id", As::Text},
@@ -398,7 +404,7 @@ ojson Shaper::creative(const std::string& row_id) {
 }
 
 ojson Shaper::asset(const std::string& row_id) {
-  Source s = source(db, row_id, "creative_assets", "type, url, content, styles, position");
+  Source s = source(db, row_id, "creative_assets", "type, url, content, styles, position", Url::Blob);
   Overlay o{s.m, s.row, "creative_assets"};
   ojson a = original_or_bare(s.m, row_id);
   o.set(a, {{"type", "type", As::Text}, {"url", "url", As::Text}, {"content", "content", As::Text},

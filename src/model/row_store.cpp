@@ -82,10 +82,16 @@ void RowUpsert::write(const Cells& values, std::size_t rows) {
     for (std::size_t r = 0; r < n; ++r) sql += (r ? ", " : "") + row_;
     return sql + tail_;
   };
+  const std::string* sql = &one_;
   std::string shorter;
-  if (rows == per_statement_ && rows > 1 && full_.empty()) full_ = text_for(rows);
-  else if (rows > 1 && rows < per_statement_) shorter = text_for(rows);
-  Statement& st = db_.cached(rows == 1 ? one_ : rows == per_statement_ ? full_ : shorter);
+  if (rows > 1 && rows == per_statement_) {
+    if (full_.empty()) full_ = text_for(rows);
+    sql = &full_;
+  } else if (rows > 1) {
+    shorter = text_for(rows);
+    sql = &shorter;
+  }
+  Statement& st = db_.cached(*sql);
   for (std::size_t i = 0; i < values.size(); ++i) {
     if constexpr (std::is_same_v<Cells, std::vector<json>>) {
       st.bind_json(static_cast<int>(i + 1), values[i]);

@@ -5,8 +5,8 @@
 // through RowUpsert/update_columns, which write it as given. The sync
 // engine's capture triggers then record each written row, cascaded deletes
 // included, in its outbox within the same transaction
-// (src/sync/capture.cpp). Only the deletes and reference clearing that
-// apply a server's cascade stay in src/sync/pull.cpp.
+// (src/sync/capture.cpp). The deletes and reference clearing that apply a
+// server's cascade are src/sync/pull.cpp's.
 #pragma once
 
 #include "values.hpp"
