@@ -1,23 +1,50 @@
-// Chromium (playwright-core driving Debian's /usr/bin/chromium, headless) on
-// real OPFS: draft autosave and bulk insert through our public API vs
+// Real OPFS in Chromium (playwright-core driving Debian's /usr/bin/chromium)
+// and in Firefox ESR (puppeteer-core over WebDriver BiDi), both headless:
+// draft autosave and bulk insert through our public API vs
 // @sqlite.org/sqlite-wasm on opfs-sahpool (same schema and statements) vs the
 // app's localStorage today. Each job gets a fresh page, and a fresh worker.
-// Reuses the Chromium launcher and static server of tests/browser/support
-// (as bench/vfs does), and bench/vfs's own side-by-side jobs in full mode.
+// Reuses the browser launchers and static server of tests/browser/support
+// (as bench/vfs does), and, in Chromium, bench/vfs's own side-by-side jobs in
+// full mode.
 import path from 'node:path';
 import { expected } from '../lib/data.mjs';
 import { Section, median } from '../lib/report.mjs';
 import { REPO } from '../lib/prepare.mjs';
 
-export async function browserSection(ctx) {
+// The two drivers behind one shape: fresh pages whose evaluate/waitForFunction
+// take one argument (playwright's and puppeteer's calls agree on that form).
+const BROWSERS = {
+  chromium: {
+    title: 'Chromium',
+    async open() {
+      const { launch, chromiumAvailable } = await import('../../tests/browser/support/chromium.mjs');
+      if (!chromiumAvailable()) return { skipped: '/usr/bin/chromium is not installed' };
+      const browser = await launch();
+      return { newPage: () => browser.context.newPage(), close: () => browser.close() };
+    },
+  },
+  firefox: {
+    title: 'Firefox',
+    async open() {
+      const { firefoxUnavailable, launchFirefox } = await import('../../tests/browser/support/firefox.mjs');
+      const why = firefoxUnavailable();
+      if (why) return { skipped: why };
+      const browser = await launchFirefox();
+      return { newPage: () => browser.newPage(), close: () => browser.close() };
+    },
+  },
+};
+
+export async function browserSection(ctx, which = 'chromium') {
   const { data } = ctx;
-  // Chromium runs are the slowest (a page, a worker and a wasm compile each, and
+  const { title, open } = BROWSERS[which];
+  // Browser runs are the slowest (a page, a worker and a wasm compile each, and
   // sahpool/localStorage commits of 2-130 ms under load): at most 3 runs per peer,
   // which keeps the full command under 10 minutes on a busy 2-core machine.
   const reps = Math.min(ctx.reps, 3);
   // Quick mode: fewer autosaves here (sahpool and localStorage at 1 MB take 5-25 ms each).
   const saves = ctx.mode === 'quick' ? 150 : data.drafts.saves;
-  const s = new Section('Chromium: OPFS autosave and bulk insert', {
+  const s = new Section(`${title}: OPFS autosave and bulk insert`, {
     intro: `${saves} \`drafts.save\` autosaves (~3 KB, one commit each, yielding between commits) over ` +
       `${data.drafts.campaigns} campaigns, and ${data.products.length.toLocaleString()} products × ${data.size.imagesPerProduct} images ` +
       `in one \`batch\`, on real OPFS in a fresh dedicated worker per peer and run (autosave first, then bulk on a new database); ${reps} runs per peer. ` +
@@ -27,18 +54,17 @@ export async function browserSection(ctx) {
       'flushed). **localStorage** = the app today: parse the whole `saved_campaigns` string, change one campaign, stringify, ' +
       '`setItem` (synchronous, on the main thread), at several array sizes (300 saves; 100 at 1 MB in quick mode, 50 at 4 MB); bulk = one `setItem` of the whole products array.',
   });
-  const { launch, chromiumAvailable } = await import('../../tests/browser/support/chromium.mjs');
-  if (!chromiumAvailable()) {
-    s.note('Skipped: /usr/bin/chromium is not installed.');
+  const browser = await open();
+  if (browser.skipped) {
+    s.note(`Skipped: ${browser.skipped}.`);
     s.finish();
     return s;
   }
   const { startServer } = await import('../../tests/browser/support/server.mjs');
   const server = await startServer(REPO);
-  const browser = await launch();
   const dataUrl = `/${path.relative(REPO, ctx.dataFile)}`;
   const fresh = async (fn) => {
-    const page = await browser.context.newPage();
+    const page = await browser.newPage();
     try {
       await page.goto(`${server.url}/bench/browser/page.html`);
       await page.waitForFunction(() => window.ready === true);
@@ -63,7 +89,7 @@ export async function browserSection(ctx) {
     const push = (m, k, v) => (m.has(k) ? m.get(k).push(v) : m.set(k, [v]));
     const sizes = ctx.mode === 'quick' ? [100_000, 1_000_000] : [100_000, 1_000_000, 4_000_000];
     for (let r = 0; r < reps; r++) {
-      ctx.log(`  chromium run ${r + 1}/${reps}`);
+      ctx.log(`  ${which} run ${r + 1}/${reps}`);
       const variants = [['ours batched', { engine: 'ours', durability: 'batched' }], ['ours full', { engine: 'ours', durability: 'full' }],
         ['sahpool', { engine: 'sahpool' }]];
       for (const [label, j] of r % 2 ? [...variants].reverse() : variants) {
@@ -104,7 +130,9 @@ export async function browserSection(ctx) {
     if (lbErr) s.note(`localStorage bulk failed: ${lbErr.error}.`);
     s.note('Verified: final draft revisions per campaign, product/image counts and sums (OPFS peers); array sizes and item counts (localStorage).');
 
-    if (ctx.mode === 'full') {
+    if (which !== 'chromium') {
+      s.note('bench/vfs\'s raw-SQL side by side runs in the Chromium section only.');
+    } else if (ctx.mode === 'full') {
       // bench/vfs's raw-SQL side by side (the storage engineer's), reused as is.
       const vfsJob = (j) => fresh(async (page) => {
         const res = await page.evaluate(([u, jj]) => window.inWorker(u, jj), ['../vfs/worker.js', j]);

@@ -22,6 +22,7 @@ export function machineInfo() {
     kernel: os.release(),
     node: process.version,
     chromium: tryRun('/usr/bin/chromium', ['--version']) ?? 'not installed',
+    firefox: tryRun('/usr/bin/firefox-esr', ['--version']) ?? 'not installed',
     gcc: tryRun('gcc', ['-dumpfullversion']),
     emcc: tryRun(process.env.CAMPAIGN_STORE_EMCC ?? '/usr/bin/emcc', ['--version'])?.split('\n')[0] ?? 'not installed',
     loadavg: loadavg(),
