@@ -21,7 +21,43 @@ foreach(part c h)
   endif()
 endforeach()
 
-add_library(cs_sqlite STATIC "${CS_SQLITE_DIR}/sqlite3.c")
+# In the wasm build, SQLite's SQL compiler is compiled for size. It runs when
+# a statement is prepared, and the core prepares each statement once
+# (Database::cached) and on open (schema, migrations); a workload's time is in
+# the VDBE, the b-tree, the pager, FTS5 and JSON, which stay at CS_WASM_OPT.
+# The amalgamation is one translation unit, so the build writes a copy with
+# `#pragma clang attribute push(minsize)` around these files' sections
+# (clang's per-function -Oz). Measured: README "Build".
+set(CS_SQLITE_COLD_FILES
+  parse.c tokenize.c prepare.c resolve.c walker.c expr.c select.c where.c
+  wherecode.c whereexpr.c window.c insert.c update.c upsert.c delete.c
+  trigger.c fkey.c build.c alter.c analyze.c attach.c pragma.c vacuum.c
+  callback.c backup.c
+  CACHE STRING "SQLite source files compiled with minsize in the wasm build (empty: none)")
+set(CS_SQLITE_SOURCE "${CS_SQLITE_DIR}/sqlite3.c")
+if(EMSCRIPTEN AND CS_SQLITE_COLD_FILES)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${CS_SQLITE_SOURCE}")
+  file(READ "${CS_SQLITE_SOURCE}" amalgamation)
+  foreach(name ${CS_SQLITE_COLD_FILES})
+    set(begin "/************** Begin file ${name} ")
+    set(end "/************** End of ${name} ")
+    string(FIND "${amalgamation}" "${begin}" at_begin)
+    string(FIND "${amalgamation}" "${end}" at_end)
+    if(at_begin EQUAL -1 OR at_end EQUAL -1)
+      message(FATAL_ERROR "CS_SQLITE_COLD_FILES: ${name} is not a file of the amalgamation")
+    endif()
+    string(REPLACE "${begin}" "#pragma clang attribute push(__attribute__((minsize)), apply_to = function)\n${begin}"
+           amalgamation "${amalgamation}")
+    string(REPLACE "${end}" "#pragma clang attribute pop\n${end}" amalgamation "${amalgamation}")
+  endforeach()
+  set(CS_SQLITE_SOURCE "${CMAKE_BINARY_DIR}/sqlite3_sized.c")
+  file(WRITE "${CS_SQLITE_SOURCE}.new" "${amalgamation}")
+  file(COPY_FILE "${CS_SQLITE_SOURCE}.new" "${CS_SQLITE_SOURCE}" ONLY_IF_DIFFERENT)
+  file(REMOVE "${CS_SQLITE_SOURCE}.new")
+  unset(amalgamation)
+endif()
+
+add_library(cs_sqlite STATIC "${CS_SQLITE_SOURCE}")
 target_include_directories(cs_sqlite SYSTEM PUBLIC "${CS_SQLITE_DIR}")
 # Compile-time options (README "SQLite build"): each one is a decision.
 target_compile_definitions(cs_sqlite PUBLIC
