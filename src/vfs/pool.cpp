@@ -131,6 +131,7 @@ int Pool::assign(const std::string& path, std::uint32_t flags, Slot** out) {
 }
 
 int Pool::release(Slot& slot, bool sync) {
+  slot.held.bytes.clear();  // the file's data is being dropped
   std::int64_t rc = host_->truncate(slot.id, kHeaderSize);
   if (rc < 0) return fail(rc, SQLITE_IOERR_DELETE, "cannot free pool file of " + slot.header.path);
   auto block = encode_header(PoolHeader{});
@@ -156,10 +157,40 @@ int Pool::wipe() {
   return SQLITE_OK;
 }
 
+int Pool::write(Slot& slot, const void* src, std::size_t n, std::int64_t offset, bool join) {
+  slot.dirty = true;
+  HeldWrite& held = slot.held;
+  if (!held.bytes.empty() && offset != held.at + static_cast<std::int64_t>(held.bytes.size())) {
+    const int rc = write_held(slot);
+    if (rc != SQLITE_OK) return rc;
+  }
+  const bool hold = join && n <= kJoinMax;
+  if (held.bytes.empty() && !hold) return put(slot, src, n, offset);
+  if (held.bytes.empty()) held.at = offset;
+  const auto* bytes = static_cast<const unsigned char*>(src);
+  held.bytes.insert(held.bytes.end(), bytes, bytes + n);
+  return hold && held.bytes.size() <= kJoinMax ? SQLITE_OK : write_held(slot);
+}
+
+int Pool::write_held(Slot& slot) {
+  HeldWrite& held = slot.held;
+  if (held.bytes.empty()) return SQLITE_OK;
+  const int rc = put(slot, held.bytes.data(), held.bytes.size(), held.at);
+  held.bytes.clear();  // keeps its capacity: the next frame reuses it
+  return rc;
+}
+
+int Pool::put(Slot& slot, const void* src, std::size_t n, std::int64_t offset) {
+  const std::int64_t done = host_->write(slot.id, src, n, kHeaderSize + offset);
+  if (done == static_cast<std::int64_t>(n)) return SQLITE_OK;
+  return fail(done < 0 ? done : kHostIo, SQLITE_IOERR_WRITE, "write to " + slot.header.path + " failed");
+}
+
 int Pool::flush_dirty(int* flushed) {
   *flushed = 0;
   for (Slot& s : slots_) {
     if (s.state != Slot::State::Used || !s.dirty) continue;
+    if (int rc = write_held(s); rc != SQLITE_OK) return rc;
     std::int64_t rc = host_->flush(s.id);
     if (rc < 0) return fail(rc, SQLITE_IOERR_FSYNC, "cannot flush " + s.header.path);
     s.dirty = false;

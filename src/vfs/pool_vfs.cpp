@@ -62,10 +62,12 @@ struct PoolVfsAccess {
   // ------------------------------------------------------- pool file I/O
   static int close(sqlite3_file* f) {
     auto* impl = &pool_file(f);
-    int rc = SQLITE_OK;
+    int rc = impl->owner->pool().write_held(*impl->slot);
     impl->slot->open_count--;
-    if ((impl->flags & SQLITE_OPEN_DELETEONCLOSE) && impl->slot->open_count == 0)
-      rc = impl->owner->pool().release(*impl->slot, false);
+    if ((impl->flags & SQLITE_OPEN_DELETEONCLOSE) && impl->slot->open_count == 0) {
+      const int released = impl->owner->pool().release(*impl->slot, false);
+      if (rc == SQLITE_OK) rc = released;
+    }
     delete impl;  // may drop the last reference to the pool
     reinterpret_cast<FileBox*>(f)->impl = nullptr;
     return rc;
@@ -74,6 +76,7 @@ struct PoolVfsAccess {
   static int read(sqlite3_file* f, void* dst, int amt, sqlite3_int64 off) {
     auto& file = pool_file(f);
     Pool& pool = file.owner->pool();
+    if (int rc = pool.write_held(*file.slot); rc != SQLITE_OK) return rc;
     const std::int64_t got = pool.host().read(file.slot->id, dst, static_cast<std::size_t>(amt), kHeaderSize + off);
     if (got < 0) {
       pool.set_message("read of " + file.slot->header.path + " failed: " + pool.host().last_error());
@@ -89,17 +92,21 @@ struct PoolVfsAccess {
 
   static int write(sqlite3_file* f, const void* src, int amt, sqlite3_int64 off) {
     auto& file = pool_file(f);
-    Pool& pool = file.owner->pool();
-    file.slot->dirty = true;
-    const std::int64_t put = pool.host().write(file.slot->id, src, static_cast<std::size_t>(amt), kHeaderSize + off);
-    if (put == amt) return SQLITE_OK;
-    pool.set_message("write to " + file.slot->header.path + " failed: " + pool.host().last_error());
-    return put < 0 ? sqlite_rc_for(put, SQLITE_IOERR_WRITE) : SQLITE_IOERR_WRITE;
+    try {
+      // Only the WAL's writes come in header-then-page pairs (Pool::write).
+      return file.owner->pool().write(*file.slot, src, static_cast<std::size_t>(amt), off,
+                                      (file.flags & SQLITE_OPEN_WAL) != 0);
+    } catch (const std::bad_alloc&) {
+      return SQLITE_NOMEM;
+    } catch (...) {
+      return SQLITE_IOERR_WRITE;
+    }
   }
 
   static int truncate(sqlite3_file* f, sqlite3_int64 size) {
     auto& file = pool_file(f);
     Pool& pool = file.owner->pool();
+    if (int rc = pool.write_held(*file.slot); rc != SQLITE_OK) return rc;
     file.slot->dirty = true;
     const std::int64_t rc = pool.host().truncate(file.slot->id, kHeaderSize + size);
     if (rc >= 0) return SQLITE_OK;
@@ -110,6 +117,7 @@ struct PoolVfsAccess {
   static int sync(sqlite3_file* f, int) {
     auto& file = pool_file(f);
     Pool& pool = file.owner->pool();
+    if (int rc = pool.write_held(*file.slot); rc != SQLITE_OK) return rc;
     const std::int64_t rc = pool.host().flush(file.slot->id);
     if (rc >= 0) {
       file.slot->dirty = false;
@@ -122,6 +130,7 @@ struct PoolVfsAccess {
   static int file_size(sqlite3_file* f, sqlite3_int64* out) {
     auto& file = pool_file(f);
     Pool& pool = file.owner->pool();
+    if (int rc = pool.write_held(*file.slot); rc != SQLITE_OK) return rc;
     const std::int64_t size = pool.host().size(file.slot->id);
     if (size < 0) {
       pool.set_message("size of " + file.slot->header.path + " unknown: " + pool.host().last_error());
