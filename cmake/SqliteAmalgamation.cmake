@@ -96,4 +96,8 @@ if(EMSCRIPTEN)
 endif()
 # Third-party code: do not drown our warnings in its own.
 target_compile_options(cs_sqlite PRIVATE -w)
-set_target_properties(cs_sqlite PROPERTIES POSITION_INDEPENDENT_CODE ON)
+# Shared libraries link it natively (the layer checks in CMakeLists.txt);
+# the wasm module is one static link and needs no position-independent code.
+if(NOT EMSCRIPTEN)
+  set_target_properties(cs_sqlite PROPERTIES POSITION_INDEPENDENT_CODE ON)
+endif()
