@@ -1,7 +1,7 @@
 // campaign-store benchmarks, side by side: one command, one table, every
 // peer measured in the same run.
-//   npm run bench                 full sizes (< 10 min on a 2-core machine)
-//   npm run bench -- --quick      scaled-down sizes (< 2 min), stated in the output
+//   npm run bench                 full sizes (17 min with --reps 5 on the 2-core machine)
+//   npm run bench -- --quick      scaled-down sizes, stated in the output
 // Options: --reps N (default 3), --only api,drafts,migration,
 // coldstart,speedtest,sync,realtime,chromium,firefox,client,coldstart-4g,size (comma list), --out FILE
 // (default bench/results/latest.md; the JSON of every run goes beside it,
@@ -29,7 +29,7 @@ const { values: opts } = parseArgs({
   },
 });
 const mode = opts.quick ? 'quick' : 'full';
-const reps = Number(opts.reps ?? 3);  // 3 keeps the full run under 10 min on a busy 2-core machine
+const reps = Number(opts.reps ?? 3);  // runs per peer; the browser sections take at most 3
 const only = opts.only ? new Set(opts.only.split(',')) : null;
 const want = (name) => !only || only.has(name);
 const started = Date.now();

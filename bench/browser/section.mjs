@@ -40,7 +40,7 @@ export async function browserSection(ctx, which = 'chromium') {
   const { title, open } = BROWSERS[which];
   // Browser runs are the slowest (a page, a worker and a wasm compile each, and
   // sahpool/localStorage commits of 2-130 ms under load): at most 3 runs per peer,
-  // which keeps the full command under 10 minutes on a busy 2-core machine.
+  // whatever --reps says.
   const reps = Math.min(ctx.reps, 3);
   // Quick mode: fewer autosaves here (sahpool and localStorage at 1 MB take 5-25 ms each).
   const saves = ctx.mode === 'quick' ? 150 : data.drafts.saves;
