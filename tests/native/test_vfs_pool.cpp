@@ -4,6 +4,7 @@
 
 #include "vfs/pool_header.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 using namespace cs::vfs;
@@ -211,61 +212,48 @@ TEST_CASE("journal files are reused across transactions, not leaked") {
   CHECK(count(d) == 50);
 }
 
-namespace {
-// Records the size of every write it passes on.
-class WriteSizes final : public StorageHost {
- public:
-  explicit WriteSizes(std::shared_ptr<StorageHost> inner) : inner_(std::move(inner)) {}
-  std::vector<std::size_t> sizes;
-  std::vector<int> files() override { return inner_->files(); }
-  int grow(int n) override { return inner_->grow(n); }
-  std::int64_t read(int f, void* dst, std::size_t n, std::int64_t off) override { return inner_->read(f, dst, n, off); }
-  std::int64_t write(int f, const void* src, std::size_t n, std::int64_t off) override {
-    sizes.push_back(n);
-    return inner_->write(f, src, n, off);
-  }
-  std::int64_t truncate(int f, std::int64_t size) override { return inner_->truncate(f, size); }
-  std::int64_t flush(int f) override { return inner_->flush(f); }
-  std::int64_t size(int f) override { return inner_->size(f); }
-  void close(int f) override { inner_->close(f); }
-  std::string last_error() override { return inner_->last_error(); }
-
- private:
-  std::shared_ptr<StorageHost> inner_;
-};
-}  // namespace
-
 TEST_CASE("a WAL frame reaches the host as one write, and reads back whole") {
   // SQLite writes each frame as its 24-byte header and then its 4 KiB page
   // (and the 32-byte WAL header before the first); the pool joins them
   // (Pool::write), so the host sees page-sized writes and larger only.
   auto volume = std::make_shared<MemoryVolume>();
+  auto crashed = std::make_shared<MemoryVolume>();
   {
-    auto sizes = std::make_shared<WriteSizes>(std::make_shared<MemoryHost>(volume));
+    auto counting = std::make_shared<FaultHost>(std::make_shared<MemoryHost>(volume));
     Dispatcher d;
-    HostId host(sizes);
+    HostId host(counting);
     ok(d, "open", open_args(host, {{"name", "frames.db"}, {"journalMode", "wal"}}));
-    sizes->sizes.clear();
+    counting->write_sizes.clear();
     ok(d, "sql.exec", {{"sql", "CREATE TABLE t(x)"}});
     // ~50 overflow pages in one commit, then one-row commits.
     ok(d, "sql.exec", {{"sql", "INSERT INTO t VALUES (randomblob(200008))"}});
     for (int i = 0; i < 40; ++i) ok(d, "sql.exec", {{"sql", "INSERT INTO t VALUES (?)"}, {"params", {i}}});
     std::size_t frames = 0, shorter = 0;
-    for (std::size_t n : sizes->sizes) {
+    for (std::size_t n : counting->write_sizes) {
       frames += n == 24 + 4096;
       shorter += n < 4096;
     }
-    INFO(sizes->sizes.size() << " host writes");
+    INFO(counting->write_sizes.size() << " host writes");
     CHECK(frames > 90);
     CHECK(shorter == 0);
     CHECK(count(d) == 41);
+    // The files as a crash would leave them: every commit only in the WAL.
+    *crashed = *volume;
+    crashed->held = false;
+    std::size_t largest = 0;  // the WAL: larger than the whole database would be
+    for (const auto& file : crashed->files) largest = std::max(largest, file.size());
+    CHECK(largest > 90 * (24 + 4096));
   }
-  // Reopened (the close checkpointed the WAL): what SQLite wrote, whole.
-  Dispatcher d;
-  HostId host(std::make_shared<MemoryHost>(volume));
-  ok(d, "open", open_args(host, {{"name", "frames.db"}, {"journalMode", "wal"}}));
-  CHECK(count(d) == 41);
-  CHECK(ok(d, "sql.query", {{"sql", "SELECT sum(x) AS s FROM t WHERE typeof(x) = 'integer'"}})["rows"][0]["s"] == 780);
-  CHECK(ok(d, "sql.query", {{"sql", "SELECT length(x) AS n FROM t WHERE typeof(x) = 'blob'"}})["rows"][0]["n"] == 200008);
-  CHECK(ok(d, "sql.query", {{"sql", "PRAGMA integrity_check"}})["rows"][0]["integrity_check"] == "ok");
+  // Reopened after the crash (SQLite recovers the WAL, checking every
+  // frame's checksum) and after the clean close (which checkpointed it).
+  for (auto& files : {crashed, volume}) {
+    INFO((files == crashed ? "after a crash" : "after a close"));
+    Dispatcher d;
+    HostId host(std::make_shared<MemoryHost>(files));
+    ok(d, "open", open_args(host, {{"name", "frames.db"}, {"journalMode", "wal"}}));
+    CHECK(count(d) == 41);
+    CHECK(ok(d, "sql.query", {{"sql", "SELECT sum(x) AS s FROM t WHERE typeof(x) = 'integer'"}})["rows"][0]["s"] == 780);
+    CHECK(ok(d, "sql.query", {{"sql", "SELECT length(x) AS n FROM t WHERE typeof(x) = 'blob'"}})["rows"][0]["n"] == 200008);
+    CHECK(ok(d, "sql.query", {{"sql", "PRAGMA integrity_check"}})["rows"][0]["integrity_check"] == "ok");
+  }
 }

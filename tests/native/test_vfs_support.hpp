@@ -16,8 +16,8 @@
 
 namespace cs::vfs::testing {
 
-// Wraps a host and fails the k-th write, flush or truncate (1-based; 0 =
-// never) with `status`. `torn` makes the failing write store its first half
+// Wraps a host, records the size of every write, and fails the k-th write,
+// flush or truncate (1-based; 0 = never) with `status`. `torn` makes the failing write store its first half
 // before failing; `sticky` makes every later write/flush fail too (a device
 // that died), instead of just the one.
 class FaultHost final : public StorageHost {
@@ -31,12 +31,14 @@ class FaultHost final : public StorageHost {
   bool torn = false;
   bool sticky = false;
   int writes = 0, flushes = 0, truncates = 0;
+  std::vector<std::size_t> write_sizes;  // of every write asked for, in order
   bool fired = false;
 
   std::vector<int> files() override { return inner_->files(); }
   int grow(int n) override { return inner_->grow(n); }
   std::int64_t read(int f, void* dst, std::size_t n, std::int64_t off) override { return inner_->read(f, dst, n, off); }
   std::int64_t write(int f, const void* src, std::size_t n, std::int64_t off) override {
+    write_sizes.push_back(n);
     if (due(++writes, fail_write_at)) {
       if (torn && n > 1) inner_->write(f, src, n / 2, off);
       return status;
