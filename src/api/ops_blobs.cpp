@@ -4,12 +4,15 @@
 // bytes_out; src/api/session.hpp).
 #include "blobs/blob_store.hpp"
 #include "db/args.hpp"
+#include "db/cold_code.hpp"
 #include "vfs/transfer.hpp"
 #include "ops.hpp"
 
 #include <sqlite3.h>
 
 #include <memory>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::ops {
 
@@ -37,3 +40,5 @@ json blobs_put(Session& session, const json& args) {
 }
 
 }  // namespace cs::ops
+
+CS_COLD_CODE_END

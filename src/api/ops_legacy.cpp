@@ -3,6 +3,7 @@
 // engine's import slot (the op table's bytes_in: js/engine/bytes.js stages
 // them through cs_engine_import_buffer).
 #include "db/args.hpp"
+#include "db/cold_code.hpp"
 #include "json/json_text.hpp"
 #include "legacy/legacy.hpp"
 #include "vfs/transfer.hpp"
@@ -14,6 +15,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <memory>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::ops {
 
@@ -144,3 +147,5 @@ json legacy_release(Session& session, const json& args) {
 json legacy_delete_sample(Session& session, const json&) { return legacy::delete_sample(session.db()); }
 
 }  // namespace cs::ops
+
+CS_COLD_CODE_END

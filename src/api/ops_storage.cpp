@@ -2,6 +2,7 @@
 // settings, reporting on it, export/import, deletion, and the VFS self-test.
 // The VFS itself is in src/vfs/; these handlers only adapt arguments.
 #include "db/args.hpp"
+#include "db/cold_code.hpp"
 #include "model/schema.hpp"
 #include "vfs/vfs.hpp"
 #include "vfs/contract.hpp"
@@ -12,6 +13,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::ops {
 
@@ -277,3 +280,5 @@ json storage_self_test(Session&, const json& args) {
 }
 
 }  // namespace cs::ops
+
+CS_COLD_CODE_END

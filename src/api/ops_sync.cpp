@@ -1,8 +1,11 @@
 // sync.*: the sans-I/O sync engine's steps, driven by js/sync/ (the fetch loop).
 #include "blobs/blob_store.hpp"
 #include "db/args.hpp"
+#include "db/cold_code.hpp"
 #include "json/json_text.hpp"
 #include "ops.hpp"
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::ops {
 
@@ -45,3 +48,5 @@ json sync_conflicts(Session& s, const json& args) {
 }
 
 }  // namespace cs::ops
+
+CS_COLD_CODE_END

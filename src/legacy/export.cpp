@@ -13,10 +13,13 @@
 // when asked (a full re-inline is what blew the quota in the first place).
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
 #include "model/clock.hpp"
 #include "db/encoding.hpp"
 
 #include <algorithm>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -231,3 +234,5 @@ json export_keys(Database& db, const ExportOptions& options) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

@@ -7,11 +7,14 @@
 #include "internal.hpp"
 
 #include "blobs/blob_store.hpp"
+#include "db/cold_code.hpp"
 
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <climits>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -519,3 +522,5 @@ std::vector<OrderedRow> rows_for_key(Database& db, const std::string& key) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

@@ -4,8 +4,11 @@
 // campaign, so export, dual write and a later import treat it the same.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
 #include "model/clock.hpp"
 #include "model/uuid.hpp"
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -132,3 +135,5 @@ json save_ad(Database& db, const json& ad_data, const TimeZone& tz) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

@@ -8,8 +8,11 @@
 // includeUnmigrated. Every key kept says why. The removal happens in JS.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
 #include "model/clock.hpp"
 #include "db/encoding.hpp"
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -113,3 +116,5 @@ json delete_sample(Database& db) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

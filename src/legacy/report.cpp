@@ -7,10 +7,13 @@
 // can hold a report against a manifest directly.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
 #include "model/clock.hpp"
 #include "json/json_text.hpp"
 
 #include <sqlite3.h>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -492,3 +495,5 @@ json report(Database& db) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

@@ -3,7 +3,10 @@
 #include "repos.hpp"
 #include "table.hpp"
 
+#include "db/cold_code.hpp"
 #include "model/schema.hpp"
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::model::health {
 
@@ -71,3 +74,5 @@ json metrics(Database& db) {
 }
 
 }  // namespace cs::model::health
+
+CS_COLD_CODE_END

@@ -33,6 +33,10 @@
 //   API filters on (campaigns.legacy_data -> '$.id', the legacy import's key).
 #include "migrations.hpp"
 
+#include "db/cold_code.hpp"
+
+CS_COLD_CODE_BEGIN
+
 namespace cs::schema {
 
 namespace {
@@ -534,3 +538,5 @@ const std::vector<Migration>& migrations() {
 }
 
 }  // namespace cs::schema
+
+CS_COLD_CODE_END

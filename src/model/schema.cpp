@@ -3,9 +3,12 @@
 // failing statement leaves the database at the previous version, whole.
 #include "model/schema.hpp"
 
+#include "db/cold_code.hpp"
 #include "migrations.hpp"
 
 #include <string>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::schema {
 
@@ -87,3 +90,5 @@ int migrate(Database& db, const std::vector<Migration>& list) {
 }
 
 }  // namespace cs::schema
+
+CS_COLD_CODE_END

@@ -29,10 +29,13 @@
 
 #include "blobs/blob_store.hpp"
 #include "db/args.hpp"
+#include "db/cold_code.hpp"
 #include "model/clock.hpp"
 
 #include <cctype>
 #include <optional>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::sync {
 
@@ -416,3 +419,5 @@ json Engine::retry_blobs(const json& args) {
 }
 
 }  // namespace cs::sync
+
+CS_COLD_CODE_END

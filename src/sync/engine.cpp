@@ -2,7 +2,10 @@
 #include "engine_state.hpp"
 
 #include "db/args.hpp"
+#include "db/cold_code.hpp"
 #include "json/json_text.hpp"
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::sync {
 
@@ -233,3 +236,5 @@ json Engine::local_row_json(const TableSpec& t, const std::string& id) {
 }
 
 }  // namespace cs::sync
+
+CS_COLD_CODE_END

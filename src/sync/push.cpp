@@ -2,11 +2,14 @@
 // and what the server said about each of them.
 #include "engine_state.hpp"
 
+#include "db/cold_code.hpp"
 #include "db/encoding.hpp"
 #include "json/json_text.hpp"
 #include "db/random.hpp"
 
 #include <set>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::sync {
 
@@ -326,3 +329,5 @@ void Engine::forget_acked(const std::string& table_name, const std::string& id) 
 }
 
 }  // namespace cs::sync
+
+CS_COLD_CODE_END

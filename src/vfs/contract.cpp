@@ -2,6 +2,7 @@
 // way SQLite does, and states one property of one method.
 #include "vfs/contract.hpp"
 
+#include "db/cold_code.hpp"
 #include "vfs/vfs.hpp"
 #include "pool.hpp"
 
@@ -13,6 +14,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::vfs {
 
@@ -424,3 +427,5 @@ std::vector<ContractResult> run_contract(int host_id, const ContractOptions& opt
 }
 
 }  // namespace cs::vfs
+
+CS_COLD_CODE_END

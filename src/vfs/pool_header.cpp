@@ -1,6 +1,10 @@
 #include "pool_header.hpp"
 
+#include "db/cold_code.hpp"
+
 #include <cstring>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::vfs {
 
@@ -70,3 +74,5 @@ HeaderState decode_header(const unsigned char* bytes, std::size_t n, PoolHeader&
 }
 
 }  // namespace cs::vfs
+
+CS_COLD_CODE_END

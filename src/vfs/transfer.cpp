@@ -1,11 +1,14 @@
 #include "vfs/transfer.hpp"
 
+#include "db/cold_code.hpp"
 #include "db/error.hpp"
 
 #include <sqlite3.h>
 
 #include <cstring>
 #include <string>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::vfs {
 
@@ -166,3 +169,5 @@ ImageInfo import_database(sqlite3* dest, ByteSlot& in, int max_user_version) {
 }
 
 }  // namespace cs::vfs
+
+CS_COLD_CODE_END
