@@ -8,8 +8,9 @@
 // templates the file instantiates from headers stay at the build's -O2.
 // That is why this is an attribute and not -Oz on the file: the linker keeps
 // one copy of each template instance (std::string, nlohmann::json), the first
-// it meets, and a cold file's -Oz copy then served every hot caller (each
-// call through the door took a third longer).
+// it meets, and a cold file's -Oz copy then served every hot caller: with
+// -Oz on these files a products.get through the door took 9.8 instead of
+// 6.7 µs, though it runs none of them (README "Build size and speed").
 #pragma once
 
 #if defined(CS_COLD_MINSIZE) && defined(__clang__)
