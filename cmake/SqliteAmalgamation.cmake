@@ -59,7 +59,7 @@ endif()
 
 add_library(cs_sqlite STATIC "${CS_SQLITE_SOURCE}")
 target_include_directories(cs_sqlite SYSTEM PUBLIC "${CS_SQLITE_DIR}")
-# Compile-time options (README "SQLite build"): each one is a decision.
+# Compile-time options (README "Build"): each one is a decision.
 target_compile_definitions(cs_sqlite PUBLIC
   SQLITE_THREADSAFE=0               # one connection, one thread (the worker)
   SQLITE_DQS=0                      # "string" is never silently a literal

@@ -10,7 +10,7 @@
 // one copy of each template instance (std::string, nlohmann::json), the first
 // it meets, and a cold file's -Oz copy then served every hot caller: with
 // -Oz on these files a products.get through the door took 9.8 instead of
-// 6.7 µs, though it runs none of them (README "Build size and speed").
+// 6.7 µs, though it runs none of them (README "Build").
 #pragma once
 
 #if defined(CS_COLD_MINSIZE) && defined(__clang__)
