@@ -66,13 +66,7 @@ json set(Database& db, const json& args) {
                {{"limit", limits::kMaxCacheValueBytes}, {"size", value.size()}});
   json expires = nullptr;
   const std::int64_t now = clock::now_ms();
-  if (args.contains("ttlMs") && !args["ttlMs"].is_null()) {
-    Field f;
-    f.kind = Kind::Integer;
-    f.min = 1;
-    f.max = limits::kMaxCacheTtlMs;
-    expires = clock::iso(now + std::get<std::int64_t>(parse_value(f, args["ttlMs"], "ttlMs")));
-  }
+  if (auto ttl = integer_arg(args, "ttlMs", 1, limits::kMaxCacheTtlMs)) expires = clock::iso(now + *ttl);
   Transaction tx(db);
   Statement& q = db.cached(
       "INSERT INTO cache_entries(key, value, expires_at, created_at) VALUES (?1, ?2, ?3, ?4) "

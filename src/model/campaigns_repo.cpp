@@ -122,8 +122,7 @@ json update(Database& db, const json& args) {
 json set_status(Database& db, const json& args) {
   const TableSpec& t = spec::campaigns();
   if (!args.is_object()) fail_field("args", "must be a JSON object");
-  for (auto it = args.begin(); it != args.end(); ++it)
-    if (it.key() != "id" && it.key() != "status") fail_field(it.key(), "is not an argument of campaigns.setStatus");
+  only_args(args, {"id", "status"}, "campaigns.setStatus");
   const std::string id = parse_id(args, "id");
   if (!args.contains("status") || args["status"].is_null()) fail_field("status", "is required");
   const std::string to(text_of(parse_value(t.field("status"), args["status"], "status")));

@@ -122,14 +122,7 @@ json list(Database& db, const json& args) {
 json update(Database& db, const json& args) {
   const TableSpec& t = spec::creatives();
   Row row = parse_update(t, args, {"", {"expectedVersion"}, {}});
-  std::optional<std::int64_t> expected;
-  if (args.contains("expectedVersion") && !args["expectedVersion"].is_null()) {
-    Field f;
-    f.kind = Kind::Integer;
-    f.min = 1;
-    f.max = limits::kMaxInt32;
-    expected = std::get<std::int64_t>(parse_value(f, args["expectedVersion"], "expectedVersion"));
-  }
+  const std::optional<std::int64_t> expected = integer_arg(args, "expectedVersion", 1, limits::kMaxInt32);
   Transaction tx(db);
   Statement& q = db.cached("SELECT version FROM creatives WHERE id = ?1");
   q.bind(1, std::string_view(row.id));

@@ -60,6 +60,48 @@ Located locate(Database& db, const TableSpec& spec, const char* sql, const std::
 const char* kLocateImage = "SELECT product_id, is_primary FROM product_images WHERE id = ?1";
 const char* kLocateVersion = "SELECT product_image_id, is_active FROM background_versions WHERE id = ?1";
 
+// A child table that keeps one flagged row per parent, as remove() needs it.
+struct OneFlagged {
+  const TableSpec& (*table)();
+  const char* flag;           // the field
+  const char* locate_sql;     // a row's parent and flag
+  const char* flagged_sql;    // the flagged rows under a parent
+  const char* successor_sql;  // the row that takes the flag when the flagged one goes
+  const char* successor_key;  // the answer's member that names it
+};
+
+// The product keeps a primary image: the oldest remaining one.
+const OneFlagged kImages{spec::product_images, "isPrimary", kLocateImage, kPrimaryImages,
+                         "SELECT id FROM product_images WHERE product_id = ?1 ORDER BY created_at, rowid LIMIT 1",
+                         "primaryImageId"};
+// The image keeps an active version: the newest remaining one.
+const OneFlagged kVersions{
+    spec::background_versions, "isActive", kLocateVersion, kActiveVersions,
+    "SELECT id FROM background_versions WHERE product_image_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1",
+    "activeId"};
+
+// Deletes the row args.id names; when it held the flag, its successor takes it.
+json remove_one(Database& db, const OneFlagged& kind, const json& args) {
+  const TableSpec& t = kind.table();
+  const std::string id = parse_id(args, "id");
+  Transaction tx(db);
+  Located row = locate(db, t, kind.locate_sql, id, "id");
+  delete_row(db, t, id);
+  json out{{"id", id}, {"deleted", true}};
+  if (row.flag && flagged(db, kind.flagged_sql, row.parent).empty()) {
+    Statement& q = db.cached(kind.successor_sql);
+    q.bind(1, std::string_view(row.parent));
+    if (q.step()) {
+      std::string next = q.column_text(0);
+      q.reset();
+      set_flag(db, t, kind.flag, next, true);
+      out[kind.successor_key] = next;
+    }
+  }
+  tx.commit();
+  return out;
+}
+
 ListSpec child_list(const TableSpec& t, const char* parent_field) {
   ListSpec s;
   s.table = &t;
@@ -102,8 +144,7 @@ json list(Database& db, const json& args) {
 json set_primary(Database& db, const json& args) {
   const TableSpec& t = spec::product_images();
   if (!args.is_object()) fail_field("args", "must be a JSON object");
-  for (auto it = args.begin(); it != args.end(); ++it)
-    if (it.key() != "imageId" && it.key() != "productId") fail_field(it.key(), "is not an argument of images.setPrimary");
+  only_args(args, {"imageId", "productId"}, "images.setPrimary");
   const std::string id = parse_id(args, "imageId");
   Transaction tx(db);
   Located image = locate(db, t, kLocateImage, id, "imageId");
@@ -119,27 +160,7 @@ json set_primary(Database& db, const json& args) {
   return out;
 }
 
-json remove(Database& db, const json& args) {
-  const TableSpec& t = spec::product_images();
-  const std::string id = parse_id(args, "id");
-  Transaction tx(db);
-  Located image = locate(db, t, kLocateImage, id, "id");
-  delete_row(db, t, id);
-  json out{{"id", id}, {"deleted", true}};
-  if (image.flag && flagged(db, kPrimaryImages, image.parent).empty()) {
-    // The product keeps a primary image: the oldest remaining one.
-    Statement& q = db.cached("SELECT id FROM product_images WHERE product_id = ?1 ORDER BY created_at, rowid LIMIT 1");
-    q.bind(1, std::string_view(image.parent));
-    if (q.step()) {
-      std::string next = q.column_text(0);
-      q.reset();
-      set_flag(db, t, "isPrimary", next, true);
-      out["primaryImageId"] = next;
-    }
-  }
-  tx.commit();
-  return out;
-}
+json remove(Database& db, const json& args) { return remove_one(db, kImages, args); }
 
 }  // namespace images
 
@@ -180,28 +201,7 @@ json list(Database& db, const json& args) {
   return list_rows(db, kList, args);
 }
 
-json remove(Database& db, const json& args) {
-  const TableSpec& t = spec::background_versions();
-  const std::string id = parse_id(args, "id");
-  Transaction tx(db);
-  Located version = locate(db, t, kLocateVersion, id, "id");
-  delete_row(db, t, id);
-  json out{{"id", id}, {"deleted", true}};
-  if (version.flag && flagged(db, kActiveVersions, version.parent).empty()) {
-    // The newest remaining version takes over.
-    Statement& q = db.cached(
-        "SELECT id FROM background_versions WHERE product_image_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1");
-    q.bind(1, std::string_view(version.parent));
-    if (q.step()) {
-      std::string next = q.column_text(0);
-      q.reset();
-      set_flag(db, t, "isActive", next, true);
-      out["activeId"] = next;
-    }
-  }
-  tx.commit();
-  return out;
-}
+json remove(Database& db, const json& args) { return remove_one(db, kVersions, args); }
 
 }  // namespace backgrounds
 

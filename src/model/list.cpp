@@ -45,13 +45,7 @@ ListFilter filter_on(const TableSpec& spec, const std::string& api) {
 }
 
 std::int64_t page_limit(const json& args) {
-  auto it = args.find("limit");
-  if (it == args.end() || it->is_null()) return limits::kDefaultPageSize;
-  Field f;
-  f.kind = Kind::Integer;
-  f.min = 1;
-  f.max = limits::kMaxPageSize;
-  return std::get<std::int64_t>(parse_value(f, *it, "limit"));
+  return integer_arg(args, "limit", 1, limits::kMaxPageSize).value_or(limits::kDefaultPageSize);
 }
 
 json list_rows(Database& db, const ListSpec& spec, const json& args) {

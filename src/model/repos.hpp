@@ -12,84 +12,88 @@ namespace cs::model {
 
 using json = nlohmann::json;
 
+// Every repository function has this type: `Op create;` declares
+// json create(Database& db, const json& args), defined as such in the .cpp.
+using Op = json(Database& db, const json& args);
+
 // The repository of a table that needs nothing but the generic create, get,
 // update and delete (repo.hpp): Plain<spec::users>::get answers users.get.
 // Instantiated in repo.cpp for each table that uses it.
 using TableOf = const TableSpec& (*)();  // spec::users, spec::products, ...
 template <TableOf Table>
 struct Plain {
-  static json create(Database& db, const json& args);
-  static json get(Database& db, const json& args);
-  static json update(Database& db, const json& args);
-  static json remove(Database& db, const json& args);
+  static Op create;
+  static Op get;
+  static Op update;
+  static Op remove;
 };
 
 namespace products {
-json create(Database& db, const json& args);  // with images: [...]
-json get(Database& db, const json& args);     // + images (+ backgrounds), campaigns using it
-json list(Database& db, const json& args);
+Op create;  // with images: [...]
+Op get;     // + images (+ backgrounds), campaigns using it
+Op list;
 }  // namespace products
 
 namespace images {
-json add(Database& db, const json& args);
-json list(Database& db, const json& args);
-json set_primary(Database& db, const json& args);
-json remove(Database& db, const json& args);
+Op add;
+Op list;
+Op set_primary;
+Op remove;
 }  // namespace images
 
 namespace backgrounds {
-json add(Database& db, const json& args);
-json activate(Database& db, const json& args);
-json list(Database& db, const json& args);
-json remove(Database& db, const json& args);
+Op add;
+Op activate;
+Op list;
+Op remove;
 }  // namespace backgrounds
 
 namespace campaigns {
-json create(Database& db, const json& args);
-json get(Database& db, const json& args);  // + product, creatives (+ assets), latest draft
-json list(Database& db, const json& args);
-json update(Database& db, const json& args);
-json set_status(Database& db, const json& args);
+Op create;
+Op get;  // + product, creatives (+ assets), latest draft
+Op list;
+Op update;
+Op set_status;
 }  // namespace campaigns
 
 namespace drafts {
-json save(Database& db, const json& args);  // upsert of the campaign's one live draft
-json get(Database& db, const json& args);   // latest unexpired draft or null
-json remove(Database& db, const json& args);
-json cleanup(Database& db, const json& args);  // {removed}
+Op save;  // upsert of the campaign's one live draft
+Op get;   // latest unexpired draft or null
+Op remove;
+Op cleanup;  // {removed}
 // The latest unexpired draft of a campaign, or null (campaigns.get uses it).
 json latest(Database& db, std::string_view campaign_id);
 }  // namespace drafts
 
 namespace creatives {
-json create(Database& db, const json& args);  // with assets: [...]
-json get(Database& db, const json& args);     // + assets
-json list(Database& db, const json& args);
-json update(Database& db, const json& args);  // bumps version when elements change
+Op create;  // with assets: [...]
+Op get;     // + assets
+Op list;
+Op update;  // bumps version when elements change
 // A campaign's creatives, each with its assets (campaigns.get uses it).
 json of_campaign(Database& db, std::string_view campaign_id);
 }  // namespace creatives
 
 namespace assets {
-json list(Database& db, const json& args);
+Op list;
 }  // namespace assets
 
 namespace integrations {
-json create(Database& db, const json& args);
-json list(Database& db, const json& args);
-json update(Database& db, const json& args);
+Op create;
+Op list;
+Op update;
 }  // namespace integrations
 
 namespace publications {
-json list(Database& db, const json& args);
+Op list;
 }  // namespace publications
 
 namespace ai {
-json list(Database& db, const json& args);
+Op list;
 }  // namespace ai
 
 namespace search {
-json query(Database& db, const json& args);
+Op query;
 // Indexes the rows written since the last call (schema v5 defers full-text
 // indexing to here: run before every commit and before reading the index).
 void index_pending(Database& db);
@@ -99,10 +103,10 @@ void catch_up(Database& db);
 }  // namespace search
 
 namespace cache {
-json get(Database& db, const json& args);
-json set(Database& db, const json& args);
-json invalidate(Database& db, const json& args);
-json purge(Database& db, const json& args);
+Op get;
+Op set;
+Op invalidate;
+Op purge;
 }  // namespace cache
 
 namespace health {

@@ -90,10 +90,7 @@ void catch_up(Database& db) {
 json query(Database& db, const json& args) {
   if (!args.is_object()) fail_field("args", "must be a JSON object");
   bool want_products = true, want_campaigns = true;
-  for (auto it = args.begin(); it != args.end(); ++it) {
-    const std::string& k = it.key();
-    if (k != "q" && k != "userId" && k != "kinds" && k != "limit") fail_field(k, "is not an argument of search.query");
-  }
+  only_args(args, {"q", "userId", "kinds", "limit"}, "search.query");
   if (!args.contains("q") || args["q"].is_null()) fail_field("q", "is required");
   Field qf;
   qf.kind = Kind::Text;
@@ -113,14 +110,8 @@ json query(Database& db, const json& args) {
       else fail_field("kinds", "must contain only 'product' and 'campaign'");
     }
   }
-  std::int64_t limit = limits::kDefaultSearchResults;
-  if (args.contains("limit") && !args["limit"].is_null()) {
-    Field lf;
-    lf.kind = Kind::Integer;
-    lf.min = 1;
-    lf.max = limits::kMaxSearchResults;
-    limit = std::get<std::int64_t>(parse_value(lf, args["limit"], "limit"));
-  }
+  const std::int64_t limit =
+      integer_arg(args, "limit", 1, limits::kMaxSearchResults).value_or(limits::kDefaultSearchResults);
 
   const char* user_filter_p = user.empty() ? "" : " AND p.user_id = ?2";
   const char* user_filter_c = user.empty() ? "" : " AND c.user_id = ?2";

@@ -142,6 +142,15 @@ void only_args(const json& args, std::initializer_list<const char*> allowed, con
   }
 }
 
+std::optional<std::int64_t> integer_arg(const json& args, const char* name, std::int64_t min, std::int64_t max) {
+  auto it = args.find(name);
+  if (it == args.end() || it->is_null()) return std::nullopt;
+  Field f;
+  f.kind = Kind::Integer;
+  f.range(min, max);
+  return std::get<std::int64_t>(parse_value(f, *it, name));
+}
+
 Value& Row::set(const TableSpec& spec, std::string_view api, Value v) {
   auto& slot = values.at(static_cast<std::size_t>(spec.index_of(api)));
   slot = std::move(v);

@@ -50,6 +50,10 @@ void only_args(const json& args, std::initializer_list<const char*> allowed, con
 // One field: the request's JSON value -> the stored value.
 Value parse_value(const Field& f, const json& v, const std::string& path);
 
+// A whole-number argument in [min, max] that is not a column (a limit, a
+// TTL, an expected version): nullopt when absent or null.
+std::optional<std::int64_t> integer_arg(const json& args, const char* name, std::int64_t min, std::int64_t max);
+
 // Every field of a create: given, defaulted or an error. `id`, when given,
 // must be a UUID; `createdAt`/`updatedAt` may carry original timestamps
 // (legacy import).

@@ -271,6 +271,39 @@ TEST_CASE("every class of bad input: its code, its field, nothing written") {
   (void)u;
 }
 
+TEST_CASE("arguments that are not columns: unknown names, non-objects, whole numbers out of range") {
+  Api api;
+  json p = api.ok("products.create", {{"name", "P"}});
+  json image = api.ok("images.add", {{"productId", p["id"]}, {"url", "https://x.test/a.png"}});
+  json c = api.ok("campaigns.create", {{"name", "C"}});
+  json cr = api.ok("creatives.create", {{"campaignId", c["id"]}, {"name", "K"}});
+  // Each op names the member it does not take; a non-object is refused as a whole.
+  api.rejects("campaigns.setStatus", {{"id", c["id"]}, {"status", "active"}, {"when", 1}}, "INVALID_ARGUMENT", "when");
+  api.rejects("images.setPrimary", {{"imageId", image["id"]}, {"primary", true}}, "INVALID_ARGUMENT", "primary");
+  api.rejects("search.query", {{"q", "P"}, {"kind", "product"}}, "INVALID_ARGUMENT", "kind");
+  for (const char* op : {"campaigns.setStatus", "images.setPrimary", "search.query"}) {
+    api.rejects(op, json::array(), "INVALID_ARGUMENT", "args");
+    api.rejects(op, json(nullptr), "INVALID_ARGUMENT", "args");
+  }
+  // Whole numbers: below, above, fractional, text; null is the default.
+  for (const json& bad : {json(0), json(501), json(1.5), json("10")})
+    api.rejects("products.list", {{"limit", bad}}, "INVALID_ARGUMENT", "limit");
+  CHECK(api.ok("products.list", {{"limit", nullptr}})["items"].size() == 1);
+  CHECK(api.ok("products.list", {{"limit", 500}})["items"].size() == 1);
+  for (const json& bad : {json(0), json(101), json(-3)})
+    api.rejects("search.query", {{"q", "P"}, {"limit", bad}}, "INVALID_ARGUMENT", "limit");
+  CHECK(api.ok("search.query", {{"q", "P"}, {"limit", 100}})["items"].size() == 1);
+  for (const json& bad : {json(0), json(31536000001), json(true)})
+    api.rejects("cache.set", {{"key", "k"}, {"value", 1}, {"ttlMs", bad}}, "INVALID_ARGUMENT", "ttlMs");
+  CHECK(api.ok("cache.set", {{"key", "k"}, {"value", 1}, {"ttlMs", nullptr}})["expiresAt"].is_null());
+  CHECK(api.ok("cache.set", {{"key", "k"}, {"value", 1}, {"ttlMs", 60000}})["expiresAt"].is_string());
+  for (const json& bad : {json(0), json(2147483648), json("1")})
+    api.rejects("creatives.update", {{"id", cr["id"]}, {"name", "L"}, {"expectedVersion", bad}}, "INVALID_ARGUMENT",
+                "expectedVersion");
+  CHECK(api.code("creatives.update", {{"id", cr["id"]}, {"name", "L"}, {"expectedVersion", 7}}) == "CONFLICT");
+  CHECK(api.ok("creatives.update", {{"id", cr["id"]}, {"name", "L"}, {"expectedVersion", cr["version"]}})["name"] == "L");
+}
+
 TEST_CASE("data ops need an open database") {
   cs::Dispatcher d;
   json r = json::parse(d.call("products.list", "{}"));
