@@ -12,6 +12,24 @@ namespace cs::legacy {
 
 namespace {
 
+// A child list that becomes rows, taken out of its parent item (legacy_data
+// keeps the rest): the list, null when the member is absent or not an array,
+// and where it stood among the parent's members.
+struct ChildList {
+  ojson list;
+  std::int64_t position = -1;
+};
+
+ChildList take_child_list(ojson& item, const char* member) {
+  ChildList out;
+  if (auto it = item.find(member); it != item.end() && it->is_array()) {
+    out.position = std::distance(item.begin(), it);
+    out.list = std::move(*it);
+    item.erase(it);
+  }
+  return out;
+}
+
 // Settings a platform entry of `platforms` names it by, in precedence order.
 constexpr const char* kPlatformIds[] = {"id", "platformId", "platform_id", "platform"};
 
@@ -112,13 +130,7 @@ ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, 
                       const Stamp& created, KeyResult& kr, std::string* row) {
   const KeyResult::ItemId item_id = kr.item("creatives", cr);
   const auto& canon = item_id.canon;
-  ojson assets;
-  std::int64_t assets_pos = -1;
-  if (auto it = cr.find("assets"); it != cr.end() && it->is_array()) {
-    assets_pos = std::distance(cr.begin(), it);
-    assets = std::move(*it);
-    cr.erase(it);
-  }
+  ChildList assets = take_child_list(cr, "assets");
   const std::string slot = g.ids.slot("creatives", campaign_row, canon, index);
   Claim c = g.ids.claim("creatives", slot);
   Item it(cr, "creatives", kr.fields);
@@ -140,14 +152,14 @@ ojson import_creative(Group& g, RowBatch& batch, ojson& cr, std::int64_t index, 
       {"updated_at", Value::of(created)},
   };
   ojson notes = batch.put(c, cols);
-  note_children(notes, "assets", assets_pos, assets);
+  note_children(notes, "assets", assets.position, assets.list);
   MapRecord r = map_record(item_id, index);
   r.parent = campaign_row;
   r.original = &cr;
   r.notes = std::move(notes);
   g.ids.record("creatives", slot, c, r);
   *row = c.row_id;
-  return assets;
+  return std::move(assets.list);
 }
 
 }  // namespace
@@ -166,13 +178,7 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
     const KeyResult::ItemId item_id = kr.item("v2_campaigns", c);
     const auto& canon = item_id.canon;
     replace_data_urls(c, g.blobs, kr.urls);
-    ojson creatives;
-    std::int64_t creatives_pos = -1;
-    if (auto it = c.find("creatives"); it != c.end() && it->is_array()) {
-      creatives_pos = std::distance(c.begin(), it);
-      creatives = std::move(*it);
-      c.erase(it);
-    }
+    ChildList creatives = take_child_list(c, "creatives");
 
     Item it(c, "v2_campaigns", kr.fields);
     std::optional<std::string> ref = it.id("productId"), product_row;
@@ -227,13 +233,13 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
     const std::string slot = g.ids.slot("v2_campaigns", "", canon, index);
     Claim claim = g.ids.claim("v2_campaigns", slot);
     ojson notes = batch.put(claim, cols);
-    note_children(notes, "creatives", creatives_pos, creatives);
+    note_children(notes, "creatives", creatives.position, creatives.list);
     MapRecord r = map_record(item_id, index);
     r.ref = ref;
     r.link = product_row;
     r.notes = std::move(notes);
     g.ids.record("v2_campaigns", slot, claim, r);
-    campaigns.push_back({claim.row_id, created, std::move(creatives)});
+    campaigns.push_back({claim.row_id, created, std::move(creatives.list)});
   });
   batch.flush();
 

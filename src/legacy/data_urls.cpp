@@ -44,6 +44,18 @@ bool is_base64_label(std::string_view meta) {
   return true;
 }
 
+// Calls f on every string in value, at any depth.
+template <typename F>
+void for_each_string(ojson& value, F& f) {
+  if (value.is_string()) {
+    f(value.get_ref<std::string&>());
+  } else if (value.is_array()) {
+    for (ojson& v : value) for_each_string(v, f);
+  } else if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) for_each_string(it.value(), f);
+  }
+}
+
 }  // namespace
 
 bool decode_data_url(std::string_view url, std::string_view* meta, std::vector<std::uint8_t>& out) {
@@ -98,52 +110,32 @@ std::optional<std::string> BlobSink::intern(std::string& s) {
 }
 
 void replace_data_urls(ojson& value, BlobSink& sink, ScanStats& stats) {
-  switch (value.type()) {
-    case ojson::value_t::string:
-      if (auto hash = sink.intern(value.get_ref<std::string&>())) {
-        ++stats.occurrences;
-        ++stats.hashes[*hash];
-      }
-      break;
-    case ojson::value_t::array:
-      for (ojson& v : value) replace_data_urls(v, sink, stats);
-      break;
-    case ojson::value_t::object:
-      for (auto it = value.begin(); it != value.end(); ++it) replace_data_urls(it.value(), sink, stats);
-      break;
-    default:
-      break;
-  }
+  auto intern = [&](std::string& s) {
+    if (auto hash = sink.intern(s)) {
+      ++stats.occurrences;
+      ++stats.hashes[*hash];
+    }
+  };
+  for_each_string(value, intern);
 }
 
 void inline_refs(ojson& value, Database& db, std::map<std::string, std::string>& cache) {
-  switch (value.type()) {
-    case ojson::value_t::string: {
-      std::string& s = value.get_ref<std::string&>();
-      auto hash = blobs::hash_of_ref(s);
-      if (!hash || s.size() == 64) return;  // a bare hash is not a reference
-      if (auto it = cache.find(s); it != cache.end()) {
-        s = it->second;
-        return;
-      }
-      std::vector<std::uint8_t> bytes;
-      if (!blobs::read(db, *hash, bytes)) return;  // keep the reference rather than invent bytes
-      const std::size_t hash_end = blobs::kRefPrefix.size() + 64;
-      const std::string_view meta = s.size() > hash_end ? std::string_view(s).substr(hash_end + 1) : std::string_view();
-      std::string url = encode_data_url(meta, bytes.data(), bytes.size());
-      cache.emplace(s, url);
-      s = std::move(url);
+  auto inline_ref = [&](std::string& s) {
+    auto hash = blobs::hash_of_ref(s);
+    if (!hash || s.size() == 64) return;  // a bare hash is not a reference
+    if (auto it = cache.find(s); it != cache.end()) {
+      s = it->second;
       return;
     }
-    case ojson::value_t::array:
-      for (ojson& v : value) inline_refs(v, db, cache);
-      return;
-    case ojson::value_t::object:
-      for (auto it = value.begin(); it != value.end(); ++it) inline_refs(it.value(), db, cache);
-      return;
-    default:
-      return;
-  }
+    std::vector<std::uint8_t> bytes;
+    if (!blobs::read(db, *hash, bytes)) return;  // keep the reference rather than invent bytes
+    const std::size_t hash_end = blobs::kRefPrefix.size() + 64;
+    const std::string_view meta = s.size() > hash_end ? std::string_view(s).substr(hash_end + 1) : std::string_view();
+    std::string url = encode_data_url(meta, bytes.data(), bytes.size());
+    cache.emplace(s, url);
+    s = std::move(url);
+  };
+  for_each_string(value, inline_ref);
 }
 
 }  // namespace cs::legacy

@@ -493,31 +493,44 @@ void Shaper::finish(ojson& value) {
   if (inline_images) inline_refs(value, db, inline_cache);
 }
 
+namespace {
+
+// Where a key's rows come from (aliased t, joined to their legacy_id_map
+// entry as m) and how the app's own rows follow the mapped ones.
+struct KeyRows {
+  const char* key;
+  const char* table;
+  const char* join;   // JOIN: only mapped rows; LEFT JOIN: the app's own too
+  const char* where;  // "" for every row
+  const char* then;   // the order of rows the import did not map
+};
+
+constexpr KeyRows kKeyRows[] = {
+    {"products", "products", "LEFT JOIN", "m.entity IS NULL OR m.entity = 'products'", "t.created_at, t.seq"},
+    {"sample_products", "products", "JOIN", "m.entity = 'sample_products'", "t.seq"},
+    {"campaigns", "campaigns", "LEFT JOIN", "t.source = 'legacy' AND (m.entity IS NULL OR m.entity = 'legacy_campaigns')",
+     "t.created_at, t.seq"},
+    {"sample_campaigns", "campaigns", "LEFT JOIN", "t.source = 'sample'", "t.created_at, t.seq"},
+    {"saved_campaigns", "campaigns", "LEFT JOIN",
+     "coalesce(t.source, 'v2') NOT IN ('legacy', 'sample') AND (m.entity IS NULL OR m.entity = 'v2_campaigns')",
+     "t.created_at, t.seq"},
+    {"backgrounds", "ai_generations", "LEFT JOIN", "t.type = 'background'", "t.created_at, t.rowid"},
+    {"drafts", "campaign_drafts", "LEFT JOIN", "", "t.auto_saved_at, t.rowid"},
+};
+
+}  // namespace
+
 std::vector<OrderedRow> rows_for_key(Database& db, const std::string& key) {
-  auto q = [&](const std::string& sql) { return ordered_rows(db, sql, ""); };
-  const std::string order = " ORDER BY m.rowid IS NULL, m.stale, m.ordinal, m.rowid, ";
-  if (key == "products")
-    return q("SELECT p.id, m.ordinal, m.stale FROM products p LEFT JOIN legacy_id_map m ON m.row_id = p.id "
-             "WHERE m.entity IS NULL OR m.entity = 'products'" + order + "p.created_at, p.seq");
-  if (key == "sample_products")
-    return q("SELECT p.id, m.ordinal, m.stale FROM products p JOIN legacy_id_map m ON m.row_id = p.id "
-             "WHERE m.entity = 'sample_products'" + order + "p.seq");
-  if (key == "campaigns")
-    return q("SELECT c.id, m.ordinal, m.stale FROM campaigns c LEFT JOIN legacy_id_map m ON m.row_id = c.id "
-             "WHERE c.source = 'legacy' AND (m.entity IS NULL OR m.entity = 'legacy_campaigns')" + order + "c.created_at, c.seq");
-  if (key == "sample_campaigns")
-    return q("SELECT c.id, m.ordinal, m.stale FROM campaigns c LEFT JOIN legacy_id_map m ON m.row_id = c.id "
-             "WHERE c.source = 'sample'" + order + "c.created_at, c.seq");
-  if (key == "saved_campaigns")
-    return q("SELECT c.id, m.ordinal, m.stale FROM campaigns c LEFT JOIN legacy_id_map m ON m.row_id = c.id "
-             "WHERE coalesce(c.source, 'v2') NOT IN ('legacy', 'sample') AND (m.entity IS NULL OR m.entity = 'v2_campaigns')" +
-             order + "c.created_at, c.seq");
-  if (key == "backgrounds")
-    return q("SELECT g.id, m.ordinal, m.stale FROM ai_generations g LEFT JOIN legacy_id_map m ON m.row_id = g.id "
-             "WHERE g.type = 'background'" + order + "g.created_at, g.rowid");
-  if (key == "drafts")
-    return q("SELECT d.id, m.ordinal, m.stale FROM campaign_drafts d LEFT JOIN legacy_id_map m ON m.row_id = d.id" + order +
-             "d.auto_saved_at, d.rowid");
+  for (const KeyRows& k : kKeyRows) {
+    if (key != k.key) continue;
+    std::string sql = std::string("SELECT t.id, m.ordinal, m.stale FROM ") + k.table + " t " + k.join +
+                      " legacy_id_map m ON m.row_id = t.id";
+    if (*k.where != '\0') sql += std::string(" WHERE ") + k.where;
+    // Mapped rows first, in their original order (stale ones after).
+    sql += " ORDER BY m.rowid IS NULL, m.stale, m.ordinal, m.rowid, ";
+    sql += k.then;
+    return ordered_rows(db, sql, "");
+  }
   return {};
 }
 
