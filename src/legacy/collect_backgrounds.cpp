@@ -6,6 +6,10 @@
 // (entity generation_backgrounds) when the image has none.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
+
+CS_COLD_CODE_BEGIN
+
 namespace cs::legacy {
 
 namespace {
@@ -93,3 +97,5 @@ void import_backgrounds(Group& g, ojson& list, KeyResult& kr) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

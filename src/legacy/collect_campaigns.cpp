@@ -5,7 +5,11 @@
 // the data: URLs inside become blobs too).
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
+
 #include <cctype>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -100,3 +104,5 @@ void import_legacy_campaigns(Group& g, ojson& list, const Ns& ns, KeyResult& kr)
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

@@ -2,8 +2,12 @@
 // that becomes legacy_sources.detail: the source side of the validation.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
+
 #include <cmath>
 #include <cstdlib>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -193,3 +197,5 @@ ojson KeyResult::to_detail() const {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

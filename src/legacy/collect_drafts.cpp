@@ -9,8 +9,11 @@
 // a draft of no campaign is not dropped: a draft campaign is made for it.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
 #include "model/clock.hpp"
 #include "model/limits.hpp"
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -220,3 +223,5 @@ void import_draft(Group& g, const std::string& draft_id, std::vector<DraftInput>
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

@@ -22,8 +22,12 @@
 // rewriting every product.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
+
 #include <cctype>
 #include <set>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -490,3 +494,5 @@ bool remigrate_products(Group& g, std::string_view raw, const ojson& previous, K
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

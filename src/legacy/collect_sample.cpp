@@ -5,6 +5,10 @@
 // layout and other members are kept in the key's detail, for the export.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
+
+CS_COLD_CODE_BEGIN
+
 namespace cs::legacy {
 
 void import_sample(Group& g, ojson& value, KeyResult& kr) {
@@ -26,3 +30,5 @@ void import_sample(Group& g, ojson& value, KeyResult& kr) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

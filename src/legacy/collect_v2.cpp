@@ -6,7 +6,11 @@
 // keeps the item without its creatives (they are rows).
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
+
 #include <cctype>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -266,3 +270,5 @@ void import_v2_campaigns(Group& g, ojson& list, KeyResult& kr) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

@@ -10,10 +10,13 @@
 #include "internal.hpp"
 
 #include "blobs/blob_store.hpp"
+#include "db/cold_code.hpp"
 #include "db/encoding.hpp"
 
 #include <cctype>
 #include <cstring>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -139,3 +142,5 @@ void inline_refs(ojson& value, Database& db, std::map<std::string, std::string>&
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

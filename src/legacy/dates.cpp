@@ -9,12 +9,15 @@
 // text is UTC midnight, as in ECMAScript.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
 #include "model/clock.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstring>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -257,3 +260,5 @@ std::optional<std::string> iso_date(const ojson* value, const TimeZone& tz) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

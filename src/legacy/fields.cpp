@@ -15,8 +15,12 @@
 // ignored. Neither ever passes silently: the counts end up in the report.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
+
 #include <algorithm>
 #include <functional>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -312,3 +316,5 @@ std::optional<std::string> Item::id(const char* name) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

@@ -5,7 +5,10 @@
 // deleted: their rows stay, and the report says so.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
 #include "model/uuid.hpp"
+
+CS_COLD_CODE_BEGIN
 
 
 namespace cs::legacy {
@@ -93,3 +96,5 @@ std::optional<std::string> resolve(Database& db, const char* entity, const std::
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

@@ -5,9 +5,12 @@
 // itself, and nothing is trimmed, case-folded or normalized.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
 #include "json/json_text.hpp"
 
 #include <cmath>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -42,3 +45,5 @@ const ojson* field(const ojson& object, const char* name) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

@@ -5,6 +5,7 @@
 // the next run tries it again. Groups run in dependency order (keys.cpp).
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
 #include "model/clock.hpp"
 #include "db/encoding.hpp"
 #include "json/json_text.hpp"
@@ -12,6 +13,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -438,3 +441,5 @@ json import(Database& db, const std::vector<Entry>& entries, const ImportOptions
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

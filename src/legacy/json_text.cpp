@@ -12,6 +12,7 @@
 // retries those with U+FFFD.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
 #include "db/encoding.hpp"
 #include "json/json_text.hpp"
 
@@ -19,6 +20,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -172,3 +175,5 @@ json to_json(const ojson& value) { return convert<json>(value); }
 ojson to_ojson(const json& value) { return convert<ojson>(value); }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

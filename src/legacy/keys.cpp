@@ -5,7 +5,11 @@
 // no id yet: a draft whose id is "" (a draft of no campaign).
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
+
 #include <cctype>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -83,3 +87,5 @@ std::string draft_key(bool full, const std::string& draft_id) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

@@ -6,10 +6,14 @@
 // row's original JSON; this only fills the INTEGER column.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstring>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -164,3 +168,5 @@ ojson amount_json(std::int64_t cents) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

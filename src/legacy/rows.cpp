@@ -9,9 +9,12 @@
 // decide whether to write back the original field or the app's value.
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
 #include "db/encoding.hpp"
 
 #include <sqlite3.h>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -153,3 +156,5 @@ ojson RowBatch::put(const Claim& claim, const Columns& columns) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END

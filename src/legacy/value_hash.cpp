@@ -6,9 +6,12 @@
 // content addresses the server side can verify).
 #include "internal.hpp"
 
+#include "db/cold_code.hpp"
 #include "db/encoding.hpp"
 
 #include <cstring>
+
+CS_COLD_CODE_BEGIN
 
 namespace cs::legacy {
 
@@ -71,3 +74,5 @@ std::string value_hash(std::string_view value) {
 }
 
 }  // namespace cs::legacy
+
+CS_COLD_CODE_END
