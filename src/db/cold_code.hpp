@@ -1,6 +1,7 @@
-// Cold code: a file whose functions run once per open, export, report,
-// release or sync cycle, never once per keystroke, puts them between
-// CS_COLD_CODE_BEGIN and CS_COLD_CODE_END, after its last #include.
+// Cold code: a file whose functions run once per user (the legacy import) or
+// once per open, export, report, release or sync cycle, never once per
+// keystroke, puts them between CS_COLD_CODE_BEGIN and CS_COLD_CODE_END, after
+// its last #include.
 //
 // In the wasm build (CS_COLD_MINSIZE, CMakeLists.txt) they are then compiled
 // with clang's minsize attribute: size-tuned inlining and code generation for
