@@ -62,3 +62,15 @@ class StorageHost {
 };
 
 }  // namespace cs::vfs
+
+// The verbs as override declarations, for a host class that defines them out
+// of line (the native hosts in src/vfs/hosts.hpp), so the list is written once.
+#define CS_STORAGE_HOST_VERBS                                                                 \
+  std::vector<int> files() override;                                                          \
+  int grow(int n) override;                                                                   \
+  std::int64_t read(int file, void* dst, std::size_t n, std::int64_t offset) override;        \
+  std::int64_t write(int file, const void* src, std::size_t n, std::int64_t offset) override; \
+  std::int64_t truncate(int file, std::int64_t size) override;                                \
+  std::int64_t flush(int file) override;                                                      \
+  std::int64_t size(int file) override;                                                       \
+  void close(int file) override;

@@ -31,14 +31,7 @@ class MemoryHost final : public StorageHost {
   explicit MemoryHost(std::shared_ptr<MemoryVolume> volume, int capacity = 4, bool can_grow = true);
   ~MemoryHost() override;
 
-  std::vector<int> files() override;
-  int grow(int n) override;
-  std::int64_t read(int file, void* dst, std::size_t n, std::int64_t offset) override;
-  std::int64_t write(int file, const void* src, std::size_t n, std::int64_t offset) override;
-  std::int64_t truncate(int file, std::int64_t size) override;
-  std::int64_t flush(int file) override;
-  std::int64_t size(int file) override;
-  void close(int file) override;
+  CS_STORAGE_HOST_VERBS
   std::string last_error() override { return error_; }
 
  private:
@@ -58,14 +51,7 @@ class PosixHost final : public StorageHost {
   explicit PosixHost(std::string dir, int capacity = 4);
   ~PosixHost() override;
 
-  std::vector<int> files() override;
-  int grow(int n) override;
-  std::int64_t read(int file, void* dst, std::size_t n, std::int64_t offset) override;
-  std::int64_t write(int file, const void* src, std::size_t n, std::int64_t offset) override;
-  std::int64_t truncate(int file, std::int64_t size) override;
-  std::int64_t flush(int file) override;
-  std::int64_t size(int file) override;
-  void close(int file) override;
+  CS_STORAGE_HOST_VERBS
   std::string last_error() override { return error_; }
 
  private:
