@@ -11,10 +11,12 @@
 #include <cstdint>
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 struct sqlite3;
@@ -142,6 +144,16 @@ class Database {
   static constexpr std::size_t kUserCacheSize = 64;
   std::list<std::pair<std::string, std::unique_ptr<Statement>>> user_cache_;  // most recent first
 };
+
+// A parameterless query's rows as a map: keyed by the first column's text,
+// each value read from the row by read(statement).
+template <class Read>
+auto rows_by_key(Database& db, std::string_view sql, Read read) {
+  std::map<std::string, decltype(read(std::declval<Statement&>()))> out;
+  Statement& st = db.cached(sql);
+  while (st.step()) out.emplace(st.column_text(0), read(st));
+  return out;
+}
 
 // BEGIN IMMEDIATE at the outermost level, SAVEPOINT when nested, so a
 // repository call can open a Transaction without caring whether its caller

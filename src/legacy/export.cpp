@@ -45,16 +45,14 @@ struct Source {
 };
 
 std::map<std::string, Source> load_sources(Database& db) {
-  std::map<std::string, Source> out;
-  Statement& st = db.cached("SELECT key, outcome, raw, detail FROM legacy_sources WHERE outcome IN ('migrated', 'unparsed')");
-  while (st.step()) {
-    Source s;
-    s.outcome = st.column_text(1);
-    s.raw = st.column_text(2);
-    parse_json(st.column_text_view(3), s.detail);
-    out.emplace(st.column_text(0), std::move(s));
-  }
-  return out;
+  return rows_by_key(db, "SELECT key, outcome, raw, detail FROM legacy_sources WHERE outcome IN ('migrated', 'unparsed')",
+                     [](Statement& st) {
+                       Source s;
+                       s.outcome = st.column_text(1);
+                       s.raw = st.column_text(2);
+                       parse_json(st.column_text_view(3), s.detail);
+                       return s;
+                     });
 }
 
 // Equal as the app would read them: same members in the same order, and

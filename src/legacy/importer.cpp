@@ -37,16 +37,13 @@ struct Stored {
 };
 
 std::map<std::string, Stored> load_sources(Database& db) {
-  std::map<std::string, Stored> out;
-  auto& st = db.cached("SELECT key, hash, echo_hash, released_at IS NOT NULL FROM legacy_sources");
-  while (st.step()) {
+  return rows_by_key(db, "SELECT key, hash, echo_hash, released_at IS NOT NULL FROM legacy_sources", [](Statement& st) {
     Stored s;
     s.hash = st.column_text(1);
     if (!st.column_is_null(2)) s.echo_hash = st.column_text(2);
     s.released = st.column_int(3) != 0;
-    out.emplace(st.column_text(0), std::move(s));
-  }
-  return out;
+    return s;
+  });
 }
 
 bool wants_array(KeyKind k) {
