@@ -10,14 +10,6 @@ namespace cs::model {
 
 namespace {
 
-ListSpec newest_first(const TableSpec& t, std::vector<std::string> filters) {
-  ListSpec s;
-  s.table = &t;
-  for (const auto& f : filters) s.filters.push_back(filter_on(t, f));
-  s.sorts = {{"createdAt", "created_at"}, {"updatedAt", "updated_at"}};
-  return s;
-}
-
 // Access and refresh tokens stay on the server (any script on the origin
 // can read a browser database). Say so instead of "unknown field".
 void refuse_secrets(const json& args) {
@@ -36,7 +28,7 @@ json create(Database& db, const json& args) {
   return create_entity(db, spec::platform_integrations(), args);
 }
 json list(Database& db, const json& args) {
-  static const ListSpec kList = newest_first(spec::platform_integrations(), {"userId", "platformId", "status"});
+  static const ListSpec kList = list_over(spec::platform_integrations(), {"userId", "platformId", "status"});
   return list_rows(db, kList, args);
 }
 json update(Database& db, const json& args) {
@@ -47,14 +39,14 @@ json update(Database& db, const json& args) {
 
 namespace publications {
 json list(Database& db, const json& args) {
-  static const ListSpec kList = newest_first(spec::campaign_publications(), {"campaignId", "platformIntegrationId", "status"});
+  static const ListSpec kList = list_over(spec::campaign_publications(), {"campaignId", "platformIntegrationId", "status"});
   return list_rows(db, kList, args);
 }
 }  // namespace publications
 
 namespace ai {
 json list(Database& db, const json& args) {
-  static const ListSpec kList = newest_first(spec::ai_generations(), {"userId", "type", "service", "requestId"});
+  static const ListSpec kList = list_over(spec::ai_generations(), {"userId", "type", "service", "requestId"});
   return list_rows(db, kList, args);
 }
 }  // namespace ai

@@ -41,18 +41,11 @@ const std::map<std::string, std::vector<std::string>>& transitions() {
 
 const ListSpec& list_spec() {
   static const ListSpec kList = [] {
-    const TableSpec& t = spec::campaigns();
-    ListSpec s;
-    s.table = &t;
-    s.filters = {filter_on(t, "userId"), filter_on(t, "status"), filter_on(t, "productId"), filter_on(t, "type"),
-                 filter_on(t, "source"),
-                 // The legacy import's key: served by the expression index
-                 // campaigns_legacy_id, whose WHERE the guard repeats.
-                 {"legacyId", "json_extract(legacy_data, '$.id')", nullptr, "legacy_data IS NOT NULL"}};
-    s.sorts = {{"createdAt", "created_at"},
-               {"updatedAt", "updated_at"},
-               {"name", "name COLLATE NOCASE"},
-               {"startsAt", "ifnull(starts_at, '')"}};
+    ListSpec s = list_over(spec::campaigns(), {"userId", "status", "productId", "type", "source"},
+                           {{"name", "name COLLATE NOCASE"}, {"startsAt", "ifnull(starts_at, '')"}});
+    // The legacy import's key: served by the expression index
+    // campaigns_legacy_id, whose WHERE the guard repeats.
+    s.filters.push_back({"legacyId", "json_extract(legacy_data, '$.id')", nullptr, "legacy_data IS NOT NULL"});
     return s;
   }();
   return kList;

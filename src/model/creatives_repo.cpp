@@ -14,13 +14,12 @@ namespace cs::model {
 
 namespace {
 
-ListSpec child_list(const TableSpec& t, const char* parent, std::vector<ListFilter> more) {
-  ListSpec s;
-  s.table = &t;
-  s.filters = {filter_on(t, parent)};
-  for (auto& f : more) s.filters.push_back(std::move(f));
+// The rows of one parent (a required filter), oldest first.
+ListSpec child_list(const TableSpec& t, const std::string& parent, const std::vector<std::string>& more_filters) {
+  std::vector<std::string> filters = {parent};
+  filters.insert(filters.end(), more_filters.begin(), more_filters.end());
+  ListSpec s = list_over(t, filters);
   s.required = {parent};
-  s.sorts = {{"createdAt", "created_at"}, {"updatedAt", "updated_at"}};
   s.default_desc = false;
   return s;
 }
@@ -114,8 +113,7 @@ json of_campaign(Database& db, std::string_view campaign_id) {
 }
 
 json list(Database& db, const json& args) {
-  static const ListSpec kList = child_list(spec::creatives(), "campaignId",
-                                          {filter_on(spec::creatives(), "isActive"), filter_on(spec::creatives(), "formatId")});
+  static const ListSpec kList = child_list(spec::creatives(), "campaignId", {"isActive", "formatId"});
   return list_rows(db, kList, args);
 }
 
@@ -150,7 +148,7 @@ json update(Database& db, const json& args) {
 namespace assets {
 
 json list(Database& db, const json& args) {
-  static const ListSpec kList = child_list(spec::creative_assets(), "creativeId", {filter_on(spec::creative_assets(), "type")});
+  static const ListSpec kList = child_list(spec::creative_assets(), "creativeId", {"type"});
   return list_rows(db, kList, args);
 }
 }  // namespace assets

@@ -44,6 +44,15 @@ ListFilter filter_on(const TableSpec& spec, const std::string& api) {
   return {api, "\"" + f.column + "\"", &f, ""};
 }
 
+ListSpec list_over(const TableSpec& spec, const std::vector<std::string>& filters, std::vector<ListSort> more_sorts) {
+  ListSpec s;
+  s.table = &spec;
+  for (const auto& api : filters) s.filters.push_back(filter_on(spec, api));
+  s.sorts = {{"createdAt", "created_at"}, {"updatedAt", "updated_at"}};
+  for (auto& sort : more_sorts) s.sorts.push_back(std::move(sort));
+  return s;
+}
+
 std::int64_t page_limit(const json& args) {
   return integer_arg(args, "limit", 1, limits::kMaxPageSize).value_or(limits::kDefaultPageSize);
 }

@@ -23,18 +23,9 @@ const json& optional_array(const json& args, const char* field, std::size_t max)
 }
 
 const ListSpec& list_spec() {
-  static const ListSpec kList = [] {
-    const TableSpec& t = spec::products();
-    ListSpec s;
-    s.table = &t;
-    s.filters = {filter_on(t, "userId"), filter_on(t, "status"), filter_on(t, "category"), filter_on(t, "brand")};
-    s.sorts = {{"createdAt", "created_at"},
-               {"updatedAt", "updated_at"},
-               {"name", "name COLLATE NOCASE"},
-               // NULL prices sort first ascending; the keyset needs no NULLs.
-               {"price", "ifnull(price, -1)"}};
-    return s;
-  }();
+  // NULL prices sort first ascending; the keyset needs no NULLs.
+  static const ListSpec kList = list_over(spec::products(), {"userId", "status", "category", "brand"},
+                                          {{"name", "name COLLATE NOCASE"}, {"price", "ifnull(price, -1)"}});
   return kList;
 }
 
