@@ -30,100 +30,66 @@ mergeInto(LibraryManager.library, {
     return csStorageHost(id) ? 1 : 0;
   },
 
-  cs_host_files__deps: ['$csStorageHost', '$csStorageFail'],
+  // Calls host.<verb>(a, b, c) on the host installed under id and returns
+  // its answer (undefined from the verbs that answer nothing); `missing` when
+  // no host has that id; a negative status when the verb throws.
+  $csStorageCall__deps: ['$csStorageHost', '$csStorageFail'],
+  $csStorageCall: function (id, missing, verb, a, b, c) {
+    var host = csStorageHost(id);
+    if (!host) return missing;
+    try {
+      return host[verb](a, b, c);
+    } catch (e) {
+      return csStorageFail(id, verb, e);
+    }
+  },
+
+  // The pool queries answer counts: no host, or a failure, is 0.
+  cs_host_files__deps: ['$csStorageCall'],
   cs_host_files: function (id, out, max) {
-    var host = csStorageHost(id);
-    if (!host) return 0;
-    try {
-      var ids = host.files();
-      for (var i = 0; i < ids.length && i < max; i++) HEAP32[(out >> 2) + i] = ids[i];
-      return ids.length;
-    } catch (e) {
-      csStorageFail(id, 'files', e);
-      return 0;
-    }
+    var ids = csStorageCall(id, 0, 'files');
+    if (typeof ids === 'number') return 0;
+    for (var i = 0; i < ids.length && i < max; i++) HEAP32[(out >> 2) + i] = ids[i];
+    return ids.length;
   },
 
-  cs_host_grow__deps: ['$csStorageHost', '$csStorageFail'],
+  cs_host_grow__deps: ['$csStorageCall'],
   cs_host_grow: function (id, n) {
-    var host = csStorageHost(id);
-    if (!host) return 0;
-    try {
-      return host.grow(n) | 0;
-    } catch (e) {
-      csStorageFail(id, 'grow', e);
-      return 0;
-    }
+    var added = csStorageCall(id, 0, 'grow', n) | 0;
+    return added > 0 ? added : 0;
   },
 
-  cs_host_read__deps: ['$csStorageHost', '$csStorageFail'],
+  cs_host_read__deps: ['$csStorageCall'],
   cs_host_read: function (id, file, ptr, n, offset) {
-    var host = csStorageHost(id);
-    if (!host) return -4;
-    try {
-      ptr >>>= 0;
-      return host.read(file, HEAPU8.subarray(ptr, ptr + n), offset) | 0;
-    } catch (e) {
-      return csStorageFail(id, 'read', e);
-    }
+    ptr >>>= 0;
+    return csStorageCall(id, -4, 'read', file, HEAPU8.subarray(ptr, ptr + n), offset) | 0;
   },
 
-  cs_host_write__deps: ['$csStorageHost', '$csStorageFail'],
+  cs_host_write__deps: ['$csStorageCall'],
   cs_host_write: function (id, file, ptr, n, offset) {
-    var host = csStorageHost(id);
-    if (!host) return -4;
-    try {
-      ptr >>>= 0;
-      return host.write(file, HEAPU8.subarray(ptr, ptr + n), offset) | 0;
-    } catch (e) {
-      return csStorageFail(id, 'write', e);
-    }
+    ptr >>>= 0;
+    return csStorageCall(id, -4, 'write', file, HEAPU8.subarray(ptr, ptr + n), offset) | 0;
   },
 
-  cs_host_truncate__deps: ['$csStorageHost', '$csStorageFail'],
+  // truncate and flush answer nothing on success: 0.
+  cs_host_truncate__deps: ['$csStorageCall'],
   cs_host_truncate: function (id, file, size) {
-    var host = csStorageHost(id);
-    if (!host) return -4;
-    try {
-      host.truncate(file, size);
-      return 0;
-    } catch (e) {
-      return csStorageFail(id, 'truncate', e);
-    }
+    return csStorageCall(id, -4, 'truncate', file, size) | 0;
   },
 
-  cs_host_flush__deps: ['$csStorageHost', '$csStorageFail'],
+  cs_host_flush__deps: ['$csStorageCall'],
   cs_host_flush: function (id, file) {
-    var host = csStorageHost(id);
-    if (!host) return -4;
-    try {
-      host.flush(file);
-      return 0;
-    } catch (e) {
-      return csStorageFail(id, 'flush', e);
-    }
+    return csStorageCall(id, -4, 'flush', file) | 0;
   },
 
-  cs_host_size__deps: ['$csStorageHost', '$csStorageFail'],
+  cs_host_size__deps: ['$csStorageCall'],
   cs_host_size: function (id, file) {
-    var host = csStorageHost(id);
-    if (!host) return -4;
-    try {
-      return host.getSize(file);
-    } catch (e) {
-      return csStorageFail(id, 'getSize', e);
-    }
+    return csStorageCall(id, -4, 'getSize', file);
   },
 
-  cs_host_close__deps: ['$csStorageHost', '$csStorageFail'],
+  cs_host_close__deps: ['$csStorageCall'],
   cs_host_close: function (id, file) {
-    var host = csStorageHost(id);
-    if (!host) return;
-    try {
-      host.close(file);
-    } catch (e) {
-      csStorageFail(id, 'close', e);
-    }
+    csStorageCall(id, 0, 'close', file);
   },
 
   cs_host_last_error: function (id, buf, n) {
