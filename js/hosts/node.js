@@ -8,9 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { busy, notOpen } from './errors.js';
-
-const POOL_FILE = /^(\d{4})\.pool$/;
+import { busy } from './errors.js';
+import { POOL_FILE, PoolFiles, poolFileName } from './pool-files.js';
 
 function alive(pid) {
   try {
@@ -60,24 +59,16 @@ function acquireLock(dir) {
   }
 }
 
-export class NodePoolHost {
+/** @extends {PoolFiles<number>} a file descriptor per open pool file */
+export class NodePoolHost extends PoolFiles {
   constructor(dir, lockPath) {
-    this.kind = 'node';
-    this.dir = dir;
+    super('node', dir);
     this.lockPath = lockPath;
-    /** @type {(number|null)[]} fds by file id (= the file's number) */
-    this.fds = [];
-  }
-
-  files() {
-    const ids = [];
-    this.fds.forEach((fd, id) => { if (fd !== null) ids.push(id); });
-    return ids;
   }
 
   grow(n) {
     if (!this.lockPath) return 0;  // spent
-    const first = this.fds.length;
+    const first = this.slots.length;
     for (let id = first; id < first + n; id++) this.#openFile(id);
     return n;
   }
@@ -85,7 +76,7 @@ export class NodePoolHost {
   async maintain() {}
 
   read(id, dst, offset) {
-    const fd = this.#fd(id);
+    const fd = this.entry(id);
     let done = 0;
     while (done < dst.length) {
       const got = fs.readSync(fd, dst, done, dst.length - done, offset + done);
@@ -96,28 +87,27 @@ export class NodePoolHost {
   }
 
   write(id, src, offset) {
-    const fd = this.#fd(id);
+    const fd = this.entry(id);
     let done = 0;
     while (done < src.length) done += fs.writeSync(fd, src, done, src.length - done, offset + done);
     return done;
   }
 
   truncate(id, size) {
-    fs.ftruncateSync(this.#fd(id), size);
+    fs.ftruncateSync(this.entry(id), size);
   }
 
   flush(id) {
-    fs.fdatasyncSync(this.#fd(id));
+    fs.fdatasyncSync(this.entry(id));
   }
 
   getSize(id) {
-    return fs.fstatSync(this.#fd(id)).size;
+    return fs.fstatSync(this.entry(id)).size;
   }
 
   close(id) {
-    const fd = this.fds[id];
-    if (fd === null || fd === undefined) return;
-    this.fds[id] = null;
+    const fd = this.forget(id);
+    if (fd === null) return;
     fs.closeSync(fd);
     if (this.files().length === 0) this.#unlock();
   }
@@ -138,15 +128,8 @@ export class NodePoolHost {
   }
 
   #openFile(id) {
-    const file = path.join(this.dir, `${String(id).padStart(4, '0')}.pool`);
-    const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
-    this.fds[id] = fd;
-  }
-
-  #fd(id) {
-    const fd = this.fds[id];
-    if (fd === null || fd === undefined) throw notOpen(id);
-    return fd;
+    const file = path.join(this.dir, poolFileName(id));
+    this.slots[id] = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
   }
 
   #unlock() {

@@ -6,9 +6,9 @@
 // that opens it gets BUSY. No COOP/COEP headers, no SharedArrayBuffer.
 //
 // Layout: <OPFS root>/.campaign-store/<name>/NNNN.pool
-import { busy, notOpen, unsupported } from './errors.js';
+import { busy, unsupported } from './errors.js';
+import { POOL_FILE, PoolFiles, poolFileName } from './pool-files.js';
 
-const POOL_FILE = /^(\d{4})\.pool$/;
 const ROOT_DIR = '.campaign-store';
 
 // Another tab or worker holds the file's access handle (the spec's error).
@@ -59,22 +59,14 @@ export async function probeOpfs() {
   }
 }
 
-export class OpfsPoolHost {
+/** @extends {PoolFiles<{fileName: string, sah: FileSystemSyncAccessHandle}>} */
+export class OpfsPoolHost extends PoolFiles {
   constructor(dir, name) {
-    this.kind = 'opfs';
-    this.dir = dir;
+    super('opfs', dir);
     this.name = name;
-    /** @type {({fileName: string, sah: FileSystemSyncAccessHandle}|null)[]} */
-    this.handles = [];
     this.pendingGrowth = 0;
     this.spent = false;
     this.next = 0;  // number of the next pool file to create
-  }
-
-  files() {
-    const ids = [];
-    this.handles.forEach((h, id) => { if (h) ids.push(id); });
-    return ids;
   }
 
   // Cannot open a handle synchronously: remember, and maintain() adds them.
@@ -97,29 +89,28 @@ export class OpfsPoolHost {
   }
 
   read(id, dst, offset) {
-    return this.#sah(id).read(dst, { at: offset });
+    return this.entry(id).sah.read(dst, { at: offset });
   }
 
   write(id, src, offset) {
-    return this.#sah(id).write(src, { at: offset });
+    return this.entry(id).sah.write(src, { at: offset });
   }
 
   truncate(id, size) {
-    this.#sah(id).truncate(size);
+    this.entry(id).sah.truncate(size);
   }
 
   flush(id) {
-    this.#sah(id).flush();
+    this.entry(id).sah.flush();
   }
 
   getSize(id) {
-    return this.#sah(id).getSize();
+    return this.entry(id).sah.getSize();
   }
 
   close(id) {
-    const h = this.handles[id];
-    if (!h) return;
-    this.handles[id] = null;
+    const h = this.forget(id);
+    if (h === null) return;
     h.sah.close();
     if (this.files().length === 0) this.spent = true;
   }
@@ -142,7 +133,7 @@ export class OpfsPoolHost {
     }
     numbers.sort((a, b) => a - b);
     for (const n of numbers) await this.#openFile(n);
-    while (this.handles.length < capacity) await this.#openFile(this.#nextNumber());
+    while (this.slots.length < capacity) await this.#openFile(this.#nextNumber());
   }
 
   #nextNumber() {
@@ -150,7 +141,7 @@ export class OpfsPoolHost {
   }
 
   async #openFile(number) {
-    const fileName = `${String(number).padStart(4, '0')}.pool`;
+    const fileName = poolFileName(number);
     const fileHandle = await this.dir.getFileHandle(fileName, { create: true });
     let sah;
     try {
@@ -161,14 +152,8 @@ export class OpfsPoolHost {
       }
       throw e;
     }
-    this.handles.push({ fileName, sah });
+    this.slots.push({ fileName, sah });
     this.next = Math.max(this.next, number + 1);
-  }
-
-  #sah(id) {
-    const h = this.handles[id];
-    if (!h) throw notOpen(id);
-    return h.sah;
   }
 }
 
