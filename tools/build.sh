@@ -2,7 +2,8 @@
 # Builds everything the tests and the demo need:
 #   build/native   the core + Catch2 tests with g++ (Release)
 #   build/wasm     the ES module + .wasm with emcmake, copied to dist/, and the
-#                  test build (plus storage.selfTest) as dist/campaign_store_test.*
+#                  test build (plus storage.selfTest) as dist/campaign_store_test.*;
+#                  then the JS made from its op table (tools/gen-ops.mjs)
 #   build/sanitize the core + tests with clang, ASan and UBSan (sanitize, all)
 # Usage: tools/build.sh [native|wasm|sanitize|all]   (default: native + wasm)
 # Set-up (toolchain, npm packages) is done first, so this works on a fresh clone.
@@ -47,6 +48,8 @@ wasm() {
   cp build/wasm/campaign_store_test.mjs build/wasm/campaign_store_test.wasm dist/
   # The glue is loaded as it is (bundlers copy it, they do not minify it).
   node tools/minify.mjs dist/campaign_store.mjs dist/campaign_store_test.mjs
+  # The store's methods and their types, from this module's op table.
+  node tools/gen-ops.mjs
 }
 
 case "$what" in

@@ -2,9 +2,10 @@
 // (src/api/op_table.cpp, served by the `ops` op), so an op is described once:
 //   js/client/methods.generated.js  op -> the parameters of its store method
 //   js/ops.generated.d.ts           the methods' TypeScript signatures
-// Usage: node tools/gen-ops.mjs [--check]   (needs the built module: tools/build.sh wasm)
-// --check writes nothing and exits 1 when a file differs from what the table
-// makes; tests/node/op-table.test.mjs runs the same check.
+// Usage: node tools/gen-ops.mjs [--check]   (needs the built module in dist/)
+// tools/build.sh wasm runs it after every build: the two files are build
+// outputs, not in git. --check writes nothing and exits 1 when a file differs
+// from what the table makes; tests/node/op-table.test.mjs runs the same check.
 //
 // An op's `method` is a TypeScript signature, "(id: Id, ...patch: ProductPatch) => Product":
 // a `...name` parameter is an object spread into the args, any other is the

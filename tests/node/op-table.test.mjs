@@ -61,7 +61,7 @@ test('the store has a method for every public op and none for an internal one', 
   }
 });
 
-test('the generated methods and types are what the op table makes now (node tools/gen-ops.mjs writes them)', () => {
+test('the generated methods and types are what the op table makes now (tools/build.sh wasm writes them)', () => {
   const files = render(table);
   for (const [key, url] of Object.entries(OUTPUTS)) {
     assert.equal(readFileSync(url, 'utf8'), files[key], `${url.pathname} drifted from the op table`);
