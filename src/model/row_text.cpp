@@ -1,8 +1,8 @@
 // Rows as JSON text for answers: what dump(read_row()) and dump(row_json())
-// write, written straight from the columns. A page of 50 products used to
-// be 50 std::maps of ~16 nodes each, built to be serialized once; now it is
-// appends to one string. Keys come out in the maps' order (sorted), so the
-// text is the same byte for byte (tests/native/test_model_values.cpp).
+// write, written straight from the columns, so a page of 50 products is
+// appends to one string rather than 50 trees of ~16 nodes built only to be
+// serialized. Keys come out in the trees' order (sorted), so the text is the
+// same byte for byte (tests/native/test_model_values.cpp).
 #include "values.hpp"
 
 #include "json/json_text.hpp"

@@ -1,4 +1,4 @@
-// Paths that used to lose a write, end to end: in-thread wasm engines synced
+// Paths where a sync could lose a write, end to end: in-thread wasm engines synced
 // by js/sync/loop.js through the real local backend (PostgreSQL 15 + the
 // gateway). Each test is one user's story across devices.
 import { test } from 'node:test';
