@@ -12,6 +12,7 @@ import { createEngine } from '../../js/core.js';
 import { installHost, uninstallHost } from '../../js/hosts/index.js';
 import { MemoryVolume, openMemoryPool } from '../../js/hosts/memory.js';
 import { withFaults } from './vfs-support/fault-host.mjs';
+import { prng } from './sync-chaos/harness.mjs';
 import { removeDir, scratchDir } from './vfs-support/locations.mjs';
 
 const CHILD = fileURLToPath(new URL('./vfs-support/child.mjs', import.meta.url));
@@ -177,7 +178,7 @@ describe('host failures surface with a code and the database stays valid', () =>
         let hits = 0;
         for (let k = 1; k <= 200; k++) {
           const volume = cloneVolume(base);
-          const host = withFaults(openMemoryPool({ volume }), { [verb === 'write' ? 'failWriteAt' : 'failFlushAt']: k, kind });
+          const host = withFaults(openMemoryPool({ volume }), { verb, at: k, kind });
           const hostId = installHost(engine.module, host);
           const committed = [];
           let failed = null;
@@ -241,6 +242,105 @@ describe('host failures surface with a code and the database stays valid', () =>
     volume.quota = Infinity;
     engine.call('sql.exec', { sql: 'INSERT INTO big(b) VALUES (randomblob(65536))' });
     assert.equal(count(engine, 'big'), stored + 1);
+    engine.dispose();
+  });
+
+  // Any verb of the host, any way a host fails, at any of its calls in a
+  // workload of inserts, rewrites and deletes: the failing call answers with
+  // the code of that failure and names the verb, and after a reopen on a
+  // sound host the database is exactly the committed transactions, plus the
+  // failed one only if it is there whole.
+  test('seeded faults in every verb: the right code, the verb named, nothing half-written', async () => {
+    const KINDS = { read: ['io', 'busy', 'closed'], write: ['io', 'full', 'busy', 'closed'],
+      truncate: ['io', 'full', 'busy', 'closed'], flush: ['io', 'busy', 'closed'], getSize: ['io', 'busy', 'closed'] };
+    const CODE = { io: 'IO', busy: 'IO', closed: 'IO', full: 'STORAGE_FULL' };
+    const bases = {};
+    for (const journalMode of ['wal', 'delete']) {
+      const volume = new MemoryVolume();
+      const e = await createEngine({ storage: { kind: 'memory', volume, journalMode } });
+      e.call('sql.exec', { sql: 'CREATE TABLE t(k TEXT PRIMARY KEY, v TEXT NOT NULL)' });
+      e.dispose();
+      bases[journalMode] = volume;
+    }
+    // A seed's transactions: each a batch of writes, applied to a Map as the
+    // model of what a commit leaves.
+    const plan = (rng) => Array.from({ length: 8 }, (_, txn) => {
+      const ops = [];
+      for (let i = 0; i < 1 + rng.int(4); i++) {
+        const k = `k${rng.int(12)}`;
+        if (rng.chance(0.25)) ops.push({ del: k });
+        else ops.push({ k, v: `${txn}:${k}:`.padEnd(50 + rng.int(9000), String.fromCharCode(97 + rng.int(26))) });
+      }
+      return ops;
+    });
+    const apply = (model, ops) => {
+      for (const o of ops) if (o.del) model.delete(o.del); else model.set(o.k, o.v);
+    };
+    const run = (engine, hostId, journalMode, txns, onCommit) => {
+      engine.call('open', { storage: 'pool', host: hostId, journalMode });
+      for (const ops of txns) {
+        engine.call('batch', { ops: ops.map((o) => (o.del
+          ? { op: 'sql.exec', args: { sql: 'DELETE FROM t WHERE k = ?', params: [o.del] } }
+          : { op: 'sql.exec', args: { sql: 'INSERT INTO t(k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v', params: [o.k, o.v] } })) });
+        onCommit(ops);
+        engine.call('sql.query', { sql: 'SELECT count(*) AS n, sum(length(v)) AS bytes FROM t' });
+      }
+      engine.call('close');
+    };
+
+    const engine = await createEngine();
+    let surfaced = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const rng = prng(seed);
+      const journalMode = rng.pick(['wal', 'delete']);
+      const verb = rng.pick(Object.keys(KINDS));
+      const kind = rng.pick(KINDS[verb]);
+      const txns = plan(rng);
+      const where = `seed ${seed} (${journalMode}, ${kind} on ${verb})`;
+
+      // How often the workload calls the verb, so the fault lands inside it.
+      const dry = cloneVolume(bases[journalMode]);
+      const counting = withFaults(openMemoryPool({ volume: dry }), { verb, at: 0 });
+      const dryId = installHost(engine.module, counting);
+      run(engine, dryId, journalMode, txns, () => {});
+      uninstallHost(engine.module, dryId);
+      counting.release();
+      const at = 1 + rng.int(counting.state.calls);
+
+      const volume = cloneVolume(bases[journalMode]);
+      const host = withFaults(openMemoryPool({ volume }), { verb, at, kind });
+      const hostId = installHost(engine.module, host);
+      const committed = new Map();
+      let done = 0;
+      let failure = null;
+      try {
+        run(engine, hostId, journalMode, txns, (ops) => { apply(committed, ops); done++; });
+      } catch (e) {
+        failure = e;
+        let reason = JSON.stringify(e.details ?? {});
+        try { reason += engine.call('storage.lastError').message; } catch { /* closed by the failure */ }
+        assert.equal(e.code, CODE[kind], `${where}: ${e.message}`);
+        assert.match(reason, new RegExp(`${verb} failed`), `${where}: the host's reason is kept (${reason})`);
+        surfaced++;
+      } finally {
+        try { engine.call('close'); } catch { /* the reopen below judges the files */ }
+        uninstallHost(engine.module, hostId);
+        host.release();
+      }
+      assert.ok(host.state.fired, `${where}: call ${at} of ${counting.state.calls} faulted`);
+
+      const check = await createEngine({ storage: { kind: 'memory', volume, journalMode } });
+      assert.deepEqual(integrity(check), ['ok'], where);
+      const rows = new Map(check.call('sql.query', { sql: 'SELECT k, v FROM t' }).rows.map((r) => [r.k, r.v]));
+      check.dispose();
+      const withFailed = new Map(committed);
+      if (failure && done < txns.length) apply(withFailed, txns[done]);
+      const differing = (a, b) => [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k));
+      assert.ok(differing(rows, committed).length === 0 || differing(rows, withFailed).length === 0,
+        `${where}: after ${done} committed transactions, rows ${differing(rows, committed).join(', ')} differ ` +
+        `from them (and ${differing(rows, withFailed).join(', ')} from them with the failed one)`);
+    }
+    assert.ok(surfaced > 30, `most faults surfaced as errors (${surfaced} of 60)`);
     engine.dispose();
   });
 });

@@ -1,27 +1,30 @@
-// Wraps a JS host and makes the k-th write or flush throw, the way a real
-// host fails: an I/O error (EIO) or a quota error (QuotaExceededError).
-import { quotaExceeded } from '../../../js/hosts/errors.js';
+// Wraps a JS host and makes the `at`-th call of one verb throw, the way a
+// real host fails: an I/O error (EIO), a quota error (QuotaExceededError),
+// another holder of the file (NoModificationAllowedError, as OPFS throws) or
+// a file that is not open (EBADF). Every other call runs on the inner host.
+import { notOpen, quotaExceeded } from '../../../js/hosts/errors.js';
 
-export function withFaults(inner, { failWriteAt = 0, failFlushAt = 0, kind = 'io' } = {}) {
-  const state = { writes: 0, flushes: 0, fired: false };
-  const fail = (verb) => {
-    state.fired = true;
-    if (kind === 'full') throw quotaExceeded(`injected quota error on ${verb}`);
-    throw Object.assign(new Error(`injected I/O error on ${verb}`), { code: 'EIO' });
-  };
+const VERBS = ['files', 'grow', 'read', 'write', 'truncate', 'flush', 'getSize', 'close', 'release', 'maintain'];
+
+export const FAULTS = {
+  io: (verb) => Object.assign(new Error(`injected I/O error on ${verb}`), { code: 'EIO' }),
+  full: (verb) => quotaExceeded(`injected quota error on ${verb}`),
+  busy: (verb) => Object.assign(new Error(`injected lock error on ${verb}`), { name: 'NoModificationAllowedError' }),
+  closed: (verb, file) => notOpen(file),
+};
+
+/** @param {{verb: string, at: number, kind?: keyof FAULTS}} fault */
+export function withFaults(inner, { verb, at, kind = 'io' }) {
+  const state = { calls: 0, fired: false };
   const host = Object.create(inner);
   host.state = state;
-  host.write = (id, src, offset) => {
-    if (++state.writes === failWriteAt) fail('write');
-    return inner.write(id, src, offset);
+  for (const v of VERBS) if (typeof inner[v] === 'function') host[v] = inner[v].bind(inner);
+  host[verb] = (...args) => {
+    if (++state.calls === at) {
+      state.fired = true;
+      throw FAULTS[kind](verb, args[0]);
+    }
+    return inner[verb](...args);
   };
-  host.flush = (id) => {
-    if (++state.flushes === failFlushAt) fail('flush');
-    return inner.flush(id);
-  };
-  // Methods the wrapper does not override run on the inner host.
-  for (const verb of ['files', 'grow', 'read', 'truncate', 'getSize', 'close', 'release', 'maintain']) {
-    if (typeof inner[verb] === 'function' && !Object.hasOwn(host, verb)) host[verb] = inner[verb].bind(inner);
-  }
   return host;
 }
