@@ -1,7 +1,10 @@
 // Loads the wasm build (dist/campaign_store.mjs + .wasm) in Node or a browser
-// worker. In Node, Emscripten 3.1.6's loader would fetch() a file: URL, which
-// Node 20 refuses; the Node platform reads the bytes and we hand them over.
-import { wasmBinary } from '#platform/engine';
+// worker. The wasm is fetched while the glue module is imported, so a slow
+// network's latency is paid once for the two rather than once after the
+// other, and compiled as it streams in (which also lets the browser cache the
+// compiled code). In Node the platform reads the bytes from disk.
+import { CampaignStoreError } from '../errors.js';
+import { fetchWasm } from '#platform/engine';
 
 const modules = new Map();  // "module URL wasm URL" -> Promise of the instance
 
@@ -22,9 +25,36 @@ export function loadWasmModule({ wasmUrl, moduleUrl } = {}) {
 }
 
 async function instantiate(jsUrl, binUrl) {
+  const source = fetchWasm(binUrl);
+  source.catch(() => {});  // awaited below, once the glue is in
   const { default: createModule } = await import(/* @vite-ignore */ /* webpackIgnore: true */ jsUrl);
-  const moduleArgs = { locateFile: () => binUrl };
-  const bytes = await wasmBinary(binUrl);
-  if (bytes) moduleArgs.wasmBinary = bytes;
-  return createModule(moduleArgs);
+  const wasm = await source;
+  // The loader calls instantiateWasm and waits for `done`; a failure must
+  // reject the load too, or it would wait forever.
+  let fail;
+  const failed = new Promise((_, reject) => { fail = reject; });
+  const ready = createModule({
+    locateFile: () => binUrl,
+    instantiateWasm(imports, done) {
+      compile(wasm, binUrl, imports).then((r) => done(r.instance, r.module), fail);
+      return {};
+    },
+  });
+  return Promise.race([ready, failed]);
+}
+
+/** Instantiates from a Response (streaming where the server says application/wasm) or from bytes. */
+async function compile(wasm, url, imports) {
+  if (typeof Response !== 'function' || !(wasm instanceof Response)) return WebAssembly.instantiate(wasm, imports);
+  if (!wasm.ok) {
+    throw new CampaignStoreError('NETWORK', `cannot fetch the wasm module ${url}: HTTP ${wasm.status}`,
+      { url, status: wasm.status });
+  }
+  // instantiateStreaming refuses any other content type; such a server gets
+  // the whole download compiled at the end instead.
+  const type = wasm.headers.get('content-type') ?? '';
+  if (typeof WebAssembly.instantiateStreaming === 'function' && type.split(';')[0].trim() === 'application/wasm') {
+    return WebAssembly.instantiateStreaming(wasm, imports);
+  }
+  return WebAssembly.instantiate(await wasm.arrayBuffer(), imports);
 }

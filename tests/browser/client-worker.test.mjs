@@ -56,6 +56,39 @@ test('a Web Worker serves the store without cross-origin isolation', { skip }, a
   }
 });
 
+// The worker fetches the wasm while it imports the glue and compiles it as
+// it streams in when the server says application/wasm (the harness does);
+// a server that says something else still gets a working store, and a
+// wasm that is not there fails the open with NETWORK instead of hanging it.
+test('the wasm loads with any content type, and a missing one fails the open with NETWORK', { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context, server.origin);
+  try {
+    const r = await page.evaluate(async () => {
+      const { app } = window;
+      const bytes = await (await fetch('/dist/campaign_store.wasm')).arrayBuffer();
+      const wasmUrl = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+      const info = await app.open({ storage: 'memory', wasmUrl });
+      const pong = await app.call('ping', { echo: 7 });
+      await app.close();
+      let err = null;
+      try {
+        await app.open({ storage: 'memory', wasmUrl: `${location.origin}/dist/no-such.wasm` });
+      } catch (e) {
+        err = { code: e.code, message: e.message, status: e.details?.status };
+      }
+      return { role: info.role, pong, err };
+    });
+    assert.equal(r.role, 'leader');
+    assert.deepEqual(r.pong, { pong: true, echo: 7 });
+    assert.equal(r.err?.code, 'NETWORK', JSON.stringify(r.err));
+    assert.match(r.err.message, /no-such\.wasm: HTTP 404/);
+    assert.equal(r.err.status, 404);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a crash in the worker settles every pending request with CLOSED', { skip }, async () => {
   const context = await browser.newContext();
   const page = await openPage(context, server.origin);

@@ -1,10 +1,12 @@
-// The engine's platform in a browser worker: Emscripten's loader fetches the
-// wasm itself, and there is no file host. (Node: ../node/engine.js.)
+// The engine's platform in a browser worker: the wasm comes over the
+// network, and there is no file host. (Node: ../node/engine.js.)
 import { CampaignStoreError } from '../../errors.js';
 
-/** The wasm bytes to hand the loader, or undefined to let it fetch them. */
-export async function wasmBinary() {
-  return undefined;
+/** Starts fetching the wasm: the Response, for a streaming compile. */
+export function fetchWasm(url) {
+  return fetch(url, { credentials: 'same-origin' }).catch((e) => {
+    throw new CampaignStoreError('NETWORK', `cannot fetch the wasm module ${url}: ${e?.message ?? e}`, { url });
+  });
 }
 
 export function openNodePool() {

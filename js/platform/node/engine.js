@@ -3,8 +3,8 @@
 // (Browsers: ../browser/engine.js; package.json "imports" picks one.)
 import { readFile } from 'node:fs/promises';
 
-/** The wasm bytes to hand the loader. */
-export async function wasmBinary(url) {
+/** Starts reading the wasm: its bytes. */
+export function fetchWasm(url) {
   return readFile(new URL(url));
 }
 
