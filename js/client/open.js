@@ -3,7 +3,7 @@
 // hand back the store once the database is reachable. Which database: the
 // signed-out one (`name`) or the signed-in user's (account.js); a switch of
 // user opens the other one behind the same store object (connect() again).
-import { releaseOrphanLock, startWorker } from '#platform/client';
+import { compiledWasm, releaseOrphanLock, startWorker } from '#platform/client';
 import { WORKER_OPS } from '../protocol/wire.js';
 import { attachAccount, databaseFor } from './account.js';
 import { watchPageLifecycle } from './lifecycle.js';
@@ -62,10 +62,13 @@ async function connectOn(store, opts, database) {
     onFatal: (code, message, details) => store.fail(code, message, details, connection),
   };
   let transport;
+  let wasm;
   if (!opts.inWorker) {
     const { startInThread } = await import('./transport-in-thread.js');
     transport = await startInThread(hooks);
   } else {
+    // The default wasm downloads while the worker starts (wasm-prefetch.js).
+    if (opts.init.wasmUrl === undefined && opts.init.moduleUrl === undefined) wasm = compiledWasm();
     transport = await startWorker(hooks);
   }
   // Node storage: whether our worker holds the pool's lock file right now.
@@ -80,9 +83,11 @@ async function connectOn(store, opts, database) {
     store.onStorageState((held) => { holdsLock = held; });
   }
   try {
+    const wasmModule = await wasm;
     store.info = await store.request(WORKER_OPS.init, {
       ...opts.init, name: database.name, storage: database.storage,
       multiTab: opts.init.multiTab && database.storage === 'opfs',
+      ...(wasmModule && { wasmModule }),
     });
     // store.info.ops (the public ops, which are the store's methods) comes
     // with worker.init's answer; internal ones (the sync loop's, the raw

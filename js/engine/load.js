@@ -2,32 +2,45 @@
 // worker. The wasm is fetched while the glue module is imported, so a slow
 // network's latency is paid once for the two rather than once after the
 // other, and compiled as it streams in (which also lets the browser cache the
-// compiled code). In Node the platform reads the bytes from disk.
+// compiled code). In Node the platform reads the bytes from disk. A browser
+// page may have compiled the default wasm already (js/client/wasm-prefetch.js).
 import { CampaignStoreError } from '../errors.js';
 import { fetchWasm } from '#platform/engine';
 
 const modules = new Map();  // "module URL wasm URL" -> Promise of the instance
+const DEFAULT_GLUE = new URL('../../dist/campaign_store.mjs', import.meta.url);
+const DEFAULT_WASM = new URL('../../dist/campaign_store.wasm', import.meta.url);
 
 /**
  * Instantiates the wasm module once per realm (worker or Node thread) and
  * build (the shipped one by default; tests also load the test build).
- * @param {{wasmUrl?: URL|string, moduleUrl?: URL|string}} [options]
+ * @param {{wasmUrl?: URL|string, moduleUrl?: URL|string, wasmModule?: WebAssembly.Module}} [options]
+ *   wasmModule: the wasm at wasmUrl, compiled already
  */
-export function loadWasmModule({ wasmUrl, moduleUrl } = {}) {
-  const jsUrl = String(moduleUrl ?? new URL('../../dist/campaign_store.mjs', import.meta.url));
-  const binUrl = String(wasmUrl ?? new URL('../../dist/campaign_store.wasm', import.meta.url));
+export function loadWasmModule({ wasmUrl, moduleUrl, wasmModule } = {}) {
+  const jsUrl = String(moduleUrl ?? DEFAULT_GLUE);
+  const binUrl = String(wasmUrl ?? DEFAULT_WASM);
   const key = `${jsUrl} ${binUrl}`;
-  if (!modules.has(key)) modules.set(key, instantiate(jsUrl, binUrl).catch((err) => {
+  if (!modules.has(key)) modules.set(key, instantiate(jsUrl, binUrl, wasmModule).catch((err) => {
     modules.delete(key);  // allow a retry after a failed load
     throw err;
   }));
   return modules.get(key);
 }
 
-async function instantiate(jsUrl, binUrl) {
-  const source = fetchWasm(binUrl);
-  source.catch(() => {});  // awaited below, once the glue is in
-  const { default: createModule } = await import(/* @vite-ignore */ /* webpackIgnore: true */ jsUrl);
+/** Starts importing the default glue, for a worker that will load it. */
+export function preloadGlue() {
+  importGlue(String(DEFAULT_GLUE)).catch(() => {});  // a failure is reported by the load itself
+}
+
+function importGlue(jsUrl) {
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ jsUrl);
+}
+
+async function instantiate(jsUrl, binUrl, compiled) {
+  const source = compiled ?? fetchWasm(binUrl);
+  Promise.resolve(source).catch(() => {});  // awaited below, once the glue is in
+  const { default: createModule } = await importGlue(jsUrl);
   const wasm = await source;
   // The loader calls instantiateWasm and waits for `done`; a failure must
   // reject the load too, or it would wait forever.
@@ -43,8 +56,9 @@ async function instantiate(jsUrl, binUrl) {
   return Promise.race([ready, failed]);
 }
 
-/** Instantiates from a Response (streaming where the server says application/wasm) or from bytes. */
+/** Instantiates a compiled module, a Response (streaming where the server says application/wasm), or bytes. */
 async function compile(wasm, url, imports) {
+  if (wasm instanceof WebAssembly.Module) return { instance: await WebAssembly.instantiate(wasm, imports), module: wasm };
   if (typeof Response !== 'function' || !(wasm instanceof Response)) return WebAssembly.instantiate(wasm, imports);
   if (!wasm.ok) {
     throw new CampaignStoreError('NETWORK', `cannot fetch the wasm module ${url}: HTTP ${wasm.status}`,

@@ -87,9 +87,9 @@ export class StoreServer {
     return undefined;
   }
 
-  async #start(options) {
+  async #start({ wasmModule, ...options }) {
     if (this.#init) throw new CampaignStoreError('CONFLICT', 'the store is already initialized');
-    const module = await loadWasmModule({ wasmUrl: options.wasmUrl, moduleUrl: options.moduleUrl });
+    const module = await loadWasmModule({ wasmUrl: options.wasmUrl, moduleUrl: options.moduleUrl, wasmModule });
     this.#engine = new Engine(module);
     // A running legacy import's progress goes to the page (js/engine/bytes.js).
     this.#engine.onLegacyProgress = (progress) => this.#post({ event: 'progress', progress });

@@ -56,6 +56,66 @@ test('a Web Worker serves the store without cross-origin isolation', { skip }, a
   }
 });
 
+// The page downloads and compiles the default wasm while the worker script
+// loads (js/client/wasm-prefetch.js) and hands the module to each worker it
+// starts: a second open in the same page downloads nothing.
+test('the page compiles the default wasm once: two opens, one download', { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  const wasmRequests = [];
+  context.on('request', (request) => {
+    if (new URL(request.url()).pathname.endsWith('.wasm')) wasmRequests.push(new URL(request.url()).pathname);
+  });
+  const page = await openPage(context, server.origin);
+  try {
+    const pongs = await page.evaluate(async () => {
+      const { app } = window;
+      const out = [];
+      for (let i = 0; i < 2; i++) {
+        await app.open({ storage: 'memory' });
+        out.push(await app.call('ping', { echo: i }));
+        await app.close();
+      }
+      return out;
+    });
+    assert.deepEqual(pongs, [{ pong: true, echo: 0 }, { pong: true, echo: 1 }]);
+    assert.deepEqual(wasmRequests, ['/dist/campaign_store.wasm']);
+  } finally {
+    await context.close();
+  }
+});
+
+// A page whose Content-Security-Policy forbids compiling wasm (no
+// 'wasm-unsafe-eval') may still start a worker whose own script allows it:
+// the page then leaves the wasm to the worker and downloads none of it.
+test('a page that may not compile wasm leaves it to the worker: the store opens, one download', { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  await context.route('**/tests/browser/client/app.html', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response,
+      headers: { ...response.headers(), 'content-security-policy': "script-src 'self' 'unsafe-inline'" } });
+  });
+  const wasmRequests = [];
+  context.on('request', (request) => {
+    if (new URL(request.url()).pathname.endsWith('.wasm')) wasmRequests.push(new URL(request.url()).pathname);
+  });
+  const page = await openPage(context, server.origin);
+  try {
+    const r = await page.evaluate(async () => {
+      let pageMayCompile = true;
+      try { new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); } catch { pageMayCompile = false; }
+      await window.app.open({ storage: 'memory' });
+      const pong = await window.app.call('ping', { echo: 'csp' });
+      await window.app.close();
+      return { pageMayCompile, pong };
+    });
+    assert.equal(r.pageMayCompile, false, 'the policy applies to the page');
+    assert.deepEqual(r.pong, { pong: true, echo: 'csp' });
+    assert.deepEqual(wasmRequests, ['/dist/campaign_store.wasm']);
+  } finally {
+    await context.close();
+  }
+});
+
 // The worker fetches the wasm while it imports the glue and compiles it as
 // it streams in when the server says application/wasm (the harness does);
 // a server that says something else still gets a working store, and a
