@@ -318,7 +318,8 @@ export interface StorageInfo {
   kind: string;
   journalMode: string;
   synchronous: string;
-  pool?: { files: number; free: number; used: number; damaged: number; bytes: number };
+  /** sizesUnknown: pool files whose size the host could not report just now (bytes leaves them out). */
+  pool?: { files: number; free: number; used: number; damaged: number; bytes: number; sizesUnknown?: number };
 }
 
 export interface VersionInfo {

@@ -95,7 +95,8 @@ const std::vector<OpSpec>& op_table() {
       // storage (pool VFS over OPFS / Node / memory hosts); image bytes travel
       // through the engine's import and export slots, never in JSON. They
       // refuse to run inside a transaction, and running one again is harmless.
-      rerun({"storage.info", "{} -> {open, kind, journalMode, synchronous, pool?: {files, free, used, damaged, bytes}}",
+      rerun({"storage.info",
+       "{} -> {open, kind, journalMode, synchronous, pool?: {files, free, used, damaged, bytes, sizesUnknown?}}",
        "() => StorageInfo",
        ops::storage_info, false}),
       rerun(exports_bytes("bytes", {"storage.export", "{} -> {bytes, pageSize, pageCount} (bytes: the export slot)",

@@ -93,9 +93,14 @@ const char* synchronous_name(std::int64_t level) {
 json pool_json(vfs::PoolStorage& storage) {
   vfs::PoolStats st = storage.stats();
   json files = json::array();
-  for (const auto& f : st.used_files) files.push_back({{"path", f.path}, {"bytes", f.size}});
-  return {{"files", st.files},  {"free", st.free},   {"used", st.used},
-          {"damaged", st.damaged}, {"bytes", st.bytes}, {"usedFiles", std::move(files)}};
+  for (const auto& f : st.used_files)
+    files.push_back({{"path", f.path}, {"bytes", f.size < 0 ? json(nullptr) : json(f.size)}});
+  json out = {{"files", st.files},  {"free", st.free},   {"used", st.used},
+              {"damaged", st.damaged}, {"bytes", st.bytes}, {"usedFiles", std::move(files)}};
+  // A size the host could not report is not in bytes: say so rather than
+  // answer a total that only looks whole.
+  if (st.sizes_unknown > 0) out["sizesUnknown"] = st.sizes_unknown;
+  return out;
 }
 
 json storage_json(Database& db) {

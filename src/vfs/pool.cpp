@@ -204,12 +204,14 @@ PoolStats Pool::stats() {
   st.files = static_cast<int>(slots_.size());
   for (const Slot& s : slots_) {
     const std::int64_t size = host_->size(s.id);
+    if (size < 0) ++st.sizes_unknown;
     if (size > 0) st.bytes += size;
     switch (s.state) {
       case Slot::State::Free: ++st.free; break;
       case Slot::State::Used:
         ++st.used;
-        st.used_files.push_back({s.header.path, s.header.flags, std::max<std::int64_t>(size - kHeaderSize, 0)});
+        st.used_files.push_back(
+            {s.header.path, s.header.flags, size < 0 ? -1 : std::max<std::int64_t>(size - kHeaderSize, 0)});
         break;
       case Slot::State::Damaged:
         ++st.damaged;

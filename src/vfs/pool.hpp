@@ -38,10 +38,11 @@ struct PoolStats {
   int used = 0;
   int damaged = 0;
   std::int64_t bytes = 0;  // total size of the host files, headers included
+  int sizes_unknown = 0;   // files whose size the host could not report (not in bytes)
   struct File {
     std::string path;
     std::uint32_t flags;
-    std::int64_t size;  // data bytes, header excluded
+    std::int64_t size;  // data bytes, header excluded; -1: the host could not say
   };
   std::vector<File> used_files;
   std::vector<int> damaged_ids;

@@ -245,6 +245,43 @@ describe('host failures surface with a code and the database stays valid', () =>
     engine.dispose();
   });
 
+  // SQLite asks the size of the files it has open (and a failure there fails
+  // the call with IO); the pool's totals ask every pool file's, free ones too.
+  test('a size the host cannot report is counted in storage.info, not passed off as zero bytes', async () => {
+    const volume = new MemoryVolume();
+    const inner = openMemoryPool({ volume });
+    let refused = new Set();
+    const host = Object.create(inner);
+    for (const v of ['files', 'grow', 'read', 'write', 'truncate', 'flush', 'close', 'release', 'maintain']) host[v] = inner[v].bind(inner);
+    host.getSize = (id) => {
+      if (refused.has(id)) throw Object.assign(new Error('injected I/O error on getSize'), { code: 'EIO' });
+      return inner.getSize(id);
+    };
+    const engine = await createEngine();
+    const hostId = installHost(engine.module, host);
+    try {
+      engine.call('open', { storage: 'pool', host: hostId, journalMode: 'delete' });
+      engine.call('sql.exec', { sql: 'CREATE TABLE t(v)' });
+      const sound = engine.call('storage.info').pool;
+      assert.equal(sound.sizesUnknown, undefined);
+      assert.equal(sound.used, 1, 'between transactions only the database holds a pool file');
+      const free = inner.files().filter((id) => inner.getSize(id) <= 4096);
+      assert.equal(free.length, sound.files - 1);
+      refused = new Set(free);
+      const blind = engine.call('storage.info').pool;
+      assert.equal(blind.sizesUnknown, free.length, JSON.stringify(blind));
+      const freeBytes = free.reduce((sum, id) => sum + inner.getSize(id), 0);
+      assert.equal(blind.bytes, sound.bytes - freeBytes, 'the total leaves out what it could not measure');
+      refused = new Set();
+      assert.equal(engine.call('storage.info').pool.sizesUnknown, undefined);
+    } finally {
+      try { engine.call('close'); } catch { /* judged above */ }
+      uninstallHost(engine.module, hostId);
+      host.release();
+      engine.dispose();
+    }
+  });
+
   // Any verb of the host, any way a host fails, at any of its calls in a
   // workload of inserts, rewrites and deletes: the failing call answers with
   // the code of that failure and names the verb, and after a reopen on a
