@@ -56,15 +56,22 @@ test('a Web Worker serves the store without cross-origin isolation', { skip }, a
   }
 });
 
+/** The paths of the .wasm files the context's pages and workers request, as they are made. */
+function wasmRequestsOf(context) {
+  const paths = [];
+  context.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.endsWith('.wasm')) paths.push(pathname);
+  });
+  return paths;
+}
+
 // The page downloads and compiles the default wasm while the worker script
 // loads (js/client/wasm-prefetch.js) and hands the module to each worker it
 // starts: a second open in the same page downloads nothing.
 test('the page compiles the default wasm once: two opens, one download', { skip, timeout: 60_000 }, async () => {
   const context = await browser.newContext();
-  const wasmRequests = [];
-  context.on('request', (request) => {
-    if (new URL(request.url()).pathname.endsWith('.wasm')) wasmRequests.push(new URL(request.url()).pathname);
-  });
+  const wasmRequests = wasmRequestsOf(context);
   const page = await openPage(context, server.origin);
   try {
     const pongs = await page.evaluate(async () => {
@@ -94,10 +101,7 @@ test('a page that may not compile wasm leaves it to the worker: the store opens,
     await route.fulfill({ response,
       headers: { ...response.headers(), 'content-security-policy': "script-src 'self' 'unsafe-inline'" } });
   });
-  const wasmRequests = [];
-  context.on('request', (request) => {
-    if (new URL(request.url()).pathname.endsWith('.wasm')) wasmRequests.push(new URL(request.url()).pathname);
-  });
+  const wasmRequests = wasmRequestsOf(context);
   const page = await openPage(context, server.origin);
   try {
     const r = await page.evaluate(async () => {
