@@ -45,7 +45,8 @@ struct Source {
 };
 
 std::map<std::string, Source> load_sources(Database& db) {
-  return rows_by_key(db, "SELECT key, outcome, raw, detail FROM legacy_sources WHERE outcome IN ('migrated', 'unparsed')",
+  return rows_by_key(db,
+                     "SELECT key, outcome, raw, detail FROM legacy_sources WHERE outcome IN ('migrated', 'unparsed')",
                      [](Statement& st) {
                        Source s;
                        s.outcome = st.column_text(1);

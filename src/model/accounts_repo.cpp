@@ -39,7 +39,8 @@ json update(Database& db, const json& args) {
 
 namespace publications {
 json list(Database& db, const json& args) {
-  static const ListSpec kList = list_over(spec::campaign_publications(), {"campaignId", "platformIntegrationId", "status"});
+  static const ListSpec kList =
+      list_over(spec::campaign_publications(), {"campaignId", "platformIntegrationId", "status"});
   return list_rows(db, kList, args);
 }
 }  // namespace publications

@@ -36,7 +36,8 @@ ListFilter filter_on(const TableSpec& spec, const std::string& api);
 
 // A list of the table's rows filtered on the named fields (filter_on each),
 // sorted by createdAt (the default), updatedAt, then more_sorts; newest first.
-ListSpec list_over(const TableSpec& spec, const std::vector<std::string>& filters, std::vector<ListSort> more_sorts = {});
+ListSpec list_over(const TableSpec& spec, const std::vector<std::string>& filters,
+                   std::vector<ListSort> more_sorts = {});
 
 json list_rows(Database& db, const ListSpec& spec, const json& args);
 
