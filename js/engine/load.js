@@ -39,7 +39,7 @@ function importGlue(jsUrl) {
 
 async function instantiate(jsUrl, binUrl, compiled) {
   const source = compiled ?? fetchWasm(binUrl);
-  Promise.resolve(source).catch(() => {});  // awaited below, once the glue is in
+  if (!compiled) source.catch(() => {});  // awaited below, once the glue is in
   const { default: createModule } = await importGlue(jsUrl);
   const wasm = await source;
   // The loader calls instantiateWasm and waits for `done`; a failure must

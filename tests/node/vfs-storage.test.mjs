@@ -11,7 +11,7 @@ import readline from 'node:readline';
 import { createEngine } from '../../js/core.js';
 import { installHost, uninstallHost } from '../../js/hosts/index.js';
 import { MemoryVolume, openMemoryPool } from '../../js/hosts/memory.js';
-import { withFaults } from './vfs-support/fault-host.mjs';
+import { delegating, withFaults } from './vfs-support/fault-host.mjs';
 import { prng } from './sync-chaos/harness.mjs';
 import { removeDir, scratchDir } from './vfs-support/locations.mjs';
 
@@ -251,8 +251,7 @@ describe('host failures surface with a code and the database stays valid', () =>
     const volume = new MemoryVolume();
     const inner = openMemoryPool({ volume });
     let refused = new Set();
-    const host = Object.create(inner);
-    for (const v of ['files', 'grow', 'read', 'write', 'truncate', 'flush', 'close', 'release', 'maintain']) host[v] = inner[v].bind(inner);
+    const host = delegating(inner);
     host.getSize = (id) => {
       if (refused.has(id)) throw Object.assign(new Error('injected I/O error on getSize'), { code: 'EIO' });
       return inner.getSize(id);

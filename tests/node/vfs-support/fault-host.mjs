@@ -13,12 +13,18 @@ export const FAULTS = {
   closed: (verb, file) => notOpen(file),
 };
 
+/** A host that runs every verb on `inner`; a test replaces the verbs it wants to fail. */
+export function delegating(inner) {
+  const host = Object.create(inner);
+  for (const v of VERBS) if (typeof inner[v] === 'function') host[v] = inner[v].bind(inner);
+  return host;
+}
+
 /** @param {{verb: string, at: number, kind?: keyof FAULTS}} fault */
 export function withFaults(inner, { verb, at, kind = 'io' }) {
   const state = { calls: 0, fired: false };
-  const host = Object.create(inner);
+  const host = delegating(inner);
   host.state = state;
-  for (const v of VERBS) if (typeof inner[v] === 'function') host[v] = inner[v].bind(inner);
   host[verb] = (...args) => {
     if (++state.calls === at) {
       state.fired = true;
