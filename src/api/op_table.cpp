@@ -36,6 +36,11 @@ OpSpec facade(OpSpec op) {
   op.method_by = Method::Facade;
   return op;
 }
+// Which module has its code (OpSpec::legacy_code).
+OpSpec legacy_code(OpSpec op) {
+  op.legacy_code = true;
+  return op;
+}
 
 }  // namespace
 
@@ -295,31 +300,31 @@ const std::vector<OpSpec>& op_table() {
       // (js/engine/bytes.js does this). Blob bytes leave through the export slot.
       // The legacy.* ops are internal: the store's migration, blobs and
       // legacy facade (js/legacy/client.js) are their public face.
-      internal(stages(BytesIn::Entries, {"legacy.import",
+      legacy_code(internal(stages(BytesIn::Entries, {"legacy.import",
        "{entries: [{key, value: string} | {key, bytes: integer}], otherKeys?: [string | {key, units}], "
        "timeZone?: {transitions: [[utcMs, offsetMinutes]]} | {offsetMinutes}, final?: boolean (true), runId?: integer, "
        "stopAfterGroups?: integer, incremental?: boolean (true)} -> report (final) | {runId, groups, remaining, done}",
        "",
-       ops::legacy_import})),
-      internal({"legacy.report", "{} -> the last migration report, validated against the database now",
-       "", ops::legacy_report}),
-      internal({"legacy.export",
+       ops::legacy_import}))),
+      legacy_code(internal({"legacy.report", "{} -> the last migration report, validated against the database now",
+       "", ops::legacy_report})),
+      legacy_code(internal({"legacy.export",
        "{keys?: [string], inlineImages?: boolean, acknowledge?: boolean} -> {entries: [{key, value}], units}",
        "",
-       ops::legacy_export}),
-      internal(rerun({"legacy.get", "{entity: 'products'|'campaigns'|'saved_campaigns', id: legacy id | row id, inlineImages?} -> "
+       ops::legacy_export})),
+      legacy_code(internal(rerun({"legacy.get", "{entity: 'products'|'campaigns'|'saved_campaigns', id: legacy id | row id, inlineImages?} -> "
        "{rowId, value: JSON text} | null",
        "",
-       ops::legacy_get})),
-      internal({"legacy.saveAd", "{adData: object, timeZone?} -> {rowId, value: JSON text of the legacy campaign}",
+       ops::legacy_get}))),
+      legacy_code(internal({"legacy.saveAd", "{adData: object, timeZone?} -> {rowId, value: JSON text of the legacy campaign}",
        "",
-       ops::legacy_save_ad}),
-      internal(stages(BytesIn::Entries, {"legacy.release", "{entries: [{key, value} | {key, bytes}], includeUnmigrated?: boolean} (current values) -> "
+       ops::legacy_save_ad})),
+      legacy_code(internal(stages(BytesIn::Entries, {"legacy.release", "{entries: [{key, value} | {key, bytes}], includeUnmigrated?: boolean} (current values) -> "
        "{release: [key], keep: [{key, code, reason}], units}",
        "",
-       ops::legacy_release})),
-      internal({"legacy.deleteSample", "{} -> {products, campaigns} (rows that came from sample_data)",
-       "", ops::legacy_delete_sample}),
+       ops::legacy_release}))),
+      legacy_code(internal({"legacy.deleteSample", "{} -> {products, campaigns} (rows that came from sample_data)",
+       "", ops::legacy_delete_sample})),
       // store.blobs (js/legacy/client.js) takes a hash or any reference and
       // answers blobs.get with the bytes alone.
       rerun(facade({"blobs.info", "{hash: sha256 hex | 'blob:sha256:<hex>#label'} -> {hash, size, mime} | null",

@@ -77,6 +77,9 @@ struct OpSpec {
   // slot (empty: it leaves none).
   std::string_view bytes_out = {};
   Method method_by = Method::Generated;
+  // Runs src/legacy (the localStorage migration and its compat facade). The
+  // lean module leaves that code out and lists these ops as absent.
+  bool legacy_code = false;
 };
 
 // The op table: every op the core answers, in one place (src/api/op_table.cpp).

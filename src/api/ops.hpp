@@ -52,7 +52,9 @@ json metrics(Session&, const json& args);
 // ---- end of data API ----------------------------------------------------
 
 // ---- legacy localStorage migration and blobs --------------------
-// ops_legacy.cpp: src/legacy/ behind the dispatcher
+// ops_legacy.cpp: src/legacy/ behind the dispatcher (the full module), or
+// ops_legacy_absent.cpp: none of it (the lean module); legacy_linked says which.
+bool legacy_linked();
 json legacy_import(Session&, const json& args);
 json legacy_report(Session&, const json& args);
 json legacy_export(Session&, const json& args);

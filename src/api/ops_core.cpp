@@ -36,6 +36,9 @@ json list_ops(Session&, const json&) {
     if (spec.bytes_in == BytesIn::Member) op["bytesIn"] = "bytes";
     if (spec.bytes_in == BytesIn::Entries) op["bytesIn"] = "entries";
     if (!spec.bytes_out.empty()) op["bytesOut"] = spec.bytes_out;
+    // The lean module lists the legacy ops it cannot run (ops_legacy_absent.cpp).
+    if (spec.legacy_code) op["legacy"] = true;
+    if (spec.legacy_code && !legacy_linked()) op["absent"] = true;
     out.push_back(std::move(op));
   }
   return out;

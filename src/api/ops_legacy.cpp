@@ -146,6 +146,8 @@ json legacy_release(Session& session, const json& args) {
 
 json legacy_delete_sample(Session& session, const json&) { return legacy::delete_sample(session.db()); }
 
+bool legacy_linked() { return true; }
+
 }  // namespace cs::ops
 
 CS_COLD_CODE_END
