@@ -346,6 +346,10 @@ export interface OpDescription {
   bytesIn?: 'bytes' | 'entries';
   /** The result member that receives the bytes the op staged. */
   bytesOut?: string;
+  /** Runs the legacy migration's code. */
+  legacy?: true;
+  /** This module lacks the op's code (the lean module and a legacy op): the store's worker loads the full module for it. */
+  absent?: true;
 }
 
 export interface Health {

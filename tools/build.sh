@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything the tests and the demo need:
 #   build/native   the core + Catch2 tests with g++ (Release)
-#   build/wasm     the ES module + .wasm with emcmake, copied to dist/, and the
+#   build/wasm     the ES module + .wasm with emcmake (and the lean .wasm, without
+#                  the legacy migration), copied to dist/, and the
 #                  test build (plus storage.selfTest) as dist/campaign_store_test.*;
 #                  then the JS made from its op table (tools/gen-ops.mjs)
 #   build/sanitize the core + tests with clang, ASan and UBSan (sanitize, all)
@@ -42,9 +43,10 @@ sanitize() {
 }
 wasm() {
   "$CAMPAIGN_STORE_EMCMAKE" cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build/wasm -j"$jobs" --target campaign_store_wasm campaign_store_test_wasm
+  cmake --build build/wasm -j"$jobs" --target campaign_store_wasm campaign_store_lean_wasm campaign_store_test_wasm
   mkdir -p dist
-  cp build/wasm/campaign_store.mjs build/wasm/campaign_store.wasm dist/
+  # The lean module loads through the full module's glue (js/engine/load.js).
+  cp build/wasm/campaign_store.mjs build/wasm/campaign_store.wasm build/wasm/campaign_store_lean.wasm dist/
   cp build/wasm/campaign_store_test.mjs build/wasm/campaign_store_test.wasm dist/
   # The glue is loaded as it is (bundlers copy it, they do not minify it).
   node tools/minify.mjs dist/campaign_store.mjs dist/campaign_store_test.mjs

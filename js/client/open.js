@@ -9,7 +9,7 @@ import { attachAccount, databaseFor } from './account.js';
 import { watchPageLifecycle } from './lifecycle.js';
 import { normalizeOptions } from './options.js';
 import { CampaignStore } from './store.js';
-import { runMigrationOnOpen } from '../legacy/client.js';
+import { needsLegacyCode, runMigrationOnOpen } from '../legacy/client.js';
 
 /**
  * @param {import('../index.js').OpenOptions} [options]
@@ -63,12 +63,16 @@ async function connectOn(store, opts, database) {
   };
   let transport;
   let wasm;
+  // The package's own module: the lean one when there is nothing to migrate
+  // (the worker loads the full one for a legacy op that comes later).
+  const ownModule = opts.init.wasmUrl === undefined && opts.init.moduleUrl === undefined;
+  const lean = ownModule && !needsLegacyCode(opts.migrate);
   if (!opts.inWorker) {
     const { startInThread } = await import('./transport-in-thread.js');
     transport = await startInThread(hooks);
   } else {
     // The default wasm downloads while the worker starts (wasm-prefetch.js).
-    if (opts.init.wasmUrl === undefined && opts.init.moduleUrl === undefined) wasm = compiledWasm();
+    if (ownModule) wasm = compiledWasm(lean);
     transport = await startWorker(hooks);
   }
   // Node storage: whether our worker holds the pool's lock file right now.
@@ -87,6 +91,7 @@ async function connectOn(store, opts, database) {
     store.info = await store.request(WORKER_OPS.init, {
       ...opts.init, name: database.name, storage: database.storage,
       multiTab: opts.init.multiTab && database.storage === 'opfs',
+      lean,
       ...(wasmModule && { wasmModule }),
     });
     // store.info.ops (the public ops, which are the store's methods) comes

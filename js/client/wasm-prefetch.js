@@ -5,12 +5,21 @@
 // with init (a WebAssembly.Module is cloneable to a worker of the page). If
 // anything here fails, the worker fetches the wasm itself, as it does for a
 // wasmUrl or moduleUrl of the app's own.
-let compiled = null;
+const compiled = new Map();  // lean? -> Promise of the module
 
-/** The default wasm, compiled once per page: a WebAssembly.Module, or undefined when it could not be. */
-export function compiledWasm() {
-  compiled ??= compile(new URL('../../dist/campaign_store.wasm', import.meta.url)).catch(() => undefined);
-  return compiled;
+/**
+ * The default wasm (lean: the one without the legacy migration's code),
+ * compiled once per page: a WebAssembly.Module, or undefined when it could not be.
+ */
+export function compiledWasm(lean = false) {
+  if (!compiled.has(lean)) {
+    // Written out whole for each: bundlers find assets by `new URL('literal', import.meta.url)`.
+    const url = lean
+      ? new URL('../../dist/campaign_store_lean.wasm', import.meta.url)
+      : new URL('../../dist/campaign_store.wasm', import.meta.url);
+    compiled.set(lean, compile(url).catch(() => undefined));
+  }
+  return compiled.get(lean);
 }
 
 // The smallest wasm module: compiling it tells whether this page may compile

@@ -68,7 +68,7 @@ function stageEntries(engine, args) {
 }
 
 /**
- * Runs an op with the progress it reports (src/bindings/engine_bindings.cpp
+ * Runs an op with the progress it reports (src/bindings/legacy_progress_bindings.cpp
  * calls Module.onLegacyProgress while a migration runs) handed to
  * engine.onLegacyProgress, when someone listens: the worker posts it to the
  * page, an in-thread caller passes it on (engineCaller).

@@ -1,5 +1,5 @@
-// Loads the wasm build (dist/campaign_store.mjs + .wasm) in Node or a browser
-// worker. The wasm is fetched while the glue module is imported, so a slow
+// Loads the wasm build (dist/campaign_store.mjs with campaign_store.wasm, or
+// campaign_store_lean.wasm) in Node or a browser worker. The wasm is fetched while the glue module is imported, so a slow
 // network's latency is paid once for the two rather than once after the
 // other, and compiled as it streams in (which also lets the browser cache the
 // compiled code). In Node the platform reads the bytes from disk. A browser
@@ -10,22 +10,40 @@ import { fetchWasm } from '#platform/engine';
 const modules = new Map();  // "module URL wasm URL" -> Promise of the instance
 const DEFAULT_GLUE = new URL('../../dist/campaign_store.mjs', import.meta.url);
 const DEFAULT_WASM = new URL('../../dist/campaign_store.wasm', import.meta.url);
+// The same module without the legacy migration's code (CMakeLists.txt), for
+// stores with nothing to migrate. Its imports are a subset of the full
+// module's, so the one glue loads either.
+const LEAN_WASM = new URL('../../dist/campaign_store_lean.wasm', import.meta.url);
 
 /**
  * Instantiates the wasm module once per realm (worker or Node thread) and
  * build (the shipped one by default; tests also load the test build).
- * @param {{wasmUrl?: URL|string, moduleUrl?: URL|string, wasmModule?: WebAssembly.Module}} [options]
- *   wasmModule: the wasm at wasmUrl, compiled already
+ * @param {{wasmUrl?: URL|string, moduleUrl?: URL|string, wasmModule?: WebAssembly.Module, lean?: boolean}} [options]
+ *   wasmModule: the wasm at wasmUrl, compiled already; lean: the lean module
+ *   when no wasmUrl is given
  */
-export function loadWasmModule({ wasmUrl, moduleUrl, wasmModule } = {}) {
-  const jsUrl = String(moduleUrl ?? DEFAULT_GLUE);
-  const binUrl = String(wasmUrl ?? DEFAULT_WASM);
-  const key = `${jsUrl} ${binUrl}`;
-  if (!modules.has(key)) modules.set(key, instantiate(jsUrl, binUrl, wasmModule).catch((err) => {
+export function loadWasmModule(options = {}) {
+  const { jsUrl, binUrl, key } = moduleKey(options);
+  if (!modules.has(key)) modules.set(key, instantiate(jsUrl, binUrl, options.wasmModule).catch((err) => {
     modules.delete(key);  // allow a retry after a failed load
     throw err;
   }));
   return modules.get(key);
+}
+
+/**
+ * Drops this realm's instance of a module (the same options as
+ * loadWasmModule) once its last engine is gone, so its memory can be
+ * reclaimed; a later load instantiates it again.
+ */
+export function forgetWasmModule(options = {}) {
+  modules.delete(moduleKey(options).key);
+}
+
+function moduleKey({ wasmUrl, moduleUrl, lean = false }) {
+  const jsUrl = String(moduleUrl ?? DEFAULT_GLUE);
+  const binUrl = String(wasmUrl ?? (lean ? LEAN_WASM : DEFAULT_WASM));
+  return { jsUrl, binUrl, key: `${jsUrl} ${binUrl}` };
 }
 
 /** Starts importing the default glue, for a worker that will load it. */

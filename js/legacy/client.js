@@ -7,6 +7,7 @@
 import { createLegacyFacade } from './facade.js';
 import { migrateLegacyStorage } from './migrate.js';
 import { exportLegacy, releaseLegacyKeys } from './rollback.js';
+import { isLegacyKey } from './keys.js';
 
 const HASH = /^(?:blob:sha256:)?([0-9a-f]{64})(?:#|$)/;
 // What sync writes into a row once its blob is in Supabase Storage:
@@ -82,6 +83,28 @@ export function migrationOptions(options) {
     onProgress: typeof options.onMigrationProgress === 'function' ? options.onMigrationProgress : undefined,
     legacy: options.legacy ?? null,
   };
+}
+
+/**
+ * Whether a store opening with these options needs the legacy migration's
+ * code at once: it has legacy keys to migrate, or the app configured the
+ * compat facade (`legacy`). Otherwise the lean module serves it, and the
+ * worker loads the full one if a legacy op comes later (js/worker/server.js).
+ * A localStorage that cannot be read has nothing the migration could read.
+ */
+export function needsLegacyCode(opts) {
+  if (opts.legacy) return true;
+  if (!opts.enabled) return false;
+  const storage = opts.hasStorage ? opts.localStorage : globalThis.localStorage;
+  try {
+    for (let i = 0; i < (storage?.length ?? 0); i++) {
+      const key = storage.key(i);
+      if (key !== null && isLegacyKey(key)) return true;
+    }
+  } catch {
+    return false;
+  }
+  return false;
 }
 
 /**
