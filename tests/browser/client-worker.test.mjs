@@ -3,7 +3,7 @@
 // protocol, errors, change events, live queries and crash handling.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, serveRepo, unavailable } from './client/harness.mjs';
+import { launch, openPage, serveRepo, unavailable, wasmRequestsOf } from './client/harness.mjs';
 
 const skip = unavailable() ?? false;
 let server;
@@ -56,16 +56,6 @@ test('a Web Worker serves the store without cross-origin isolation', { skip }, a
   }
 });
 
-/** The paths of the .wasm files the context's pages and workers request, as they are made. */
-function wasmRequestsOf(context) {
-  const paths = [];
-  context.on('request', (request) => {
-    const { pathname } = new URL(request.url());
-    if (pathname.endsWith('.wasm')) paths.push(pathname);
-  });
-  return paths;
-}
-
 // The page downloads and compiles the default wasm while the worker script
 // loads (js/client/wasm-prefetch.js) and hands the module to each worker it
 // starts: a second open in the same page downloads nothing.
@@ -85,7 +75,7 @@ test('the page compiles the default wasm once: two opens, one download', { skip,
       return out;
     });
     assert.deepEqual(pongs, [{ pong: true, echo: 0 }, { pong: true, echo: 1 }]);
-    assert.deepEqual(wasmRequests, ['/dist/campaign_store.wasm']);
+    assert.deepEqual(wasmRequests, ['/dist/campaign_store_lean.wasm']);  // nothing to migrate: the lean module
   } finally {
     await context.close();
   }
@@ -114,7 +104,7 @@ test('a page that may not compile wasm leaves it to the worker: the store opens,
     });
     assert.equal(r.pageMayCompile, false, 'the policy applies to the page');
     assert.deepEqual(r.pong, { pong: true, echo: 'csp' });
-    assert.deepEqual(wasmRequests, ['/dist/campaign_store.wasm']);
+    assert.deepEqual(wasmRequests, ['/dist/campaign_store_lean.wasm']);  // nothing to migrate: the lean module
   } finally {
     await context.close();
   }

@@ -2,7 +2,8 @@
 // BiDi): the OPFS host and VFS contracts on Firefox's sync access handles,
 // persistence across a reload, BUSY for a second opener, the store in a
 // module worker shared by two tabs (Web Locks + BroadcastChannel), what
-// persist() does, and private browsing, where Firefox refuses OPFS: the open
+// persist() does, the move from the lean module to the full one on a legacy
+// call, and private browsing, where Firefox refuses OPFS: the open
 // fails at once with UNSUPPORTED and the browser's error name, and
 // storage: ['opfs', 'memory'] keeps the app running. The rest of the browser
 // suite (UI, sync, bundles) is browser-independent and runs in Chromium.
@@ -80,6 +81,19 @@ test('Firefox: two tabs share one store on OPFS (one worker leads, the other for
     await b.evaluate(() => window.app.store.products.create({ name: 'Made in tab B' }));
     const names = await a.evaluate(() => window.app.store.products.list().then((p) => p.items.map((x) => x.name)));
     assert.deepEqual(names, ['Made in tab B']);
+    // Both opened on the lean module (nothing to migrate); B's migration runs
+    // on A's worker, which moves to the full module on the same OPFS files.
+    const absent = (page) => page.evaluate(() => window.app.call('ops').then((ops) => ops.filter((o) => o.absent).length));
+    assert.ok(await absent(a) > 0);
+    const report = await b.evaluate(() => {
+      localStorage.setItem('products', JSON.stringify([{ id: 'ff-legacy', name: 'From localStorage' }]));
+      return window.app.store.migration.run().then((r) => ({ ok: r.ok, errors: r.errors }));
+    });
+    assert.equal(report.ok, true, JSON.stringify(report.errors));
+    assert.equal(await absent(a), 0);
+    const all = await a.evaluate(() => window.app.store.products.list().then((p) => p.items.map((x) => x.name).sort()));
+    assert.deepEqual(all, ['From localStorage', 'Made in tab B']);
+    await a.evaluate(() => localStorage.clear());
     // Firefox asks the user before it persists storage (a prompt beside the
     // address bar): a persist() call can stay pending until it is answered,
     // so the store never waits for it (the opens above returned) and sets

@@ -80,3 +80,13 @@ export async function openPage(context, origin) {
   page.log = log;
   return page;
 }
+
+/** The paths of the .wasm files the context's pages and workers request, as they are made. */
+export function wasmRequestsOf(context) {
+  const paths = [];
+  context.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.endsWith('.wasm')) paths.push(pathname);
+  });
+  return paths;
+}
