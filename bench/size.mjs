@@ -46,6 +46,7 @@ const measure = (files, { minified = false } = {}) => files.reduce((acc, f) => {
 export function sizeSection(ctx = {}) {
   const s = new Section('Size: shipped bytes (wasm + JS)', {
     intro: 'Per-file gzip -9, summed. Ours: dist/campaign_store.{wasm,mjs} (the glue is published minified) + the js/ modules ' +
+      '(ours-lean: dist/campaign_store_lean.wasm in place of the full wasm, what a store with nothing to migrate loads) ' +
       'the browser worker client reaches (static and dynamic imports from js/index.js and js/worker/browser-entry.js; ' +
       'Node-only modules excluded). sqlite-wasm: sqlite3.wasm + dist/index.mjs (its browser entry). "as published" = the ' +
       'files as they are in the package; "minified" = each JS file through the oxc minifier (rolldown\'s, what a Vite 8 ' +
@@ -54,8 +55,12 @@ export function sizeSection(ctx = {}) {
   const entries = [path.join(REPO, 'js/index.js'), path.join(REPO, 'js/worker/browser-entry.js')].filter(fs.existsSync);
   const js = moduleGraph(entries);
   const sw = path.join(REPO, 'node_modules/@sqlite.org/sqlite-wasm/dist');
+  const glue = path.join(REPO, 'dist/campaign_store.mjs');
   const peers = {
-    ours: { wasm: path.join(REPO, 'dist/campaign_store.wasm'), js: [path.join(REPO, 'dist/campaign_store.mjs'), ...js] },
+    ours: { wasm: path.join(REPO, 'dist/campaign_store.wasm'), js: [glue, ...js] },
+    // What a store with nothing to migrate loads (the worker loads the full
+    // module if a legacy op comes later).
+    'ours-lean': { wasm: path.join(REPO, 'dist/campaign_store_lean.wasm'), js: [glue, ...js] },
     'sqlite-wasm': { wasm: path.join(sw, 'sqlite3.wasm'), js: [path.join(sw, 'index.mjs')] },
   };
   if (ctx.base) {
@@ -79,5 +84,6 @@ export function sizeSection(ctx = {}) {
   s.note(`Ours JS: dist/campaign_store.mjs + ${js.length} modules: ${js.map((f) => path.relative(REPO, f)).join(', ')}.`);
   s.finish();
   return { section: s, ours: totals.ours.total, theirs: totals['sqlite-wasm'].total, oursWasm: totals.ours.wasm,
+    oursLean: totals['ours-lean'].total, oursLeanWasm: totals['ours-lean'].wasm,
     oursPublished: totals.ours.published, theirsPublished: totals['sqlite-wasm'].published };
 }

@@ -107,7 +107,7 @@ export async function coldStartBrowserSection(ctx) {
       'cache disabled, `no-store`), the server sending gzip -9 as a production server would, the network throttled with ' +
       `CDP \`Network.emulateNetworkConditions\` to Lighthouse's mobile profile (150 ms RTT, 1.6 Mbit/s down: request ` +
       `latency ${FOUR_G.latency} ms, ${((FOUR_G.downloadThroughput * 8) / 1024).toFixed(0)} kbit/s). **ours** = ` +
-      '`openCampaignStore({storage: \'memory\'})` + `ping` (the open creates the full schema); **sqlite-wasm** = its ' +
+      '`openCampaignStore({storage: \'memory\'})` + `ping` (the open creates the full schema; with nothing to migrate it loads the lean module, dist/campaign_store_lean.wasm); **sqlite-wasm** = its ' +
       `Worker1 promiser, \`open\` \`:memory:\`, \`SELECT 1\`. ${reps} runs per peer, alternating; also without throttling.`,
   });
   const root = await buildColdApp();

@@ -2,7 +2,7 @@
 // with Vite, so both libraries arrive bundled and minified): from the import
 // of the library to the first answer from its worker. ?engine=ours:
 // openCampaignStore({storage: 'memory'}) then a ping (the open creates the
-// full schema); ?engine=worker1: sqlite-wasm's Worker1 promiser, open
+// full schema; nothing to migrate, so the lean module); ?engine=worker1: sqlite-wasm's Worker1 promiser, open
 // ':memory:', SELECT 1. Each import is its own chunk: a page loads only one.
 const engine = new URLSearchParams(location.search).get('engine');
 
