@@ -4,23 +4,12 @@
 // other's writes through live queries; closing the leader hands over to the
 // other tab while its writes are in flight; every row is counted and checked
 // (none lost, none applied twice: UNIQUE(tag, seq) would refuse a replay).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, serveRepo, unavailable } from './client/harness.mjs';
+import { chromiumOnRepo, openPage } from './client/harness.mjs';
 
-const skip = unavailable() ?? false;
-let server;
-let browser;
-
-before(async () => {
-  if (skip) return;
-  server = await serveRepo();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = chromiumOnRepo();
+const { skip } = env;
 
 const TABLE = 'CREATE TABLE IF NOT EXISTS w(id INTEGER PRIMARY KEY, tag TEXT NOT NULL, seq INTEGER NOT NULL, UNIQUE(tag, seq))';
 const COUNTS = 'SELECT tag, count(*) AS n FROM w GROUP BY tag ORDER BY tag';
@@ -36,14 +25,14 @@ async function liveCounts(page, expected, timeout = 15000) {
 }
 
 test('two tabs share one OPFS database; the leader closing hands over without losing a write', { skip, timeout: 120000 }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const name = `multitab-${Date.now()}`;
   try {
-    const a = await openPage(context, server.origin);
+    const a = await openPage(context, env.server.origin);
     const infoA = await a.evaluate((n) => window.app.open({ name: n, storage: 'opfs' }), name);
     assert.equal(infoA.role, 'leader');
     assert.equal(infoA.crossOriginIsolated, false);
-    const b = await openPage(context, server.origin);
+    const b = await openPage(context, env.server.origin);
     const infoB = await b.evaluate((n) => window.app.open({ name: n, storage: 'opfs' }), name);
     assert.equal(infoB.role, 'follower');
     assert.equal(infoB.leader, infoA.tabId);
@@ -83,7 +72,7 @@ test('two tabs share one OPFS database; the leader closing hands over without lo
     assert.deepEqual(rows.rows, want);
 
     // A new tab follows the new leader and reads the same database.
-    const c = await openPage(context, server.origin);
+    const c = await openPage(context, env.server.origin);
     const infoC = await c.evaluate((n) => window.app.open({ name: n, storage: 'opfs' }), name);
     assert.equal(infoC.role, 'follower');
     assert.equal(infoC.leader, infoB.tabId);

@@ -1,27 +1,16 @@
 // The module in real Chromium, one page: the store runs in a Web Worker
 // started from `new URL(..., import.meta.url)`, without COOP/COEP headers;
 // protocol, errors, change events, live queries and crash handling.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, serveRepo, unavailable, wasmRequestsOf } from './client/harness.mjs';
+import { chromiumOnRepo, openPage, wasmRequestsOf } from './client/harness.mjs';
 
-const skip = unavailable() ?? false;
-let server;
-let browser;
-
-before(async () => {
-  if (skip) return;
-  server = await serveRepo();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = chromiumOnRepo();
+const { skip } = env;
 
 test('a Web Worker serves the store without cross-origin isolation', { skip }, async () => {
-  const context = await browser.newContext();
-  const page = await openPage(context, server.origin);
+  const context = await env.browser.newContext();
+  const page = await openPage(context, env.server.origin);
   try {
     const info = await page.evaluate(() => window.app.open({ storage: 'memory' }));
     assert.equal(info.crossOriginIsolated, false);
@@ -60,9 +49,9 @@ test('a Web Worker serves the store without cross-origin isolation', { skip }, a
 // loads (js/client/wasm-prefetch.js) and hands the module to each worker it
 // starts: a second open in the same page downloads nothing.
 test('the page compiles the default wasm once: two opens, one download', { skip, timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const wasmRequests = wasmRequestsOf(context);
-  const page = await openPage(context, server.origin);
+  const page = await openPage(context, env.server.origin);
   try {
     const pongs = await page.evaluate(async () => {
       const { app } = window;
@@ -85,14 +74,14 @@ test('the page compiles the default wasm once: two opens, one download', { skip,
 // 'wasm-unsafe-eval') may still start a worker whose own script allows it:
 // the page then leaves the wasm to the worker and downloads none of it.
 test('a page that may not compile wasm leaves it to the worker: the store opens, one download', { skip, timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   await context.route('**/tests/browser/client/app.html', async (route) => {
     const response = await route.fetch();
     await route.fulfill({ response,
       headers: { ...response.headers(), 'content-security-policy': "script-src 'self' 'unsafe-inline'" } });
   });
   const wasmRequests = wasmRequestsOf(context);
-  const page = await openPage(context, server.origin);
+  const page = await openPage(context, env.server.origin);
   try {
     const r = await page.evaluate(async () => {
       let pageMayCompile = true;
@@ -115,8 +104,8 @@ test('a page that may not compile wasm leaves it to the worker: the store opens,
 // a server that says something else still gets a working store, and a
 // wasm that is not there fails the open with NETWORK instead of hanging it.
 test('the wasm loads with any content type, and a missing one fails the open with NETWORK', { skip, timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
-  const page = await openPage(context, server.origin);
+  const context = await env.browser.newContext();
+  const page = await openPage(context, env.server.origin);
   try {
     const r = await page.evaluate(async () => {
       const { app } = window;
@@ -144,8 +133,8 @@ test('the wasm loads with any content type, and a missing one fails the open wit
 });
 
 test('a crash in the worker settles every pending request with CLOSED', { skip }, async () => {
-  const context = await browser.newContext();
-  const page = await openPage(context, server.origin);
+  const context = await env.browser.newContext();
+  const page = await openPage(context, env.server.origin);
   try {
     await page.evaluate(() => window.app.open({ storage: 'memory', testHooks: true }));
     const outcomes = await page.evaluate(() => window.app.settleAll([

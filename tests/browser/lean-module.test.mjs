@@ -3,23 +3,12 @@
 // worker to the full module, which must reopen the OPFS pool the lean engine
 // held (its access handles are exclusive) with every row intact, in one tab
 // and in a leader tab serving another tab's request.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, serveRepo, unavailable, wasmRequestsOf } from './client/harness.mjs';
+import { chromiumOnRepo, openPage, wasmRequestsOf } from './client/harness.mjs';
 
-const skip = unavailable() ?? false;
-let server;
-let browser;
-
-before(async () => {
-  if (skip) return;
-  server = await serveRepo();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = chromiumOnRepo();
+const { skip } = env;
 
 const LEAN = '/dist/campaign_store_lean.wasm';
 const FULL = '/dist/campaign_store.wasm';
@@ -29,11 +18,11 @@ const LEGACY_PRODUCTS = JSON.stringify([{ id: 'legacy-1', name: 'From localStora
 const absentOps = (page) => page.evaluate(async () => (await window.app.call('ops')).filter((o) => o.absent).length);
 
 test('one tab: lean until the migration runs, then the full module on the same OPFS files; a reload keeps it all', { skip, timeout: 120_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const wasm = wasmRequestsOf(context);
   const name = `lean-${Date.now()}`;
   try {
-    const page = await openPage(context, server.origin);
+    const page = await openPage(context, env.server.origin);
     await page.evaluate((n) => window.app.open({ name: n, storage: 'opfs' }), name);
     assert.deepEqual(wasm, [LEAN], 'nothing to migrate: the lean module only');
     assert.ok(await absentOps(page) > 0);
@@ -78,12 +67,12 @@ test('one tab: lean until the migration runs, then the full module on the same O
 });
 
 test('two tabs: the leader moves to the full module for a follower\'s legacy request; the next leader does too', { skip, timeout: 120_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const name = `lean-tabs-${Date.now()}`;
   try {
-    const a = await openPage(context, server.origin);
+    const a = await openPage(context, env.server.origin);
     assert.equal((await a.evaluate((n) => window.app.open({ name: n, storage: 'opfs' }), name)).role, 'leader');
-    const b = await openPage(context, server.origin);
+    const b = await openPage(context, env.server.origin);
     assert.equal((await b.evaluate((n) => window.app.open({ name: n, storage: 'opfs' }), name)).role, 'follower');
     await b.evaluate((sql) => window.app.call('sql.exec', { sql }), TABLE);
 
@@ -121,12 +110,12 @@ test('two tabs: the leader moves to the full module for a follower\'s legacy req
 });
 
 test('when the full module cannot be had, the legacy call fails with NETWORK and the lean module keeps serving', { skip, timeout: 120_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   let refuse = true;
   await context.route(`**${FULL}`, (route) => (refuse ? route.fulfill({ status: 503, body: 'down' }) : route.continue()));
   const name = `lean-down-${Date.now()}`;
   try {
-    const page = await openPage(context, server.origin);
+    const page = await openPage(context, env.server.origin);
     await page.evaluate((n) => window.app.open({ name: n, storage: 'opfs' }), name);
     await page.evaluate((sql) => window.app.call('sql.exec', { sql }), TABLE);
     const r = await page.evaluate(async () => {

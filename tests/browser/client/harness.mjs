@@ -2,6 +2,7 @@
 // 127.0.0.1 (plain headers: no COOP/COEP, as a user's site would serve
 // the module; package imports resolved as a web bundler would) and headless
 // Chromium through playwright-core.
+import { after, before } from 'node:test';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -89,4 +90,23 @@ export function wasmRequestsOf(context) {
     if (pathname.endsWith('.wasm')) paths.push(pathname);
   });
   return paths;
+}
+
+/**
+ * This repository served over HTTP and a Chromium, started before the
+ * file's tests and closed after them. `skip`: why they cannot run here, or false.
+ * @returns {{skip: string | false, server: any, browser: any}}
+ */
+export function chromiumOnRepo() {
+  const env = { skip: unavailable() ?? false, server: null, browser: null };
+  before(async () => {
+    if (env.skip) return;
+    env.server = await serveRepo();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }
