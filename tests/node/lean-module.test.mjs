@@ -198,6 +198,30 @@ test('the full module gets the sync settings the lean one was given', async () =
   });
 });
 
+// The sync loop's cycle is begin, next (a request), the network, apply. A
+// move between next and apply leaves the new engine without that cycle: the
+// apply must fail with a code (the same answer applies without a move), and
+// the next cycle must push the same changes.
+test('a sync cycle cut by the move fails its apply, and the next cycle pushes the same changes', async () => {
+  await onEachStorage(async (store, where) => {
+    await store.call('sync.configure', { userId: 'user-1' });
+    const names = ['a', 'b', 'c'];
+    for (const name of names) await store.products.create({ name });
+    await store.call('sync.begin');
+    const cut = await store.call('sync.next');
+    assert.equal(cut.kind, 'push');
+    await store.migration.report();  // the move
+    const accepted = JSON.stringify({ results: cut.body.changes.map((c) => ({ mutation_id: c.mutation_id, status: 'applied' })) });
+    await assert.rejects(store.call('sync.apply', { id: cut.id, status: 200, text: accepted }),
+      (err) => err.code === 'CONFLICT' && /in flight/.test(err.message), where);
+    await store.call('sync.begin');
+    const again = await store.call('sync.next');
+    assert.equal(again.kind, 'push');
+    const pushed = (r) => r.body.changes.filter((c) => c.row?.name).map((c) => `${c.mutation_id}:${c.row.name}`).sort();
+    assert.deepEqual(pushed(again), pushed(cut), where);
+  });
+});
+
 test('a transaction the app left open is not rolled back by the move: the legacy op answers CONFLICT', async () => {
   await onEachStorage(async (store, where) => {
     await store.call('sql.exec', { sql: 'BEGIN' });
