@@ -1,10 +1,9 @@
 // The lean module (dist/campaign_store_lean.wasm: the core without the
 // legacy migration's code) and the worker's move to the full module the
 // first time a legacy op is called (js/worker/server.js), over files and in
-// memory. What must not
-// happen: a row written before, during or after the move goes missing or
-// changes, a request is answered out of order, sync forgets its settings, or
-// a transaction the app left open is rolled back by the move.
+// memory. What must not happen: a row written before, during or after the
+// move goes missing or changes, a request is answered out of order, sync
+// forgets its settings, or a transaction the app left open is rolled back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -55,28 +54,34 @@ test('the lean module lists the legacy ops as absent and answers them NOT_FOUND;
 test('which module a store opens on: lean without legacy keys to migrate, full with them or the compat facade', async () => {
   const legacy = new MemoryStorage({ products: JSON.stringify([{ id: 'l1', name: 'Legacy' }]) });
   const other = new MemoryStorage({ theme: 'dark', Products: '[]' });  // a look-alike is no legacy key
+  const dir = tempDir();
+  const files = (n) => ({ node: path.join(dir, String(n)) });
   const cases = [
-    [{ storage: { node: tempDir() } }, 'lean'],
-    [{ storage: { node: tempDir() }, localStorage: other }, 'lean'],
-    [{ storage: { node: tempDir() }, localStorage: legacy }, 'full'],
-    [{ storage: { node: tempDir() }, localStorage: legacy, migrateLocalStorage: false }, 'lean'],
-    [{ storage: { node: tempDir() }, legacy: { dualWrite: true, localStorage: other } }, 'full'],
+    [{ storage: files(1) }, 'lean'],
+    [{ storage: files(2), localStorage: other }, 'lean'],
+    [{ storage: files(3), localStorage: legacy }, 'full'],
+    [{ storage: files(4), localStorage: legacy, migrateLocalStorage: false }, 'lean'],
+    [{ storage: files(5), legacy: { dualWrite: true, localStorage: other } }, 'full'],
     [{ storage: 'memory' }, 'lean'],
     [{ storage: 'memory', localStorage: legacy }, 'full'],
   ];
-  for (const [options, expected] of cases) {
-    const store = await openCampaignStore(options);
-    try {
-      const absent = await absentOps(store);
-      assert.equal(absent.length ? 'lean' : 'full', expected, JSON.stringify(options));
-    } finally {
-      await store.close();
+  try {
+    for (const [options, expected] of cases) {
+      const store = await openCampaignStore(options);
+      try {
+        const absent = await absentOps(store);
+        assert.equal(absent.length ? 'lean' : 'full', expected, JSON.stringify(options));
+      } finally {
+        await store.close();
+      }
     }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
-// A seeded workload of the data API over a persistent store opened on the
-// lean module, with one legacy call at a random place inside a burst of
+// A seeded workload of the data API over a store opened on the lean module
+// (on files or in memory, by seed), with one legacy call at a random place inside a burst of
 // requests that are all in flight at once. The store must end as the model
 // says, before and after a reopen, and every answer must be the one its
 // request asked for.
