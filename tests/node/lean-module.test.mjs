@@ -81,10 +81,10 @@ test('which module a store opens on: lean without legacy keys to migrate, full w
 });
 
 // A seeded workload of the data API over a store opened on the lean module
-// (on files or in memory, by seed), with one legacy call at a random place inside a burst of
-// requests that are all in flight at once. The store must end as the model
-// says, before and after a reopen, and every answer must be the one its
-// request asked for.
+// (on files or in memory, by seed), with one legacy call at a random place
+// inside a burst of requests that are all in flight at once. The store must
+// end as the model says, before and after a reopen, and every answer must be
+// the one its request asked for.
 test('seeded: rows written around the move to the full module are all there, in order, after a reopen', { timeout: 180_000 }, async () => {
   const seeds = Number(process.env.CS_LEAN_SEEDS ?? 6);
   for (let seed = 1; seed <= seeds; seed++) {
