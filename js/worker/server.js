@@ -206,7 +206,8 @@ export class StoreServer {
       try {
         engine.call('sync.configure', this.#syncSettings);
       } catch (err) {
-        this.#log('warn', `the full module did not take the sync settings again: ${err?.message ?? err}`, { code: err?.code });
+        this.#log('warn', `the full module did not take the sync settings again: ${err?.message ?? err}`,
+          { code: err?.code });
       }
     }
     this.#log('info', 'loaded the full module for the legacy migration\'s ops', {});
