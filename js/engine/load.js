@@ -2,8 +2,9 @@
 // campaign_store_lean.wasm) in Node or a browser worker. The wasm is fetched
 // while the glue module is imported, so a slow network's latency is paid
 // once for the two rather than once after the other, and compiled as it
-// streams in (which also lets the browser cache the compiled code). In Node the platform reads the bytes from disk. A browser
-// page may have compiled the default wasm already (js/client/wasm-prefetch.js).
+// streams in (which also lets the browser cache the compiled code). In Node
+// the platform reads the bytes from disk. A browser page may have compiled
+// the default wasm already (js/client/wasm-prefetch.js).
 import { CampaignStoreError } from '../errors.js';
 import { fetchWasm } from '#platform/engine';
 
