@@ -7,7 +7,7 @@
 import { createLegacyFacade } from './facade.js';
 import { migrateLegacyStorage } from './migrate.js';
 import { exportLegacy, releaseLegacyKeys } from './rollback.js';
-import { isLegacyKey } from './keys.js';
+import { hasLegacyKeys, pageLocalStorage } from './collect.js';
 
 const HASH = /^(?:blob:sha256:)?([0-9a-f]{64})(?:#|$)/;
 // What sync writes into a row once its blob is in Supabase Storage:
@@ -90,21 +90,10 @@ export function migrationOptions(options) {
  * code at once: it has legacy keys to migrate, or the app configured the
  * compat facade (`legacy`). Otherwise the lean module serves it, and the
  * worker loads the full one if a legacy op comes later (js/worker/server.js).
- * A localStorage that cannot be read has nothing the migration could read.
  */
 export function needsLegacyCode(opts) {
   if (opts.legacy) return true;
-  if (!opts.enabled) return false;
-  const storage = opts.hasStorage ? opts.localStorage : globalThis.localStorage;
-  try {
-    for (let i = 0; i < (storage?.length ?? 0); i++) {
-      const key = storage.key(i);
-      if (key !== null && isLegacyKey(key)) return true;
-    }
-  } catch {
-    return false;
-  }
-  return false;
+  return opts.enabled && hasLegacyKeys(opts.hasStorage ? opts.localStorage : pageLocalStorage());
 }
 
 /**
@@ -114,7 +103,7 @@ export function needsLegacyCode(opts) {
 export async function runMigrationOnOpen(store, opts, log = () => {}) {
   if (opts.legacy) store.legacy = createLegacyFacade({ store, ...opts.legacy, ...(opts.hasStorage ? { localStorage: opts.localStorage } : {}) });
   if (!opts.enabled) return null;
-  const storage = opts.hasStorage ? opts.localStorage : globalThis.localStorage;
+  const storage = opts.hasStorage ? opts.localStorage : pageLocalStorage();
   if (!storage) return null;
   try {
     const report = await store.migration.run({ localStorage: storage, onProgress: opts.onProgress });

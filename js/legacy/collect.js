@@ -17,13 +17,40 @@ function wellFormed(s) {
 }
 
 /**
- * @param {Storage | undefined | null} [storage] defaults to globalThis.localStorage
+ * The page's localStorage, or null where there is none or reading the
+ * property itself throws (a sandboxed frame, storage disabled for the site):
+ * such a page has nothing to migrate, and the store still opens.
+ * @returns {Storage | null}
+ */
+export function pageLocalStorage() {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a Web Storage holds any legacy key (false where it cannot be read). Reads keys only. */
+export function hasLegacyKeys(storage) {
+  try {
+    for (let i = 0, n = storage?.length ?? 0; i < n; i++) {
+      const key = storage.key(i);
+      if (key !== null && isLegacyKey(key)) return true;
+    }
+  } catch {
+    // Unreadable: nothing the migration could read either.
+  }
+  return false;
+}
+
+/**
+ * @param {Storage | undefined | null} [storage] defaults to the page's localStorage
  * @param {{measureOtherKeys?: boolean}} [options] measureOtherKeys reads the other
  *   keys' values only to report their size (off: rule 1 says not to read them)
  * @returns {{available: boolean, error?: string, entries: {key: string, value: string, lossy?: boolean}[],
  *            otherKeys: {key: string, units?: number}[], units: number}}
  */
-export function collectLegacyStorage(storage = globalThis.localStorage, { measureOtherKeys = false } = {}) {
+export function collectLegacyStorage(storage = pageLocalStorage(), { measureOtherKeys = false } = {}) {
   const out = { available: false, entries: [], otherKeys: [], units: 0 };
   if (!storage || typeof storage.getItem !== 'function' || typeof storage.key !== 'function') return out;
   try {

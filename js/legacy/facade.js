@@ -12,6 +12,7 @@
 //                (data: URLs again, as the old app stored them)
 // Errors come back the way the old app reported them: {success: false, error}.
 import { localTimeZone } from './timezone.js';
+import { pageLocalStorage } from './collect.js';
 
 const REF = /^blob:sha256:[0-9a-f]{64}(#|$)/;
 
@@ -32,7 +33,7 @@ const sameId = (a, b) => a !== undefined && a !== null && a !== '' && String(a) 
  */
 export function createLegacyFacade(options = {}) {
   const { store = null, useDatabase = true, dualWrite = false, images = 'ref', onWriteBack } = options;
-  const storage = 'localStorage' in options ? options.localStorage : globalThis.localStorage;
+  const storage = 'localStorage' in options ? options.localStorage : pageLocalStorage();
   const call = (op, args) => store.call(op, args);
 
   async function present(value) {

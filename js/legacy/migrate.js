@@ -7,7 +7,7 @@
 // validated report of the whole run. Within a call, a large key's rows are
 // reported as the engine writes them ('items' events), when the door can
 // carry them (call.onLegacyProgress: the store client, engineCaller).
-import { collectLegacyStorage } from './collect.js';
+import { collectLegacyStorage, pageLocalStorage } from './collect.js';
 import { GROUP_ORDER, groupOf } from './keys.js';
 import { localTimeZone } from './timezone.js';
 
@@ -24,7 +24,7 @@ import { localTimeZone } from './timezone.js';
  * @returns {Promise<object|null>} the report, or null when there is nothing to migrate
  */
 export async function migrateLegacyStorage(call, options = {}) {
-  const storage = 'localStorage' in options ? options.localStorage : globalThis.localStorage;
+  const storage = 'localStorage' in options ? options.localStorage : pageLocalStorage();
   const collected = collectLegacyStorage(storage, { measureOtherKeys: options.measureOtherKeys });
   const progress = (event) => {
     try { options.onProgress?.(event); } catch { /* a progress hook must not break the migration */ }

@@ -4,7 +4,7 @@
 //   releaseLegacyKeys: after a verified migration, removes the keys the
 //     engine confirms it holds (same value as migrated), freeing the quota.
 import { CampaignStoreError } from '../errors.js';
-import { collectLegacyStorage } from './collect.js';
+import { collectLegacyStorage, pageLocalStorage } from './collect.js';
 
 function needStorage(storage) {
   if (!storage || typeof storage.setItem !== 'function') {
@@ -17,7 +17,7 @@ function needStorage(storage) {
  * @param {{inlineImages?: boolean, keys?: string[], write?: boolean, localStorage?: Storage}} [options]
  */
 export async function exportLegacy(call, { inlineImages = false, keys, write = false, ...rest } = {}) {
-  const storage = 'localStorage' in rest ? rest.localStorage : globalThis.localStorage;
+  const storage = 'localStorage' in rest ? rest.localStorage : pageLocalStorage();
   if (write) needStorage(storage);
   const args = { inlineImages, acknowledge: write };
   if (keys) args.keys = keys;
@@ -45,7 +45,7 @@ export async function exportLegacy(call, { inlineImages = false, keys, write = f
  * @param {{localStorage?: Storage, includeUnmigrated?: boolean}} [options]
  */
 export async function releaseLegacyKeys(call, options = {}) {
-  const storage = 'localStorage' in options ? options.localStorage : globalThis.localStorage;
+  const storage = 'localStorage' in options ? options.localStorage : pageLocalStorage();
   needStorage(storage);
   const { entries } = collectLegacyStorage(storage);
   if (entries.length === 0) return { released: [], kept: [], units: 0 };

@@ -213,3 +213,28 @@ test('a large key reports its items while the worker migrates it (onMigrationPro
     await store.close();
   }
 });
+
+// In a sandboxed frame or with storage disabled for the site, reading
+// window.localStorage itself throws (SecurityError). Node has no
+// localStorage, so a throwing getter stands in for the browser's here: the
+// store must open, with nothing to migrate, on the lean module.
+test('a page whose localStorage property throws still opens the store: nothing to migrate', async () => {
+  Object.defineProperty(globalThis, 'localStorage', {
+    configurable: true,
+    get() { throw new DOMException('The document is sandboxed and lacks the allow-same-origin flag', 'SecurityError'); },
+  });
+  try {
+    const store = await openCampaignStore({ storage: 'memory' });
+    try {
+      assert.equal(store.migration.lastReport, null);
+      assert.equal(store.migration.lastError, null);
+      assert.equal(await store.migration.run(), null);
+      assert.ok((await store.call('ops')).some((o) => o.absent), 'opened on the lean module');
+      assert.equal((await store.products.create({ name: 'still works' })).name, 'still works');
+    } finally {
+      await store.close();
+    }
+  } finally {
+    delete globalThis.localStorage;
+  }
+});
